@@ -1,0 +1,145 @@
+"""The `emar` command: what IT and managers script. Same services as the GUI.
+
+Every failure is one line on stderr and a non-zero exit; nothing is half-done because each
+command's changes are one transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from emar.config import resolve_db_url
+from emar.db import Database, open_database
+from emar.errors import EmarError
+from emar.migrate import current_revision, head_revision, upgrade_to_head
+from emar.models import Role
+from emar.services.demo import build_demo_home
+from emar.services.staff import add_staff
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _open_current(args: argparse.Namespace) -> Database:
+    """Open a database that is already at the current schema."""
+    db = open_database(resolve_db_url(args.db), create=False)
+    current = current_revision(db)
+    if current != head_revision():
+        state = "has no eMAR schema" if current is None else f"is at schema {current}"
+        raise EmarError(f"The database {state}; run 'emar init' first.")
+    return db
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = open_database(resolve_db_url(args.db), create=True)
+    backup = upgrade_to_head(db)
+    if backup:
+        print(f"Backed up the database to {backup}")
+    print(f"Database ready: {db.display_url} (schema {current_revision(db)})")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    db = _open_current(args)
+    with db.write() as session:
+        counts = build_demo_home(session, datetime.now(UTC), force=args.force)
+    print(
+        f"Demo home created: {counts['residents']} residents, {counts['chart_lines']} chart lines. "
+        "Demo logins are listed in README.md."
+    )
+    return 0
+
+
+def _read_secret(prompt: str, *, confirm: bool) -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Again: ") != first:
+            raise EmarError("The two entries did not match; nothing was saved.")
+        return first
+    line = sys.stdin.readline()
+    if not line:
+        raise EmarError(f"Expected a line on standard input for: {prompt.strip(': ')}")
+    return line.rstrip("\r\n")
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    db = _open_current(args)
+    password = _read_secret("Password: ", confirm=True)
+    pin = _read_secret("PIN (4-8 digits, empty for none): ", confirm=True) or None
+    with db.write() as session:
+        staff = add_staff(
+            session,
+            username=args.name,
+            full_name=args.full_name or args.name,
+            role=args.role,
+            password=password,
+            pin=pin,
+            badge_code=args.badge,
+        )
+    print(f"Added {staff.full_name} ({staff.username}) as {staff.role}.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL (default: $EMAR_DB_URL, else the file in the user data folder)",
+    )
+    parser = argparse.ArgumentParser(prog="emar", parents=[common], description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help="create or upgrade the database")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help="seed the demo care home")
+    p.add_argument("--force", action="store_true", help="add it even if residents exist")
+    p.set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", parents=[common], help="staff accounts")
+    user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    p = user_sub.add_parser(
+        "add",
+        parents=[common],
+        help="add a member of staff (password then PIN read from a prompt or stdin lines)",
+    )
+    p.add_argument("name", help="username")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--full-name", help="name shown on records (default: the username)")
+    p.add_argument("--badge", help="staff badge code")
+    p.set_defaults(func=cmd_user_add)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except EmarError as exc:
+        print(f"emar: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except IntegrityError as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        print(
+            f"emar: the database refused the change ({reason}); nothing was saved.", file=sys.stderr
+        )
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("emar: interrupted; nothing was saved.", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

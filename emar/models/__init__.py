@@ -1,0 +1,35 @@
+"""SQLAlchemy models. Importing this package registers every table on Base.metadata."""
+
+from emar.models.administration import Administration, NotGivenCode, PrnOutcome
+from emar.models.audit import AuditEvent
+from emar.models.base import Base, UTCDateTime, utcnow
+from emar.models.chart import ChartLine, ChartLineEvent
+from emar.models.home import CareHome, Unit
+from emar.models.medicine import Ingredient, Medicine, MedicineGtin, MedicineIngredient
+from emar.models.resident import Absence, Allergy, Resident
+from emar.models.staff import Role, Staff
+from emar.models.stock import StockMovement
+
+__all__ = [
+    "Absence",
+    "Administration",
+    "Allergy",
+    "AuditEvent",
+    "Base",
+    "CareHome",
+    "ChartLine",
+    "ChartLineEvent",
+    "Ingredient",
+    "Medicine",
+    "MedicineGtin",
+    "MedicineIngredient",
+    "NotGivenCode",
+    "PrnOutcome",
+    "Resident",
+    "Role",
+    "Staff",
+    "StockMovement",
+    "UTCDateTime",
+    "Unit",
+    "utcnow",
+]

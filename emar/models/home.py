@@ -1,0 +1,43 @@
+"""The care home, its settings and its units."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from emar.models.base import Base, UTCDateTime, utcnow
+
+
+class CareHome(Base):
+    """One home; its row also holds the home-wide settings."""
+
+    __tablename__ = "care_home"
+    __table_args__ = (
+        CheckConstraint("dose_window_minutes BETWEEN 5 AND 240", name="dose_window"),
+        CheckConstraint("time_critical_window_minutes BETWEEN 5 AND 120", name="tc_window"),
+        CheckConstraint("idle_lock_minutes BETWEEN 1 AND 60", name="idle_lock"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    dose_window_minutes: Mapped[int] = mapped_column(default=60)
+    time_critical_window_minutes: Mapped[int] = mapped_column(default=30)
+    idle_lock_minutes: Mapped[int] = mapped_column(default=3)
+    cycle_start_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    units: Mapped[list["Unit"]] = relationship(back_populates="home", order_by="Unit.name")
+
+
+class Unit(Base):
+    """A floor or wing; residents belong to one, and a ward PC works one at a time."""
+
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("home_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("care_home.id"))
+    name: Mapped[str] = mapped_column(String(100))
+
+    home: Mapped[CareHome] = relationship(back_populates="units")

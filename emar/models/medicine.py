@@ -1,0 +1,86 @@
+"""The medicine catalogue: products, their pack GTINs and active ingredients."""
+
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from emar.domain.gtin import to_gtin14
+from emar.models.base import Base
+
+
+class Medicine(Base):
+    """A product as prescribed and dispensed, e.g. "Paracetamol 500 mg tablets"."""
+
+    __tablename__ = "medicine"
+    __table_args__ = (
+        CheckConstraint("cd_schedule IS NULL OR cd_schedule BETWEEN 2 AND 5", name="cd_schedule"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    form: Mapped[str] = mapped_column(String(50))
+    strength: Mapped[str | None] = mapped_column(String(50))
+    route: Mapped[str] = mapped_column(String(50))
+    dose_unit: Mapped[str] = mapped_column(String(30))
+    dmd_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    cd_schedule: Mapped[int | None] = mapped_column()
+    time_critical: Mapped[bool] = mapped_column(default=False)
+    high_risk: Mapped[bool] = mapped_column(default=False)
+
+    gtins: Mapped[list["MedicineGtin"]] = relationship(back_populates="medicine")
+    ingredients: Mapped[list["MedicineIngredient"]] = relationship(back_populates="medicine")
+
+    @property
+    def display_name(self) -> str:
+        return (
+            f"{self.name} {self.strength} {self.form}"
+            if self.strength
+            else f"{self.name} {self.form}"
+        )
+
+    @property
+    def is_controlled(self) -> bool:
+        return self.cd_schedule is not None
+
+
+class MedicineGtin(Base):
+    """A pack barcode; stored as GTIN-14 so EAN-13 and DataMatrix scans compare equal."""
+
+    __tablename__ = "medicine_gtin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    medicine_id: Mapped[int] = mapped_column(ForeignKey("medicine.id"), index=True)
+    gtin: Mapped[str] = mapped_column(String(14), unique=True)
+    pack_size: Mapped[int | None] = mapped_column()
+
+    medicine: Mapped[Medicine] = relationship(back_populates="gtins")
+
+    @validates("gtin")
+    def _normalise(self, _key: str, value: str) -> str:
+        return to_gtin14(value)
+
+
+class Ingredient(Base):
+    """An active ingredient; `allergen_group` lets an allergy to "penicillins" match amoxicillin."""
+
+    __tablename__ = "ingredient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    allergen_group: Mapped[str | None] = mapped_column(String(100))
+
+
+class MedicineIngredient(Base):
+    """How much of an ingredient one dose unit holds (for PRN limits across products)."""
+
+    __tablename__ = "medicine_ingredient"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    medicine_id: Mapped[int] = mapped_column(ForeignKey("medicine.id"), primary_key=True)
+    ingredient_id: Mapped[int] = mapped_column(ForeignKey("ingredient.id"), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    amount_unit: Mapped[str] = mapped_column(String(20))
+
+    medicine: Mapped[Medicine] = relationship(back_populates="ingredients")
+    ingredient: Mapped[Ingredient] = relationship()

@@ -1,0 +1,1 @@
+"""Services: functions of a Session, each the body of one transaction. No Qt here."""

@@ -1,0 +1,130 @@
+"""Reading chart lines: status from their event history, and plain views for screens."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from emar.domain.wording import dose_text, timing_text
+from emar.models import ChartLine, Staff
+
+PENDING, ACTIVE, SUSPENDED, STOPPED, ENDED, NOT_STARTED = (
+    "pending",
+    "active",
+    "suspended",
+    "stopped",
+    "ended",
+    "not started",
+)
+
+
+@dataclass(frozen=True)
+class LineStatus:
+    state: str
+    reason: str | None = None
+
+    @property
+    def can_be_given(self) -> bool:
+        return self.state == ACTIVE
+
+
+def line_status(line: ChartLine, at: datetime) -> LineStatus:
+    """The state of a line at an instant, from its events (applied in effective-time order)."""
+    checked = False
+    state, reason = ACTIVE, None
+    for event in sorted(line.events, key=lambda e: (e.effective_at, e.id)):
+        if event.kind == "checked":
+            checked = True
+        elif event.effective_at <= at:
+            if event.kind == "suspended":
+                state, reason = SUSPENDED, event.reason
+            elif event.kind == "resumed" and state == SUSPENDED:
+                state, reason = ACTIVE, None
+            elif event.kind == "stopped":
+                state, reason = STOPPED, event.reason
+    if state == STOPPED:
+        return LineStatus(state, reason)
+    if line.ends_at is not None and line.ends_at <= at:
+        return LineStatus(ENDED, "course finished")
+    if not checked:
+        return LineStatus(PENDING, "waiting for a second person to check it")
+    if line.starts_at > at:
+        return LineStatus(NOT_STARTED, None)
+    return LineStatus(state, reason)
+
+
+@dataclass(frozen=True)
+class ChartLineView:
+    id: int
+    medicine: str
+    dose: str
+    route: str
+    timing: str
+    times: tuple[str, ...]
+    directions: str
+    status: str
+    status_reason: str | None
+    is_prn: bool
+    prn_indication: str | None
+    controlled: bool
+    time_critical: bool
+    high_risk: bool
+    prescriber: str
+    source: str
+    transcribed_by: str
+    checked_by: str | None
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+def _view(line: ChartLine, at: datetime, names: dict[int, str]) -> ChartLineView:
+    status = line_status(line, at)
+    med = line.medicine
+    checker = next((e.staff_id for e in line.events if e.kind == "checked"), None)
+    return ChartLineView(
+        id=line.id,
+        medicine=med.display_name,
+        dose=dose_text(line.dose_min, line.dose_max, line.dose_unit),
+        route=line.route,
+        timing=timing_text(
+            line.timing,
+            line.time_list,
+            weekdays=line.weekdays,
+            every_n_days=line.every_n_days,
+            every_n_hours=line.every_n_hours,
+            prn_min_interval_minutes=line.prn_min_interval_minutes,
+            prn_max_doses_24h=line.prn_max_doses_24h,
+        ),
+        times=tuple(line.time_list),
+        directions=line.directions or "",
+        status=status.state,
+        status_reason=status.reason,
+        is_prn=line.is_prn,
+        prn_indication=line.prn_indication,
+        controlled=med.is_controlled,
+        time_critical=med.time_critical,
+        high_risk=med.high_risk,
+        prescriber=line.prescriber,
+        source=line.source,
+        transcribed_by=names.get(line.transcribed_by_id, "?"),
+        checked_by=names.get(checker) if checker else None,
+        starts_at=line.starts_at,
+        ends_at=line.ends_at,
+    )
+
+
+def resident_chart(
+    session: Session, resident_id: int, at: datetime, *, include_finished: bool = False
+) -> list[ChartLineView]:
+    """A resident's chart lines: regular ones first, then PRN, each by medicine name."""
+    lines = session.scalars(
+        select(ChartLine)
+        .where(ChartLine.resident_id == resident_id)
+        .options(selectinload(ChartLine.medicine), selectinload(ChartLine.events))
+    ).all()
+    names = dict(session.execute(select(Staff.id, Staff.full_name)).tuples().all())
+    views = [_view(line, at, names) for line in lines]
+    if not include_finished:
+        views = [v for v in views if v.status not in (STOPPED, ENDED)]
+    return sorted(views, key=lambda v: (v.is_prn, v.medicine.lower(), v.id))

@@ -1,0 +1,79 @@
+"""The care home and its units."""
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emar.errors import ValidationError
+from emar.models import CareHome, Unit
+from emar.services.audit import record_event
+
+
+@dataclass(frozen=True)
+class HomeSettings:
+    id: int
+    name: str
+    time_zone: str
+    dose_window_minutes: int
+    time_critical_window_minutes: int
+    idle_lock_minutes: int
+    cycle_start_date: date | None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+@dataclass(frozen=True)
+class UnitView:
+    id: int
+    name: str
+
+
+def create_home(
+    session: Session, name: str, *, time_zone: str = "Europe/London", staff_id: int | None = None
+) -> HomeSettings:
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"Unknown time zone {time_zone!r}.") from None
+    if session.scalar(select(CareHome.id)) is not None:
+        raise ValidationError("This database already has a care home.")
+    home = CareHome(name=name, time_zone=time_zone)
+    session.add(home)
+    session.flush()
+    record_event(session, "home.created", staff_id=staff_id, entity="care_home", entity_id=home.id)
+    return get_home(session)
+
+
+def get_home(session: Session) -> HomeSettings:
+    home = session.scalars(select(CareHome).order_by(CareHome.id).limit(1)).first()
+    if home is None:
+        raise ValidationError("This database has no care home yet: run 'emar demo' or set one up.")
+    return HomeSettings(
+        id=home.id,
+        name=home.name,
+        time_zone=home.time_zone,
+        dose_window_minutes=home.dose_window_minutes,
+        time_critical_window_minutes=home.time_critical_window_minutes,
+        idle_lock_minutes=home.idle_lock_minutes,
+        cycle_start_date=home.cycle_start_date,
+    )
+
+
+def has_home(session: Session) -> bool:
+    return session.scalar(select(CareHome.id)) is not None
+
+
+def add_unit(session: Session, home_id: int, name: str) -> UnitView:
+    unit = Unit(home_id=home_id, name=name)
+    session.add(unit)
+    session.flush()
+    return UnitView(unit.id, unit.name)
+
+
+def list_units(session: Session) -> list[UnitView]:
+    return [UnitView(u.id, u.name) for u in session.scalars(select(Unit).order_by(Unit.name))]

@@ -1,0 +1,76 @@
+"""Staff accounts."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emar.errors import ValidationError
+from emar.models import Role, Staff
+from emar.passwords import check_password_rules, check_pin_rules, hash_secret
+from emar.services.audit import record_event
+
+
+@dataclass(frozen=True)
+class StaffView:
+    id: int
+    username: str
+    full_name: str
+    initials: str
+    role: str
+
+
+def _view(s: Staff) -> StaffView:
+    return StaffView(s.id, s.username, s.full_name, s.initials, s.role)
+
+
+def add_staff(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    password: str,
+    pin: str | None = None,
+    badge_code: str | None = None,
+    added_by_id: int | None = None,
+) -> StaffView:
+    username = username.strip().lower()
+    if not username or not username.replace("-", "").replace(".", "").isalnum():
+        raise ValidationError("Username must be letters and digits (dots and dashes allowed).")
+    if role not in {r.value for r in Role}:
+        raise ValidationError(f"Unknown role {role!r}; choose one of: {', '.join(Role)}.")
+    if not full_name.strip():
+        raise ValidationError("Full name is required.")
+    check_password_rules(password)
+    if pin is not None:
+        check_pin_rules(pin)
+    if session.scalar(select(Staff.id).where(Staff.username == username)) is not None:
+        raise ValidationError(f"There is already a user called {username!r}.")
+    if badge_code and session.scalar(select(Staff.id).where(Staff.badge_code == badge_code)):
+        raise ValidationError(f"Badge {badge_code!r} already belongs to someone else.")
+    initials = "".join(part[0] for part in full_name.split() if part).upper()[:4]
+    staff = Staff(
+        username=username,
+        full_name=full_name.strip(),
+        initials=initials,
+        role=role,
+        password_hash=hash_secret(password),
+        pin_hash=hash_secret(pin) if pin else None,
+        badge_code=badge_code,
+    )
+    session.add(staff)
+    session.flush()
+    record_event(
+        session,
+        "staff.added",
+        staff_id=added_by_id,
+        entity="staff",
+        entity_id=staff.id,
+        detail={"username": username, "role": role},
+    )
+    return _view(staff)
+
+
+def list_staff(session: Session) -> list[StaffView]:
+    return [_view(s) for s in session.scalars(select(Staff).order_by(Staff.full_name))]
