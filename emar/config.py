@@ -23,4 +23,6 @@ def resolve_db_url(cli_url: str | None = None) -> str:
         return cli_url
     if os.environ.get(DB_URL_ENV):
         return os.environ[DB_URL_ENV]
-    return f"sqlite:///{default_db_path()}"
+    path = default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # first run on this PC
+    return f"sqlite:///{path}"

@@ -68,6 +68,10 @@ def upgrade_to_head(db: Database, *, backup: bool = True) -> Path | None:
         raise DatabaseUnavailable(describe_db_error(exc, db.url)) from None
 
 
+def upgrade(db: Database, revision: str) -> None:
+    _run(db, "upgrade", revision)
+
+
 def downgrade(db: Database, revision: str) -> None:
     _run(db, "downgrade", revision)
 

@@ -40,8 +40,9 @@ def pg_server() -> Iterator[PgServer]:
 
 
 def _pg_admin(server: PgServer) -> psycopg.Connection:
-    return psycopg.connect(host="127.0.0.1", port=server.port, user=server.user,
-                           dbname="postgres", autocommit=True)
+    return psycopg.connect(
+        host="127.0.0.1", port=server.port, user=server.user, dbname="postgres", autocommit=True
+    )
 
 
 def _pg_create(server: PgServer, name: str, template: str | None = None) -> str:
@@ -99,8 +100,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def templates(backend: str, request: pytest.FixtureRequest,
-              tmp_path_factory: pytest.TempPathFactory) -> Templates:
+def templates(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Templates:
     if backend not in _templates:
         server = request.getfixturevalue("pg_server") if backend == "postgresql" else None
         _templates[backend] = Templates(backend, tmp_path_factory.mktemp("sqlite"), server)

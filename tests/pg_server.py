@@ -51,25 +51,55 @@ class PgServer:
     def start(self) -> None:
         initdb = str(self.bin_dir / "initdb")
         subprocess.run(
-            self._cmd(initdb, "-D", str(self.data_dir), "-U", self.user, "--auth=trust",
-                      "-E", "UTF8", "--locale=C.UTF-8"),
-            check=True, capture_output=True,
+            self._cmd(
+                initdb,
+                "-D",
+                str(self.data_dir),
+                "-U",
+                self.user,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ),
+            check=True,
+            capture_output=True,
         )
         opts = (
             f"-h 127.0.0.1 -p {self.port} -k {self.data_dir} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
         )
         subprocess.run(
-            self._cmd(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-o", opts,
-                      "-l", str(self.data_dir / "server.log"), "-w", "-t", "60", "start"),
-            check=True, capture_output=True,
+            self._cmd(
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-o",
+                opts,
+                "-l",
+                str(self.data_dir / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ),
+            check=True,
+            capture_output=True,
         )
 
     def stop(self) -> None:
         subprocess.run(
-            self._cmd(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate",
-                      "-w", "stop"),
-            check=False, capture_output=True,
+            self._cmd(
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ),
+            check=False,
+            capture_output=True,
         )
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 

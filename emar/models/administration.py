@@ -40,7 +40,10 @@ class Administration(Base):
         CheckConstraint(
             "outcome <> 'not_given' OR not_given_code IS NOT NULL", name="code_when_not_given"
         ),
-        CheckConstraint("outcome <> 'given' OR dose_given > 0", name="dose_when_given"),
+        CheckConstraint(
+            "outcome <> 'given' OR (dose_given IS NOT NULL AND dose_given > 0)",
+            name="dose_when_given",
+        ),
         CheckConstraint(
             "supersedes_id IS NULL OR correction_reason IS NOT NULL", name="correction_reason"
         ),

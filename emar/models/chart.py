@@ -28,14 +28,17 @@ class ChartLine(Base):
         ),
         CheckConstraint("timing <> 'weekdays' OR weekdays IS NOT NULL", name="weekdays_needed"),
         CheckConstraint(
-            "timing <> 'every_n_days' OR every_n_days >= 1", name="every_n_days_needed"
+            "timing <> 'every_n_days' OR (every_n_days IS NOT NULL AND every_n_days >= 1)",
+            name="every_n_days_needed",
         ),
         CheckConstraint(
-            "timing <> 'every_n_hours' OR every_n_hours >= 1", name="every_n_hours_needed"
+            "timing <> 'every_n_hours' OR (every_n_hours IS NOT NULL AND every_n_hours >= 1)",
+            name="every_n_hours_needed",
         ),
         CheckConstraint(
-            "timing <> 'prn' OR (prn_indication IS NOT NULL AND prn_min_interval_minutes > 0"
-            " AND prn_max_doses_24h > 0)",
+            "timing <> 'prn' OR (prn_indication IS NOT NULL"
+            " AND prn_min_interval_minutes IS NOT NULL AND prn_min_interval_minutes > 0"
+            " AND prn_max_doses_24h IS NOT NULL AND prn_max_doses_24h > 0)",
             name="prn_limits",
         ),
         CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="period"),

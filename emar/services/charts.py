@@ -123,7 +123,7 @@ def resident_chart(
         .where(ChartLine.resident_id == resident_id)
         .options(selectinload(ChartLine.medicine), selectinload(ChartLine.events))
     ).all()
-    names = dict(session.execute(select(Staff.id, Staff.full_name)).tuples().all())
+    names = {sid: name for sid, name in session.execute(select(Staff.id, Staff.full_name))}
     views = [_view(line, at, names) for line in lines]
     if not include_finished:
         views = [v for v in views if v.status not in (STOPPED, ENDED)]

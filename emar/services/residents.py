@@ -16,6 +16,7 @@ class ResidentSummary:
     name: str
     preferred_name: str | None
     room: str
+    unit_id: int
     unit: str
     date_of_birth: date
     nhs_number: str
@@ -47,6 +48,7 @@ def _summary(r: Resident, unit_name: str, at: datetime) -> ResidentSummary:
         name=r.full_name,
         preferred_name=r.preferred_name,
         room=r.room,
+        unit_id=r.unit_id,
         unit=unit_name,
         date_of_birth=r.date_of_birth,
         nhs_number=format_nhs_number(r.nhs_number) if r.nhs_number else "not recorded",
@@ -79,9 +81,9 @@ def list_residents(
     )
     if unit_id is not None:
         query = query.where(Resident.unit_id == unit_id)
-    rows = session.execute(query).tuples().all()
+    rows = session.execute(query).all()
     summaries = [_summary(r, unit_name, at) for r, unit_name in rows]
-    return sorted(summaries, key=lambda s: (s.unit, _room_key(s.room)))
+    return sorted(summaries, key=lambda s: (s.unit_id, _room_key(s.room)))
 
 
 def resident_photo(session: Session, resident_id: int) -> bytes | None:

@@ -283,15 +283,15 @@ def upgrade() -> None:
         sa.Column("transcribed_by_id", sa.Integer(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "timing <> 'every_n_days' OR every_n_days >= 1",
+            "timing <> 'every_n_days' OR (every_n_days IS NOT NULL AND every_n_days >= 1)",
             name=op.f("ck_chart_line_every_n_days_needed"),
         ),
         sa.CheckConstraint(
-            "timing <> 'every_n_hours' OR every_n_hours >= 1",
+            "timing <> 'every_n_hours' OR (every_n_hours IS NOT NULL AND every_n_hours >= 1)",
             name=op.f("ck_chart_line_every_n_hours_needed"),
         ),
         sa.CheckConstraint(
-            "timing <> 'prn' OR (prn_indication IS NOT NULL AND prn_min_interval_minutes > 0 AND prn_max_doses_24h > 0)",
+            "timing <> 'prn' OR (prn_indication IS NOT NULL AND prn_min_interval_minutes IS NOT NULL AND prn_min_interval_minutes > 0 AND prn_max_doses_24h IS NOT NULL AND prn_max_doses_24h > 0)",
             name=op.f("ck_chart_line_prn_limits"),
         ),
         sa.CheckConstraint(
@@ -359,7 +359,8 @@ def upgrade() -> None:
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.Column("correction_reason", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "outcome <> 'given' OR dose_given > 0", name=op.f("ck_administration_dose_when_given")
+            "outcome <> 'given' OR (dose_given IS NOT NULL AND dose_given > 0)",
+            name=op.f("ck_administration_dose_when_given"),
         ),
         sa.CheckConstraint(
             "outcome <> 'not_given' OR not_given_code IS NOT NULL",

@@ -1,0 +1,1 @@
+"""Barcode scanners, barcode parsing and label printing (Qt-free)."""

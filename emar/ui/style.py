@@ -1,0 +1,26 @@
+"""One style sheet: large type for arm's length, allergy red, and a high-contrast variant."""
+
+BASE = """
+QWidget { font-size: 15px; }
+QTableView { font-size: 15px; }
+QHeaderView::section { font-weight: bold; padding: 6px; }
+#homeName { font-size: 20px; font-weight: bold; }
+#residentBanner { background: #f4f7fb; border: 2px solid #355c7d; border-radius: 6px; }
+#bannerName { font-size: 26px; font-weight: bold; }
+#bannerAllergies[state="allergy"] {
+    color: white; background: #b00020; font-weight: bold; padding: 4px; border-radius: 3px;
+}
+#bannerAllergies[state="none"] { color: #1b5e20; font-weight: bold; }
+#bannerAllergies[state="unknown"] { color: #8a4b00; font-weight: bold; }
+#errorBanner { background: #b00020; color: white; font-weight: bold; padding: 8px; }
+"""
+
+HIGH_CONTRAST = (
+    BASE
+    + """
+QWidget { background: black; color: white; font-size: 17px; }
+QTableView { background: black; color: white; gridline-color: white; }
+#residentBanner { background: black; border: 3px solid yellow; }
+#bannerAllergies[state="none"] { color: #7CFC00; }
+"""
+)

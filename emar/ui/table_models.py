@@ -1,0 +1,122 @@
+"""Table models for the resident list and a resident's chart lines (plain data in, Qt roles out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from emar.services.charts import ChartLineView
+from emar.services.residents import ResidentSummary
+from emar.ui.avatar import initials_avatar
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's dataclass, for views that need it all
+
+
+class RowTableModel(QAbstractTableModel, Generic[Row]):
+    """Rows of frozen dataclasses shown through column functions."""
+
+    columns: Sequence[tuple[str, Callable[[Any], str]]] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> Row:
+        return self._rows[index]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section][0]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[index.column()][1](item)
+        if role == ROW_ROLE:
+            return item
+        return self.extra_data(item, index.column(), role)
+
+    def extra_data(self, item: Row, column: int, role: int) -> Any:
+        return None
+
+
+def _resident_name(r: ResidentSummary) -> str:
+    name = f"{r.name} ({r.preferred_name})" if r.preferred_name else r.name
+    return f"{name}\nAWAY: in {r.absence}" if r.absence else name
+
+
+class ResidentListModel(RowTableModel[ResidentSummary]):
+    columns = (
+        ("Room", lambda r: r.room),
+        ("Resident", _resident_name),
+        ("Allergies", lambda r: r.allergy_text),
+    )
+
+    def extra_data(self, item: ResidentSummary, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return initials_avatar(item.name, 40)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and item.allergies:
+            return QBrush(QColor("#b00020"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{item.name}, room {item.room}. Allergies: {item.allergy_text}"
+        return None
+
+
+def _flags(line: ChartLineView) -> str:
+    flags = []
+    if line.time_critical:
+        flags.append("TIME-CRITICAL")
+    if line.controlled:
+        flags.append("CD")
+    if line.high_risk:
+        flags.append("HIGH RISK")
+    return " ".join(flags)
+
+
+class ChartLineModel(RowTableModel[ChartLineView]):
+    columns = (
+        ("Medicine", lambda v: v.medicine),
+        ("Dose", lambda v: v.dose),
+        ("Route", lambda v: v.route),
+        ("When", lambda v: v.timing),
+        ("Directions", lambda v: v.directions or (v.prn_indication or "")),
+        ("Flags", _flags),
+        ("Status", lambda v: v.status),
+    )
+
+    def extra_data(self, item: ChartLineView, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and _flags(item):
+            return QBrush(QColor("#8a1c00"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            checked = item.checked_by or "not yet checked"
+            return (
+                f"{item.medicine}: {item.dose} {item.route}, {item.timing}\n"
+                f"Prescriber: {item.prescriber} ({item.source})\n"
+                f"Transcribed by {item.transcribed_by}; checked by {checked}"
+            )
+        return None

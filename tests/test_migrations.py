@@ -1,0 +1,74 @@
+"""Migrations: the models match head, and every revision upgrades and downgrades (both backends)."""
+
+import sqlite3
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from emar.db import open_database
+from emar.migrate import (
+    _config,
+    backup_sqlite,
+    current_revision,
+    downgrade,
+    head_revision,
+    upgrade,
+    upgrade_to_head,
+)
+from emar.models import Base
+from emar.services.residents import count_residents
+
+
+def _revisions_base_to_head() -> list[str]:
+    script = ScriptDirectory.from_config(_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_models_match_the_head_schema(empty_url):
+    db = open_database(empty_url)
+    upgrade_to_head(db)
+    with db.engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
+    db.dispose()
+    assert diff == []
+
+
+def test_every_revision_upgrades_and_downgrades_step_by_step(empty_url):
+    db = open_database(empty_url)
+    revisions = _revisions_base_to_head()
+    assert revisions[-1] == head_revision()
+    previous = "base"
+    for rev in revisions:
+        upgrade(db, rev)
+        assert current_revision(db) == rev
+        downgrade(db, previous)  # and back down: the downgrade of each step works
+        assert current_revision(db) == (None if previous == "base" else previous)
+        upgrade(db, rev)
+        previous = rev
+    downgrade(db, "base")
+    tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    db.dispose()
+    assert tables == set()
+
+
+def test_upgrade_at_head_changes_nothing_and_makes_no_backup(demo_db):
+    assert upgrade_to_head(demo_db) is None
+    with demo_db.read() as s:
+        assert count_residents(s) == 20
+
+
+def test_sqlite_backup_is_a_complete_private_copy(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'home.sqlite'}")
+    upgrade_to_head(db)
+    copy = backup_sqlite(db, "before-upgrade-from-test")
+    assert copy.parent == tmp_path and "before-upgrade-from-test" in copy.name
+    assert copy.stat().st_mode & 0o077 == 0
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        codes = conn.execute("SELECT count(*) FROM not_given_code").fetchone()[0]
+    assert codes == 11
+    db.dispose()
