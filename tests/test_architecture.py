@@ -36,3 +36,9 @@ def test_code_is_linted_and_formatted():
     assert check.returncode == 0, check.stdout
     fmt = subprocess.run([ruff, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True)
     assert fmt.returncode == 0, fmt.stdout
+
+
+def test_models_services_and_domain_type_check():
+    mypy = str(Path(sys.executable).parent / "mypy")
+    proc = subprocess.run([mypy], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout

@@ -7,6 +7,7 @@ synthetic (prefix 5099999) with valid check digits.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -781,8 +782,8 @@ def build_demo_home(session: Session, now: datetime, *, force: bool = False) -> 
     ):
         room_numbers[unit_ix] += 1
         extra = dict(extra)
-        hospital_days = extra.pop("in_hospital_days", None)
-        review_days = extra.pop("covert_review_date_days", None)
+        hospital_days = cast(int | None, extra.pop("in_hospital_days", None))
+        review_days = cast(int | None, extra.pop("covert_review_date_days", None))
         resident = Resident(
             unit_id=units[unit_ix].id,
             given_name=given,
@@ -794,7 +795,7 @@ def build_demo_home(session: Session, now: datetime, *, force: bool = False) -> 
             gp_name="Dr A. Okafor",
             gp_practice="Riverside Medical Centre",
             no_known_allergies=not allergies,
-            covert_review_date=(today + timedelta(days=int(review_days))) if review_days else None,
+            covert_review_date=(today + timedelta(days=review_days)) if review_days else None,
             **extra,  # type: ignore[arg-type]
         )
         session.add(resident)
@@ -806,7 +807,7 @@ def build_demo_home(session: Session, now: datetime, *, force: bool = False) -> 
                 Absence(
                     resident_id=resident.id,
                     kind="hospital",
-                    started_at=now - timedelta(days=int(hospital_days)),
+                    started_at=now - timedelta(days=hospital_days),
                     note="Admitted with a fall; ward 7",
                 )
             )
@@ -883,12 +884,12 @@ def _chart_line(
 ) -> ChartLine:
     _key, (dmin, dmax), timing, times, extra = recipe
     extra = dict(extra)
-    course_days = extra.pop("course_days", None)
+    course_days = cast(int | None, extra.pop("course_days", None))
     starts_at = start
     ends_at = None
     if course_days:  # a short course started three days ago
         starts_at = _local(zone, today - timedelta(days=3))
-        ends_at = starts_at + timedelta(days=int(course_days))  # type: ignore[call-overload]
+        ends_at = starts_at + timedelta(days=course_days)
     if timing == "every_n_hours":  # patch applied at 09:00 two days ago
         starts_at = _local(zone, today - timedelta(days=2), "09:00")
     return ChartLine(
