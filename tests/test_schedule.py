@@ -1,6 +1,7 @@
 """Schedule expansion: clock times in Europe/London, instants in UTC, DST policy of domain.md."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -56,7 +57,7 @@ def test_every_8_hours_counts_elapsed_time_across_the_change(night):
     anchor = datetime.combine(night - timedelta(days=1), time(22), tzinfo=LONDON)
     end = anchor.astimezone(UTC) + timedelta(hours=48)  # elapsed, not wall-clock, days
     doses = expand(Timing("every_n_hours", every_n_hours=8), anchor, end, line_start=anchor)
-    assert all(b - a == timedelta(hours=8) for a, b in zip(doses, doses[1:], strict=False))
+    assert all(b - a == timedelta(hours=8) for a, b in pairwise(doses))
     assert len(doses) == 6
     local = [d.astimezone(LONDON).strftime("%H:%M") for d in doses]
     assert local[0] == "22:00" and local[1] != "06:00"  # the wall clock shifts, the gap does not
