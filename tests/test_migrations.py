@@ -5,7 +5,7 @@ import sqlite3
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from emar.db import open_database
 from emar.migrate import (
@@ -71,4 +71,25 @@ def test_sqlite_backup_is_a_complete_private_copy(tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         codes = conn.execute("SELECT count(*) FROM not_given_code").fetchone()[0]
     assert codes == 11
+    db.dispose()
+
+
+def test_app_upgrade_backs_up_an_older_sqlite_database_first(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'home.sqlite'}")
+    older = _revisions_base_to_head()[-2]
+    upgrade(db, older)
+    with db.write() as s:
+        s.execute(
+            text(
+                "INSERT INTO care_home (name, time_zone, dose_window_minutes, "
+                "time_critical_window_minutes, idle_lock_minutes, created_at) VALUES "
+                "('Before', 'Europe/London', 60, 30, 3, '2026-01-01 00:00:00')"
+            )
+        )
+    backup = upgrade_to_head(db)
+    assert current_revision(db) == head_revision()
+    assert backup is not None and f"before-upgrade-from-{older}" in backup.name
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT name FROM care_home").fetchone() == ("Before",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (older,)
     db.dispose()
