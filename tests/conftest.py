@@ -25,6 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 DEMO_NOW = datetime.now(UTC)
+# The round-engine tests use the demo home built at a fixed moment, so their times are exact.
+ENGINE_BUILT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 _counter = itertools.count()
 
 
@@ -66,9 +68,9 @@ class Templates:
         url = self.empty_url(name)
         db = open_database(url)
         upgrade_to_head(db, backup=False)
-        if kind == "demo":
+        if kind in ("demo", "engine"):
             with db.write() as session:
-                build_demo_home(session, DEMO_NOW)
+                build_demo_home(session, DEMO_NOW if kind == "demo" else ENGINE_BUILT)
         db.dispose()
         self._built[kind] = name
         return name
@@ -127,5 +129,13 @@ def db(templates: Templates) -> Iterator[Database]:
 def demo_db(templates: Templates) -> Iterator[Database]:
     """A database holding the demo home (built with DEMO_NOW)."""
     database = open_database(templates.copy_url("demo"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def home_db(templates: Templates) -> Iterator[Database]:
+    """The demo home as built on 2026-06-01 12:00 UTC (charts from 2026-05-18), no history."""
+    database = open_database(templates.copy_url("engine"))
     yield database
     database.dispose()

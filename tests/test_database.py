@@ -58,7 +58,7 @@ def test_reads_do_not_wait_for_a_writer(sqlite_db):
     assert started.wait(5)
     try:
         with sqlite_db.read() as s:
-            assert s.execute(text("SELECT count(*) FROM not_given_code")).scalar() == 11
+            assert s.execute(text("SELECT count(*) FROM not_given_code")).scalar() == 12
     finally:
         release.set()
         thread.join()

@@ -10,6 +10,8 @@ from emar.models.base import Base, UTCDateTime, utcnow
 from emar.models.chart import ChartLine
 
 OUTCOMES = ("given", "not_given")
+# A correction with this code voids the entry it supersedes: the dose is open again.
+ENTERED_IN_ERROR = "X"
 
 
 class NotGivenCode(Base):
@@ -63,7 +65,7 @@ class Administration(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chart_line_id: Mapped[int] = mapped_column(ForeignKey("chart_line.id"), index=True)
-    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None for PRN
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # None: PRN
     outcome: Mapped[str] = mapped_column(String(12))
     not_given_code: Mapped[str | None] = mapped_column(ForeignKey("not_given_code.code"))
     dose_given: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))

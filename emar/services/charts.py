@@ -6,17 +6,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from emar.domain.line_periods import ACTIVE, ENDED, STOPPED, Event, status_at
 from emar.domain.wording import dose_text, timing_text
 from emar.models import ChartLine, Staff
-
-PENDING, ACTIVE, SUSPENDED, STOPPED, ENDED, NOT_STARTED = (
-    "pending",
-    "active",
-    "suspended",
-    "stopped",
-    "ended",
-    "not started",
-)
 
 
 @dataclass(frozen=True)
@@ -29,29 +21,13 @@ class LineStatus:
         return self.state == ACTIVE
 
 
+def line_events(line: ChartLine) -> list[Event]:
+    return [Event(e.id, e.kind, e.effective_at, e.reason) for e in line.events]
+
+
 def line_status(line: ChartLine, at: datetime) -> LineStatus:
-    """The state of a line at an instant, from its events (applied in effective-time order)."""
-    checked = False
-    state, reason = ACTIVE, None
-    for event in sorted(line.events, key=lambda e: (e.effective_at, e.id)):
-        if event.kind == "checked":
-            checked = True
-        elif event.effective_at <= at:
-            if event.kind == "suspended":
-                state, reason = SUSPENDED, event.reason
-            elif event.kind == "resumed" and state == SUSPENDED:
-                state, reason = ACTIVE, None
-            elif event.kind == "stopped":
-                state, reason = STOPPED, event.reason
-    if state == STOPPED:
-        return LineStatus(state, reason)
-    if line.ends_at is not None and line.ends_at <= at:
-        return LineStatus(ENDED, "course finished")
-    if not checked:
-        return LineStatus(PENDING, "waiting for a second person to check it")
-    if line.starts_at > at:
-        return LineStatus(NOT_STARTED, None)
-    return LineStatus(state, reason)
+    """The state of a line at an instant, from its events."""
+    return LineStatus(*status_at(line.starts_at, line.ends_at, line_events(line), at))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,164 @@
+"""Plain facts about chart lines and MAR entries, and how a scheduled dose is classified.
+
+These are the inputs and outputs of the round engine's rules; they carry no database session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from emar.domain.schedule import Timing
+
+Period = tuple[datetime, datetime | None]
+
+
+@dataclass(frozen=True)
+class IngredientAmount:
+    ingredient_id: int
+    name: str
+    allergen_group: str | None
+    amount: Decimal  # per dose unit
+    unit: str
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    id: int
+    resident_id: int
+    medicine_id: int
+    medicine: str
+    dose_min: Decimal
+    dose_max: Decimal
+    dose_unit: str
+    route: str
+    directions: str
+    timing: Timing
+    starts_at: datetime
+    ends_at: datetime | None
+    status: str  # pending / active / suspended / stopped / ended / not started, at "now"
+    status_reason: str | None
+    active_periods: tuple[Period, ...]
+    time_critical: bool
+    controlled: bool
+    high_risk: bool
+    prn_indication: str | None
+    prn_min_interval: timedelta | None
+    prn_max_24h: int | None
+    ingredients: tuple[IngredientAmount, ...]
+
+    @property
+    def is_prn(self) -> bool:
+        return self.timing.kind == "prn"
+
+    @property
+    def ingredient_ids(self) -> frozenset[int]:
+        return frozenset(i.ingredient_id for i in self.ingredients)
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """One MAR entry as recorded (corrections are entries too)."""
+
+    id: int
+    chart_line_id: int
+    scheduled_at: datetime | None
+    outcome: str  # given / not_given
+    code: str | None
+    code_label: str | None
+    dose_given: Decimal | None
+    administered_at: datetime
+    recorded_at: datetime
+    staff_id: int
+    staff_name: str
+    staff_initials: str
+    witness_name: str | None
+    supersedes_id: int | None
+    override_reason: str | None
+    site: str | None
+    note: str | None
+
+    @property
+    def is_given(self) -> bool:
+        return self.outcome == "given"
+
+
+def effective_entries(entries: Iterable[EntryFacts]) -> list[EntryFacts]:
+    """The entries no correction has superseded: what the MAR currently says."""
+    items = list(entries)
+    superseded = {e.supersedes_id for e in items if e.supersedes_id is not None}
+    return [e for e in items if e.id not in superseded]
+
+
+class DoseState(StrEnum):
+    UPCOMING = "upcoming"
+    DUE_SOON = "due soon"
+    DUE = "due now"
+    OVERDUE = "overdue"
+    MISSED = "missed"
+    GIVEN = "given"
+    NOT_GIVEN = "not given"
+    AWAY = "away"
+
+
+SOON = timedelta(minutes=60)
+OVERDUE_AT_MOST = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: datetime
+    closes: datetime
+
+    @classmethod
+    def around(cls, scheduled: datetime, minutes: int) -> Window:
+        half = timedelta(minutes=minutes)
+        return cls(scheduled - half, scheduled + half)
+
+    def minutes_early(self, at: datetime) -> int:
+        return max(0, _minutes(self.opens - at))
+
+    def minutes_late(self, at: datetime) -> int:
+        return max(0, _minutes(at - self.closes))
+
+
+def _minutes(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def overdue_until(window: Window, scheduled: datetime, next_opens: datetime | None) -> datetime:
+    """A dose with no entry is overdue after its window until the next dose of the line opens
+    (or 12 hours at most); after that it is missed (domain.md: missed after the window)."""
+    limit = scheduled + OVERDUE_AT_MOST
+    if next_opens is not None:
+        limit = min(limit, next_opens)
+    return max(limit, window.closes)
+
+
+def classify(
+    window: Window,
+    missed_from: datetime,
+    entry: EntryFacts | None,
+    away: str | None,
+    now: datetime,
+) -> DoseState:
+    if entry is not None:
+        return DoseState.GIVEN if entry.is_given else DoseState.NOT_GIVEN
+    if away is not None:
+        return DoseState.AWAY
+    if now < window.opens - SOON:
+        return DoseState.UPCOMING
+    if now < window.opens:
+        return DoseState.DUE_SOON
+    if now <= window.closes:
+        return DoseState.DUE
+    if now < missed_from:
+        return DoseState.OVERDUE
+    return DoseState.MISSED
+
+
+def next_opening(scheduled: Sequence[datetime], index: int, minutes: int) -> datetime | None:
+    return scheduled[index + 1] - timedelta(minutes=minutes) if index + 1 < len(scheduled) else None

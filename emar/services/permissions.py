@@ -1,0 +1,79 @@
+"""Who may do what: one declared role x action matrix, enforced by the services themselves."""
+
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from emar.errors import EmarError
+from emar.models import Role, Staff
+
+
+class Action(StrEnum):
+    VIEW_CHARTS = "view charts and the MAR"
+    ADMINISTER = "record administrations"
+    WITNESS = "witness controlled drugs"
+    OVERRIDE = "override a blocked administration"
+    CORRECT = "correct an administration record"
+    EDIT_CHARTS = "transcribe chart lines"
+    CHECK_CHARTS = "check transcribed chart lines"
+    MANAGE_STOCK = "book in and adjust stock"
+    RUN_REPORTS = "print reports"
+    REVIEW = "write pharmacist reviews"
+    MANAGE_USERS = "manage staff accounts"
+    MANAGE_SETTINGS = "change home settings"
+    VERIFY_AUDIT = "verify the audit trail and make backups"
+
+
+_CARE = {Action.VIEW_CHARTS, Action.ADMINISTER, Action.WITNESS}
+_SENIOR = _CARE | {
+    Action.OVERRIDE,
+    Action.CORRECT,
+    Action.CHECK_CHARTS,
+    Action.MANAGE_STOCK,
+    Action.RUN_REPORTS,
+}
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.CARER: frozenset(_CARE),
+    Role.SENIOR_CARER: frozenset(_SENIOR),
+    Role.NURSE: frozenset(_SENIOR | {Action.EDIT_CHARTS}),
+    Role.MANAGER: frozenset(
+        _SENIOR
+        | {Action.EDIT_CHARTS, Action.MANAGE_USERS, Action.MANAGE_SETTINGS, Action.VERIFY_AUDIT}
+    ),
+    Role.PHARMACIST: frozenset({Action.VIEW_CHARTS, Action.REVIEW, Action.RUN_REPORTS}),
+    Role.ADMINISTRATOR: frozenset(
+        {Action.MANAGE_USERS, Action.MANAGE_SETTINGS, Action.VERIFY_AUDIT}
+    ),
+}
+
+ROLE_LABELS = {
+    Role.CARER: "carer",
+    Role.SENIOR_CARER: "senior carer",
+    Role.NURSE: "nurse",
+    Role.MANAGER: "manager",
+    Role.PHARMACIST: "pharmacist",
+    Role.ADMINISTRATOR: "administrator",
+}
+
+
+class NotPermitted(EmarError):
+    """The signed-in person's role does not allow this; nothing was changed."""
+
+
+def allowed(role: str, action: Action) -> bool:
+    try:
+        return action in PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+def require(session: Session, staff_id: int, action: Action) -> Staff:
+    """The active staff member, if their role allows `action`; else NotPermitted."""
+    staff = session.get(Staff, staff_id)
+    if staff is None or not staff.active:
+        raise NotPermitted("Unknown or inactive user: sign in again.")
+    if not allowed(staff.role, action):
+        label = ROLE_LABELS.get(Role(staff.role), staff.role)
+        raise NotPermitted(f"{staff.full_name} ({label}) may not {action.value}.")
+    return staff
