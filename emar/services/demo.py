@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from emar.domain.gtin import make_gtin13
-from emar.domain.nhs_number import nhs_check_digit
+from emar.domain.demo_ids import fake_gtin, fake_nhs_number
 from emar.errors import ValidationError
 from emar.models import (
     Absence,
@@ -721,19 +720,8 @@ ROOMS_PER_UNIT = ("G", "F")  # ground floor, first floor
 UNIT_NAMES = ("Rose Unit (ground floor)", "Oak Unit (first floor)")
 
 
-def demo_nhs_number(index: int) -> str:
-    """A valid NHS number in the test range 999 000 0000-999 999 9999."""
-    n = index
-    while True:
-        first_nine = f"999{n:06d}"
-        check = nhs_check_digit(first_nine)
-        if check is not None:
-            return first_nine + str(check)
-        n += 1000  # skip numbers that cannot take a check digit, keep them distinct
-
-
-def demo_gtin(index: int) -> str:
-    return make_gtin13(f"5099999{index:05d}")
+demo_nhs_number = fake_nhs_number
+demo_gtin = fake_gtin
 
 
 def _local(zone: ZoneInfo, day: date, clock: str = "00:00") -> datetime:
