@@ -20,9 +20,11 @@ from emar.errors import EmarError
 from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role
 from emar.services.demo import build_demo_home
+from emar.services.generator import generate_home
 from emar.services.staff import add_staff
 
 EXIT_ERROR = 1
+DEMO_HISTORY_DAYS = 7
 EXIT_USAGE = 2
 
 
@@ -48,10 +50,32 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     db = _open_current(args)
     with db.write() as session:
-        counts = build_demo_home(session, datetime.now(UTC), force=args.force)
+        counts = build_demo_home(
+            session, datetime.now(UTC), force=args.force, history_days=DEMO_HISTORY_DAYS
+        )
     print(
-        f"Demo home created: {counts['residents']} residents, {counts['chart_lines']} chart lines. "
-        "Demo logins are listed in README.md."
+        f"Demo home created: {counts['residents']} residents, {counts['chart_lines']} chart lines, "
+        f"{counts.get('scheduled_entries', 0) + counts.get('prn_entries', 0)} MAR entries over "
+        f"the last {DEMO_HISTORY_DAYS} days. Demo logins are listed in README.md."
+    )
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    if args.residents < 1 or args.days < 1:
+        raise EmarError("--residents and --days must be at least 1.")
+    db = _open_current(args)
+    with db.write() as session:
+        counts = generate_home(
+            session,
+            residents=args.residents,
+            days=args.days,
+            now=datetime.now(UTC),
+            seed=args.seed,
+        )
+    print(
+        f"Generated {counts['residents']} residents, {counts['chart_lines']} chart lines, "
+        f"{counts['scheduled_entries'] + counts['prn_entries']} MAR entries."
     )
     return 0
 
@@ -103,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="seed the demo care home")
     p.add_argument("--force", action="store_true", help="add it even if residents exist")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("generate", parents=[common], help="add a large generated home")
+    p.add_argument("--residents", type=int, default=200)
+    p.add_argument("--days", type=int, default=365, help="days of history")
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(func=cmd_generate)
 
     user = sub.add_parser("user", parents=[common], help="staff accounts")
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

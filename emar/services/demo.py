@@ -28,6 +28,7 @@ from emar.models import (
     StockMovement,
 )
 from emar.services.audit import record_event
+from emar.services.history import generate_history
 from emar.services.home import add_unit, create_home, get_home, has_home, list_units
 from emar.services.residents import count_residents
 from emar.services.staff import add_staff, list_staff
@@ -724,13 +725,19 @@ demo_nhs_number = fake_nhs_number
 demo_gtin = fake_gtin
 
 
-def _local(zone: ZoneInfo, day: date, clock: str = "00:00") -> datetime:
+def local_time(zone: ZoneInfo, day: date, clock: str = "00:00") -> datetime:
     hh, mm = (int(x) for x in clock.split(":"))
     return datetime.combine(day, time(hh, mm), tzinfo=zone)
 
 
-def build_demo_home(session: Session, now: datetime, *, force: bool = False) -> dict[str, int]:
-    """Seed the demo home; refuses a database that already has residents unless forced."""
+def build_demo_home(
+    session: Session, now: datetime, *, force: bool = False, history_days: int = 0
+) -> dict[str, int]:
+    """Seed the demo home; refuses a database that already has residents unless forced.
+
+    With `history_days`, the MAR is filled for that many past days up to the current round:
+    doses whose window closed more than an hour ago are recorded (a few refused, late or missed).
+    """
     if count_residents(session) and not force:
         raise ValidationError(
             "This database already has residents; the demo home would mix with them. "
@@ -760,9 +767,9 @@ def build_demo_home(session: Session, now: datetime, *, force: bool = False) -> 
         )
     transcriber, checker = staff_ids["nina"], staff_ids["ben"]
 
-    medicines = _build_catalogue(session)
+    medicines = build_catalogue(session)
     today = now.astimezone(zone).date()
-    chart_start = _local(zone, today - timedelta(days=14))
+    chart_start = local_time(zone, today - timedelta(days=14))
     counts = {"residents": 0, "chart_lines": 0}
     room_numbers = [0, 0]
     for i, (given, family, preferred, dob, unit_ix, allergies, recipes, extra) in enumerate(
@@ -800,7 +807,7 @@ def build_demo_home(session: Session, now: datetime, *, force: bool = False) -> 
                 )
             )
         for recipe in recipes:
-            line = _chart_line(
+            line = chart_line_from_recipe(
                 resident.id, medicines[recipe[0]], recipe, chart_start, zone, today, transcriber
             )
             session.add(line)
@@ -827,11 +834,18 @@ def build_demo_home(session: Session, now: datetime, *, force: bool = False) -> 
             )
             counts["chart_lines"] += 1
         counts["residents"] += 1
+    if history_days:
+        session.flush()
+        counts |= generate_history(
+            session,
+            start=max(chart_start, now - timedelta(days=history_days)),
+            end=now - timedelta(minutes=home.dose_window_minutes + 60),
+        )
     record_event(session, "demo.created", entity="care_home", entity_id=home.id, detail=counts)
     return counts
 
 
-def _build_catalogue(session: Session) -> dict[str, Medicine]:
+def build_catalogue(session: Session) -> dict[str, Medicine]:
     ingredients: dict[str, Ingredient] = {}
     medicines: dict[str, Medicine] = {}
     for index, spec in enumerate(CATALOGUE, start=1):
@@ -861,7 +875,7 @@ def _build_catalogue(session: Session) -> dict[str, Medicine]:
     return medicines
 
 
-def _chart_line(
+def chart_line_from_recipe(
     resident_id: int,
     med: Medicine,
     recipe: Recipe,
@@ -876,10 +890,10 @@ def _chart_line(
     starts_at = start
     ends_at = None
     if course_days:  # a short course started three days ago
-        starts_at = _local(zone, today - timedelta(days=3))
+        starts_at = local_time(zone, today - timedelta(days=3))
         ends_at = starts_at + timedelta(days=course_days)
     if timing == "every_n_hours":  # patch applied at 09:00 two days ago
-        starts_at = _local(zone, today - timedelta(days=2), "09:00")
+        starts_at = local_time(zone, today - timedelta(days=2), "09:00")
     return ChartLine(
         resident_id=resident_id,
         medicine_id=med.id,

@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
 
     def _create_demo(self) -> None:
         with self.db.write() as session:
-            build_demo_home(session, self.clock())
+            build_demo_home(session, self.clock(), history_days=7)
 
     def _on_resident_selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
         indexes = selected.indexes()
