@@ -16,7 +16,7 @@ from emar.domain.schedule import Timing
 Period = tuple[datetime, datetime | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IngredientAmount:
     ingredient_id: int
     name: str
@@ -25,7 +25,7 @@ class IngredientAmount:
     unit: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineFacts:
     id: int
     resident_id: int
@@ -59,7 +59,7 @@ class LineFacts:
         return frozenset(i.ingredient_id for i in self.ingredients)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryFacts:
     """One MAR entry as recorded (corrections are entries too)."""
 
@@ -108,7 +108,7 @@ SOON = timedelta(minutes=60)
 OVERDUE_AT_MOST = timedelta(hours=12)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Window:
     opens: datetime
     closes: datetime

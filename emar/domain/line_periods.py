@@ -22,7 +22,7 @@ PENDING, ACTIVE, SUSPENDED, STOPPED, ENDED, NOT_STARTED = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     id: int
     kind: str  # checked / suspended / resumed / stopped

@@ -15,7 +15,7 @@ from emar.domain.doses import EntryFacts, LineFacts
 DAY = timedelta(hours=24)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrnBlock:
     kind: str  # "interval" | "count" | "ingredient"
     until: datetime
@@ -25,7 +25,7 @@ class PrnBlock:
     unit: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrnLimitCheck:
     blocks: tuple[PrnBlock, ...]
     last_given: EntryFacts | None

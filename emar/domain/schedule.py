@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from emar.errors import ValidationError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timing:
     """The timing fields of a chart line, detached from the database."""
 
@@ -123,6 +124,11 @@ def _clock_times(
             n = timing.every_n_days or 0
             if n < 1 or (day - anchor_day).days % n:
                 continue
-        for clock in timing.times:
-            out.append(local_instant(day, clock, zone))
+        out.extend(_day_instants(day, timing.times, zone))
     return sorted(set(out))
+
+
+@lru_cache(maxsize=65536)
+def _day_instants(day: date, times: tuple[time, ...], zone: ZoneInfo) -> tuple[datetime, ...]:
+    """The instants of one local day's clock times; shared by every line with the same times."""
+    return tuple(local_instant(day, clock, zone) for clock in times)

@@ -48,7 +48,7 @@ OVERRIDABLE = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     code: CheckCode
     severity: Severity
@@ -59,7 +59,7 @@ class Check:
         return self.code in OVERRIDABLE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     checks: tuple[Check, ...]
     resident_id: int

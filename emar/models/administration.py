@@ -53,6 +53,9 @@ class Administration(Base):
             "override_reason IS NULL OR override_by_id IS NOT NULL", name="override_by"
         ),
         CheckConstraint("witness_id IS NULL OR witness_id <> staff_id", name="witness_other"),
+        # A line's doses in a time range: the due list, the MAR grid, PRN limits.
+        Index("ix_administration_line_scheduled", "chart_line_id", "scheduled_at"),
+        Index("ix_administration_line_administered", "chart_line_id", "administered_at"),
         Index(
             "uq_administration_one_entry_per_dose",
             "chart_line_id",
@@ -64,7 +67,7 @@ class Administration(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    chart_line_id: Mapped[int] = mapped_column(ForeignKey("chart_line.id"), index=True)
+    chart_line_id: Mapped[int] = mapped_column(ForeignKey("chart_line.id"))
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # None: PRN
     outcome: Mapped[str] = mapped_column(String(12))
     not_given_code: Mapped[str | None] = mapped_column(ForeignKey("not_given_code.code"))

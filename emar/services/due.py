@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,7 @@ LOOKBACK = timedelta(hours=24)
 LOOKAHEAD = timedelta(hours=4)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueDose:
     resident_id: int
     chart_line_id: int
@@ -48,11 +48,28 @@ class DueDose:
     scheduled_at: datetime
     window: Window
     state: DoseState
-    why: str
     time_critical: bool
     controlled: bool
     entry: EntryFacts | None
     late_minutes: int  # for a given dose, minutes after the window closed
+    missed_from: datetime
+    away: str | None
+    seen_at: datetime  # the "now" of the list
+    zone: ZoneInfo = field(compare=False, repr=False)
+
+    @property
+    def why(self) -> str:
+        """Why this state, in a carer's words (built on demand: most are never shown)."""
+        return _why(
+            self.state,
+            self.scheduled_at,
+            self.window,
+            self.entry,
+            self.away,
+            self.seen_at,
+            self.zone,
+            self.missed_from,
+        )
 
 
 @dataclass(frozen=True)
@@ -276,11 +293,14 @@ def _line_doses(
                 scheduled_at=scheduled,
                 window=window,
                 state=state,
-                why=_why(state, scheduled, window, entry, away, now, zone, missed_from),
                 time_critical=line.time_critical,
                 controlled=line.controlled,
                 entry=entry,
                 late_minutes=late,
+                missed_from=missed_from,
+                away=away,
+                seen_at=now,
+                zone=zone,
             )
         )
     return out

@@ -1,4 +1,4 @@
-"""Round engine: index doses by scheduled time; add the "entered in error" code.
+"""Round engine: index a line's doses by time; add the "entered in error" code.
 
 Code X is used only by corrections that void an entry (not offered as a not-given reason).
 
@@ -20,6 +20,15 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # A plain CREATE INDEX: batch mode would rebuild the table and drop its triggers.
     op.create_index("ix_administration_scheduled_at", "administration", ["scheduled_at"])
+    op.drop_index("ix_administration_chart_line_id", table_name="administration")
+    op.create_index(
+        "ix_administration_line_scheduled", "administration", ["chart_line_id", "scheduled_at"]
+    )
+    op.create_index(
+        "ix_administration_line_administered",
+        "administration",
+        ["chart_line_id", "administered_at"],
+    )
     codes = sa.table(
         "not_given_code",
         *(sa.column(c, sa.String) for c in ("code", "label", "fhir_reason")),
@@ -44,4 +53,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DELETE FROM not_given_code WHERE code = 'X'")
+    op.drop_index("ix_administration_line_administered", table_name="administration")
+    op.drop_index("ix_administration_line_scheduled", table_name="administration")
+    op.create_index("ix_administration_chart_line_id", "administration", ["chart_line_id"])
     op.drop_index("ix_administration_scheduled_at", table_name="administration")
