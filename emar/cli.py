@@ -16,10 +16,12 @@ from sqlalchemy.exc import IntegrityError
 
 from emar.config import resolve_db_url
 from emar.db import Database, open_database
+from emar.domain.doses import DoseState
 from emar.errors import EmarError
 from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role
 from emar.services.demo import build_demo_home
+from emar.services.due import due_list
 from emar.services.generator import generate_home
 from emar.services.staff import add_staff
 
@@ -58,6 +60,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{counts.get('scheduled_entries', 0) + counts.get('prn_entries', 0)} MAR entries over "
         f"the last {DEMO_HISTORY_DAYS} days. Demo logins are listed in README.md."
     )
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    """Print what is due, overdue and missed now (or --at), resident by resident."""
+    db = _open_current(args)
+    now = datetime.now(UTC)
+    wanted = {DoseState(s) for s in args.state}
+    with db.read() as session:
+        rounds = due_list(session, now)
+    shown = 0
+    for r in rounds:
+        doses = [d for d in r.doses if d.state in wanted]
+        if not doses:
+            continue
+        away = f" (in {r.away})" if r.away else ""
+        print(f"{r.room}  {r.name}{away}")
+        for d in doses:
+            flag = " [time-critical]" if d.time_critical else ""
+            print(f"    {d.medicine} {d.dose}{flag}: {d.why}")
+            shown += 1
+    if not shown:
+        print("Nothing " + " or ".join(sorted(s.value for s in wanted)) + ".")
     return 0
 
 
@@ -128,6 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="add it even if residents exist")
     p.set_defaults(func=cmd_demo)
 
+    p = sub.add_parser("due", parents=[common], help="doses due, overdue or missed now")
+    p.add_argument(
+        "--state",
+        action="append",
+        choices=[s.value for s in DoseState],
+        help="states to list (repeatable; default: due now, overdue, missed)",
+    )
+    p.set_defaults(func=cmd_due)
+
     p = sub.add_parser("generate", parents=[common], help="add a large generated home")
     p.add_argument("--residents", type=int, default=200)
     p.add_argument("--days", type=int, default=365, help="days of history")
@@ -154,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None
+    if getattr(args, "command", None) == "due" and not args.state:
+        args.state = ["due now", "overdue", "missed"]
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from emar.cli import main
 from emar.db import open_database
-from emar.models import Staff
+from emar.models import Administration, Staff
 from emar.passwords import verify_secret
 from emar.services.residents import count_residents
 
@@ -150,3 +150,30 @@ def test_read_only_database_is_refused_with_a_clear_message(tmp_path, capsys):
     assert proc.stderr.startswith("emar: ") and "Traceback" not in proc.stderr
     assert "read-only" in proc.stderr or "Cannot open" in proc.stderr
     assert ro.read_bytes() == before
+
+
+def test_due_lists_overdue_doses_resident_by_resident(demo_db, capsys):
+    url = demo_db.url.render_as_string(hide_password=False)
+    code, out, _ = run(capsys, "--db", url, "due", "--state", "missed", "--state", "overdue")
+    assert code == 0
+    # the demo template has no history, so after a day every dose of a regular line is missed
+    assert "MISSED: due" in out
+    assert "Mary Jones" in out and "[time-critical]" in out
+
+
+def test_generate_adds_a_home_with_history(empty_url, capsys):
+    assert run(capsys, "--db", empty_url, "init")[0] == 0
+    code, out, _ = run(capsys, "--db", empty_url, "generate", "--residents", "3", "--days", "2")
+    assert code == 0 and out.startswith("Generated 3 residents, 30 chart lines")
+    db = open_database(empty_url)
+    with db.read() as s:
+        assert count_residents(s) == 3
+        entries = s.scalar(select(func.count(Administration.id)))
+    db.dispose()
+    assert entries > 30  # two days of ten lines each, most of them given
+
+
+def test_generate_refuses_nonsense_sizes(empty_url, capsys):
+    run(capsys, "--db", empty_url, "init")
+    code, _, err = run(capsys, "--db", empty_url, "generate", "--residents", "0")
+    assert code == 1 and "at least 1" in err
