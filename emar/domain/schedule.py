@@ -116,7 +116,7 @@ def _clock_times(
     timing: Timing, zone: ZoneInfo, anchor: datetime, start: datetime, end: datetime
 ) -> list[datetime]:
     anchor_day = anchor.astimezone(zone).date()
-    out = []
+    out: list[datetime] = []
     for day in _local_days(start, end, zone):
         if timing.kind == "weekdays" and day.isoweekday() not in timing.weekdays:
             continue

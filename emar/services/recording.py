@@ -384,7 +384,7 @@ def correct_entry(
             correction_reason=reason.strip(),
         ),
     )
-    old_dose = old.dose_given if old.outcome == "given" else Decimal(0)
+    old_dose = old.dose_given if old.outcome == "given" and old.dose_given else Decimal(0)
     new_dose = dose_given if outcome == "given" and dose_given else Decimal(0)
     if new_dose != old_dose:
         resident_id, medicine_id = _line_owner(session, old.chart_line_id)

@@ -310,14 +310,15 @@ def _check_time(
             return None, None
         scheduled = intent.scheduled_at
     else:
-        scheduled = _pick_dose(instants, recorded, line.id, intent.at, minutes)
-        if scheduled is None:
+        picked = _pick_dose(instants, recorded, line.id, intent.at, minutes)
+        if picked is None:
             upcoming = [t for t in instants if t > intent.at]
             when = f"; next at {clock(upcoming[0], zone, now)}" if upcoming else ""
             checks.append(
                 block(CheckCode.NO_DOSE_DUE, f"No dose of {line.medicine} is due now{when}.")
             )
             return None, None
+        scheduled = picked
     window = Window.around(scheduled, minutes)
     entry = recorded.get((line.id, scheduled))
     if entry is not None:
