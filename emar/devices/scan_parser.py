@@ -1,0 +1,160 @@
+"""Turn any scanner input into one typed result. It never raises: garbage gets a clear message.
+
+- GS1 DataMatrix / GS1-128 (EU FMD packs): GTIN (01), expiry (17, day 00 = end of month), batch
+  (10), serial (21), national codes (710-715); with or without an AIM symbology identifier
+  (]d2, ]C1, ]e0, ]Q3). Parsed with biip, whose error fields we read (it does not raise).
+- EAN-13 / GTIN packs without GS1 data.
+- The app's own Code 128 labels: resident (EMAR-R-<id>), staff badge (EMAR-S-<badge>), booked-in
+  pack (EMAR-P-<chart line id>).
+
+Keyboard-wedge scanners often drop the GS separator. Then a batch (variable length) runs on into
+the serial that follows it; when that may have happened, the batch and serial are NOT returned
+and the result says to fix the scanner setting, so a wrong batch is never stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import biip
+from biip import ParseConfig
+
+GS = "\x1d"
+# Characters some scanners send instead of GS; "^]" is Ctrl+] typed as text by some wedges.
+REMAPPED_GS = ("\x1d", "|", "~", "^]", "\u241d")
+AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+LABEL = re.compile(r"^EMAR-(?P<kind>[RSP])-(?P<value>[A-Z0-9]{1,20})$")
+NATIONAL_AIS = ("710", "711", "712", "713", "714", "715")
+HIDDEN_AI = re.compile(r"21.|71[0-5].")
+
+
+@dataclass(frozen=True)
+class ParsedScan:
+    """Exactly one of the kinds below; `problem` explains anything not understood or not trusted."""
+
+    raw: str
+    kind: str  # "pack" | "resident" | "staff" | "pack_label" | "unknown"
+    gtin: str | None = None  # always GTIN-14
+    expiry: date | None = None
+    batch: str | None = None
+    serial: str | None = None
+    national_codes: dict[str, str] = field(default_factory=dict)
+    label_value: str | None = None  # resident id, badge code or chart line id
+    symbology: str | None = None  # the AIM identifier if the scanner sent one, e.g. "]d2"
+    had_separator: bool = False
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind != "unknown"
+
+
+def visible(raw: str) -> str:
+    """The scan with invisible characters shown: <GS>, <CR>, <LF>, <TAB>, <0x..>."""
+    names = {"\x1d": "<GS>", "\r": "<CR>", "\n": "<LF>", "\t": "<TAB>"}
+    return "".join(names.get(ch, ch if ch.isprintable() else f"<0x{ord(ch):02x}>") for ch in raw)
+
+
+def parse_scan(raw: str, *, separators: tuple[str, ...] = REMAPPED_GS) -> ParsedScan:
+    try:
+        return _parse(raw, separators)
+    except Exception as exc:  # a scan must never crash the round
+        return ParsedScan(raw, "unknown", problem=f"Not a barcode we know ({exc}).")
+
+
+def _parse(raw: str, separators: tuple[str, ...]) -> ParsedScan:
+    text = raw.strip("\r\n\t ")
+    if not text:
+        return ParsedScan(raw, "unknown", problem="Empty scan: nothing was read.")
+    if any(ord(ch) < 32 and ch != GS for ch in text) or (not text.isprintable() and GS not in text):
+        return ParsedScan(raw, "unknown", problem=f"Not a barcode we know: {visible(text)[:60]!r}.")
+    label = LABEL.match(text.upper())
+    if label:
+        kind = {"R": "resident", "S": "staff", "P": "pack_label"}[label["kind"]]
+        return ParsedScan(raw, kind, label_value=label["value"])
+
+    symbology = None
+    aim = AIM_PREFIX.match(text)
+    if aim:
+        symbology = aim.group(0)
+    normalised = text
+    for sep in separators:
+        if sep != GS:
+            normalised = normalised.replace(sep, GS)
+    had_separator = GS in normalised
+    result = biip.parse(normalised, config=ParseConfig(separator_chars=[GS]))
+
+    if result.gs1_message is not None:
+        return _from_gs1(raw, result.gs1_message, symbology, had_separator)
+    if result.gtin is not None:
+        return ParsedScan(
+            raw,
+            "pack",
+            gtin=result.gtin.as_gtin_14(),
+            symbology=symbology,
+            had_separator=had_separator,
+        )
+    problem = _best_error(result)
+    return ParsedScan(raw, "unknown", symbology=symbology, problem=problem)
+
+
+def _best_error(result: biip.ParseResult) -> str:
+    if result.gtin_error and "check digit" in result.gtin_error:
+        return f"Pack barcode misread or damaged: {result.gtin_error}"
+    digits = sum(ch.isdigit() for ch in result.value)
+    if result.gs1_message_error and digits > len(result.value) // 2:
+        return f"Pack barcode not understood: {result.gs1_message_error}"
+    return f"Not a barcode we know: {visible(result.value)[:60]!r}."
+
+
+def _from_gs1(
+    raw: str, message: biip.gs1_messages.GS1Message, symbology: str | None, had_separator: bool
+) -> ParsedScan:
+    strings = message.element_strings
+    gtin_es = strings.get(ai="01")
+    if gtin_es is None or gtin_es.gtin is None:
+        return ParsedScan(
+            raw,
+            "unknown",
+            symbology=symbology,
+            problem="GS1 barcode without a product number (AI 01): not a pack.",
+        )
+    expiry_es = strings.get(ai="17")
+    batch_es = strings.get(ai="10")
+    serial_es = strings.get(ai="21")
+    national = {es.ai.ai: es.value for es in strings if es.ai.ai in NATIONAL_AIS}
+    batch = batch_es.value if batch_es else None
+    serial = serial_es.value if serial_es else None
+    problem = None
+    if not had_separator and batch_es is not None and _batch_may_hide_more(strings, batch_es):
+        problem = (
+            "This scanner did not send the GS separator, so the batch may have run into the "
+            "serial number. Batch and serial were not recorded: set the scanner to send GS "
+            "(ASCII 29) or map it (see Scanner settings and the self-test sheet)."
+        )
+        batch = serial = None
+    return ParsedScan(
+        raw,
+        "pack",
+        gtin=gtin_es.gtin.as_gtin_14(),
+        expiry=expiry_es.date if expiry_es else None,
+        batch=batch,
+        serial=serial,
+        national_codes=national,
+        symbology=symbology,
+        had_separator=had_separator,
+        problem=problem,
+    )
+
+
+def _batch_may_hide_more(
+    strings: biip.gs1_element_strings.GS1ElementStrings,
+    batch_es: biip.gs1_element_strings.GS1ElementString,
+) -> bool:
+    """A batch read to the end of the code, with no serial found, that contains what could be the
+    start of a serial (AI 21) or a national code (AI 710-715): it may have swallowed them."""
+    is_last = list(strings)[-1] is batch_es
+    has_serial = strings.get(ai="21") is not None
+    return is_last and not has_serial and HIDDEN_AI.search(batch_es.value) is not None

@@ -1,0 +1,122 @@
+"""Scan parsing: real-shaped GS1 strings, EAN-13, app labels, and junk that must never raise."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from emar.devices.scan_parser import parse_scan, visible
+
+GS = "\x1d"
+FMD = "0105012345678900172606301" + f"0AB12{GS}21XYZ987"  # GTIN, expiry, batch, serial
+
+
+@pytest.mark.parametrize("prefix", ["", "]d2", "]C1", "]e0", "]Q3"])
+@pytest.mark.parametrize("suffix", ["", "\r", "\n", "\r\n", "\t"])
+def test_fmd_pack_with_or_without_aim_identifier_and_any_suffix(prefix, suffix):
+    scan = parse_scan(prefix + FMD + suffix)
+    assert scan.kind == "pack" and scan.problem is None
+    assert (scan.gtin, scan.expiry, scan.batch, scan.serial) == (
+        "05012345678900",
+        date(2026, 6, 30),
+        "AB12",
+        "XYZ987",
+    )
+    assert scan.symbology == (prefix or None)
+    assert scan.had_separator
+
+
+def test_day_00_expiry_is_the_end_of_that_month():
+    assert parse_scan("010501234567890017260200").expiry == date(2026, 2, 28)
+    assert parse_scan("010501234567890017280200").expiry == date(2028, 2, 29)
+
+
+def test_expired_pack_still_parses_with_its_date():
+    scan = parse_scan("010501234567890017240131")
+    assert scan.kind == "pack" and scan.expiry == date(2024, 1, 31)
+
+
+@pytest.mark.parametrize("gs", ["|", "~", "^]", "\u241d"])
+def test_remapped_separator_is_understood(gs):
+    scan = parse_scan(FMD.replace(GS, gs))
+    assert (scan.batch, scan.serial) == ("AB12", "XYZ987") and scan.problem is None
+
+
+def test_dropped_separator_never_stores_a_wrong_batch():
+    scan = parse_scan(FMD.replace(GS, ""))
+    assert scan.kind == "pack" and scan.gtin == "05012345678900"
+    assert scan.expiry == date(2026, 6, 30)  # fixed-length fields are still trustworthy
+    assert scan.batch is None and scan.serial is None
+    assert "did not send the GS separator" in scan.problem and "Scanner settings" in scan.problem
+
+
+def test_serial_before_batch_needs_no_separator_at_the_end():
+    scan = parse_scan(f"01050123456789001726063021SER1{GS}10LOT9")
+    assert (scan.serial, scan.batch, scan.problem) == ("SER1", "LOT9", None)
+
+
+def test_batch_last_without_serial_is_trusted_when_nothing_could_hide_in_it():
+    scan = parse_scan("01050123456789001726063010LOT9")
+    assert scan.batch == "LOT9" and scan.problem is None
+
+
+def test_national_code_is_kept():
+    scan = parse_scan(f"{FMD}{GS}714123456")
+    assert scan.national_codes == {"714": "123456"}
+
+
+def test_ean13_pack_compares_as_gtin14():
+    scan = parse_scan("5012345678900")
+    assert scan.kind == "pack" and scan.gtin == "05012345678900" and scan.batch is None
+
+
+def test_bad_check_digit_says_misread():
+    scan = parse_scan("5012345678901")
+    assert scan.kind == "unknown" and "misread or damaged" in scan.problem
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "value"),
+    [
+        ("EMAR-R-42", "resident", "42"),
+        ("EMAR-S-B1001", "staff", "B1001"),
+        ("emar-p-317\r", "pack_label", "317"),
+    ],
+)
+def test_app_labels(raw, kind, value):
+    scan = parse_scan(raw)
+    assert (scan.kind, scan.label_value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "Empty scan"),
+        ("  \r\n", "Empty scan"),
+        ("hello world", "Not a barcode we know"),
+        ("\x00\x01\xff", "Not a barcode we know"),
+        ("0105012345678900172606317", "not understood"),
+        ("EMAR-X-1", "Not a barcode we know"),
+    ],
+)
+def test_garbage_gets_a_clear_message(raw, message):
+    scan = parse_scan(raw)
+    assert scan.kind == "unknown" and message in scan.problem and not scan.ok
+
+
+def test_invisible_characters_are_shown():
+    assert visible(f"]d201{GS}x\r\n\t\x07") == "]d201<GS>x<CR><LF><TAB><0x07>"
+
+
+@given(st.text())
+def test_any_text_never_raises(raw):
+    scan = parse_scan(raw)
+    assert scan.kind in {"pack", "resident", "staff", "pack_label", "unknown"}
+    assert scan.ok or scan.problem
+
+
+@given(st.binary())
+def test_any_bytes_never_raise(data):
+    scan = parse_scan(data.decode("latin-1"))
+    assert scan.ok or scan.problem
