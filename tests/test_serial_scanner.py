@@ -1,0 +1,183 @@
+"""Serial scanners on a real pseudo-terminal pair made by socat, and on pyserial's loop://.
+
+Unplugging is killing socat (the pty vanishes); plugging back in is starting it again.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from emar.devices.serial_scanner import SerialScanner, find_scanner_ports
+
+GS = "\x1d"
+WAIT = 10
+
+
+def _need_socat() -> str:
+    found = shutil.which("socat")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("socat is missing; .ci/run installs it")
+        pytest.skip("socat is not installed (apt-get install socat)")
+    return found
+
+
+class PtyPair:
+    """`scanner` is the end eMAR opens; tests write what a scanner would send to `host`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.scanner, self.host = folder / "scanner", folder / "host"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def plug_in(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                _need_socat(),
+                f"pty,raw,echo=0,link={self.scanner}",
+                f"pty,raw,echo=0,link={self.host}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + WAIT
+        while not (self.scanner.exists() and self.host.exists()):
+            assert time.monotonic() < deadline, "socat did not create the pty pair"
+            time.sleep(0.02)
+
+    def unplug(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        for link in (self.scanner, self.host):
+            link.unlink(missing_ok=True)
+
+    def send(self, data: bytes) -> None:
+        fd = os.open(self.host, os.O_WRONLY | os.O_NOCTTY)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+
+@pytest.fixture
+def pty_pair(tmp_path):
+    pair = PtyPair(tmp_path)
+    pair.plug_in()
+    yield pair
+    if pair.proc and pair.proc.poll() is None:
+        pair.unplug()
+
+
+def _collector():
+    scans: queue.Queue[str] = queue.Queue()
+    states: queue.Queue[str] = queue.Queue()
+    return scans, states, scans.put, (lambda state, _msg: states.put(state))
+
+
+def _wait_for(q: queue.Queue[str], wanted: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            if q.get(timeout=0.2) == wanted:
+                return
+        except queue.Empty:
+            continue
+    raise AssertionError(f"never saw {wanted!r}")
+
+
+@pytest.mark.parametrize(
+    ("terminator", "ending"), [("CR", b"\r"), ("LF", b"\n"), ("CRLF", b"\r\n")]
+)
+def test_scans_arrive_whole_with_each_terminator(pty_pair, terminator, ending):
+    scans, states, on_scan, on_status = _collector()
+    scanner = SerialScanner(
+        str(pty_pair.scanner),
+        on_scan,
+        on_status,
+        terminator=terminator,
+        baud=115200,
+        poll_seconds=0.1,
+    )
+    scanner.start()
+    try:
+        _wait_for(states, "connected")
+        fmd = "]d20105012345678900172606301" + f"0AB12{GS}21XYZ987"
+        # two scans in one burst, the second split across writes, as USB delivers them
+        pty_pair.send(fmd.encode() + ending + b"50123456")
+        pty_pair.send(b"78900" + ending)
+        assert scans.get(timeout=WAIT) == fmd
+        assert scans.get(timeout=WAIT) == "5012345678900"
+    finally:
+        scanner.stop()
+
+
+def test_unplug_is_reported_and_the_port_reopens_when_it_returns(pty_pair):
+    scans, states, on_scan, on_status = _collector()
+    scanner = SerialScanner(str(pty_pair.scanner), on_scan, on_status, poll_seconds=0.1)
+    scanner.start()
+    try:
+        _wait_for(states, "connected")
+        pty_pair.unplug()
+        _wait_for(states, "unplugged")
+        pty_pair.plug_in()
+        _wait_for(states, "connected")
+        pty_pair.send(b"EMAR-R-42\r")
+        assert scans.get(timeout=WAIT) == "EMAR-R-42"
+    finally:
+        scanner.stop()
+
+
+def test_a_scanner_not_yet_plugged_in_is_waited_for(tmp_path):
+    scans, states, on_scan, on_status = _collector()
+    pair = PtyPair(tmp_path)
+    scanner = SerialScanner(str(pair.scanner), on_scan, on_status, poll_seconds=0.1)
+    scanner.start()
+    try:
+        _wait_for(states, "waiting")
+        pair.plug_in()
+        _wait_for(states, "connected")
+        pair.send(b"5012345678900\r")
+        assert scans.get(timeout=WAIT) == "5012345678900"
+    finally:
+        scanner.stop()
+        pair.unplug()
+
+
+def test_loop_url():
+    scans, states, on_scan, on_status = _collector()
+    scanner = SerialScanner("loop://", on_scan, on_status, poll_seconds=0.1)
+    scanner.start()
+    try:
+        _wait_for(states, "connected")
+        scanner.send(b"EMAR-S-B1001\r")
+        assert scans.get(timeout=WAIT) == "EMAR-S-B1001"
+    finally:
+        scanner.stop()
+    assert scanner.state == "stopped"
+
+
+def test_bad_terminator_is_refused():
+    with pytest.raises(ValueError, match="CR, LF, CRLF"):
+        SerialScanner("loop://", print, terminator="ETX")
+
+
+def test_port_detection_matches_known_vendors(monkeypatch):
+    class Port:
+        def __init__(self, device, vid, description):
+            self.device, self.vid, self.description = device, vid, description
+
+    ports = [
+        Port("/dev/ttyACM0", 0x0C2E, "Xenon 1900"),
+        Port("/dev/ttyS0", None, "ttyS0"),
+        Port("/dev/ttyUSB3", 0x0403, "FTDI"),
+    ]
+    monkeypatch.setattr("serial.tools.list_ports.comports", lambda: ports)
+    assert find_scanner_ports() == [("/dev/ttyACM0", "Honeywell Xenon 1900")]
