@@ -1,0 +1,77 @@
+"""Printed codes round-trip: render the PDF to an image, decode it with zxing-cpp, parse it back."""
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from emar.devices.labels import (
+    TEST_CODE128,
+    TEST_EAN13,
+    TEST_GS1_PARTS,
+    label_sheet,
+    pack_label,
+    resident_label,
+    self_test_sheet,
+    staff_badge,
+)
+from emar.devices.scan_parser import parse_scan
+
+
+def decode_pdf(pdf: Path, tmp_path: Path) -> list[zxingcpp.Barcode]:
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(tmp_path / "page")], check=True
+    )
+    found = []
+    for page in sorted(tmp_path.glob("page*.png")):
+        found += zxingcpp.read_barcodes(Image.open(page), text_mode=zxingcpp.TextMode.Plain)
+    return found
+
+
+def test_label_sheet_codes_decode_and_parse_back(tmp_path):
+    labels = [
+        resident_label(i, f"Resident {i}", date(1936, 2, i), f"G{i:02d}", "999 000 0042")
+        for i in range(1, 24)
+    ]  # more than one page of 21
+    labels += [
+        staff_badge("B1001", "Amy Carter", "carer"),
+        pack_label(317, "Mary Jones", "Paracetamol 500 mg tablets", "1-2 tablets"),
+    ]
+    pdf = tmp_path / "labels.pdf"
+    assert label_sheet(labels, pdf, title="test") == 2
+    decoded = decode_pdf(pdf, tmp_path)
+    assert sorted(b.text for b in decoded) == sorted(label.code for label in labels)
+    assert all(b.format == zxingcpp.BarcodeFormat.Code128 for b in decoded)
+    parsed = {b.text: parse_scan(b.text) for b in decoded}
+    assert parsed["EMAR-R-7"].kind == "resident" and parsed["EMAR-R-7"].label_value == "7"
+    assert parsed["EMAR-S-B1001"].kind == "staff"
+    assert parsed["EMAR-P-317"].kind == "pack_label"
+
+
+def test_self_test_sheet_codes_decode_to_what_the_parser_expects(tmp_path):
+    pdf = tmp_path / "selftest.pdf"
+    self_test_sheet(pdf)
+    decoded = {b.format: b for b in decode_pdf(pdf, tmp_path)}
+    matrix = decoded[zxingcpp.BarcodeFormat.DataMatrix]
+    assert matrix.content_type == zxingcpp.ContentType.GS1
+    # what a scanner that keeps GS and sends the AIM identifier would type
+    scan = parse_scan("]d2" + matrix.text)
+    assert {
+        "gtin": scan.gtin,
+        "batch": scan.batch,
+        "serial": scan.serial,
+        "expiry": scan.expiry,
+    } == TEST_GS1_PARTS
+    assert decoded[zxingcpp.BarcodeFormat.Code128].text == TEST_CODE128
+    assert parse_scan(decoded[zxingcpp.BarcodeFormat.EAN13].text).gtin == "0" + TEST_EAN13
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_small_sheets(tmp_path, n):
+    pdf = tmp_path / "s.pdf"
+    labels = [staff_badge("B1", "A", "carer")][:n]
+    assert label_sheet(labels, pdf, title="t") == 1
+    assert pdf.read_bytes().startswith(b"%PDF")
