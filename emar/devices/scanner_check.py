@@ -89,8 +89,8 @@ def check_test_scan(
                 worst <= max_gap_ms,
                 f"Keys arrived at most {worst:.0f} ms apart (limit {max_gap_ms} ms)."
                 if worst <= max_gap_ms
-                else f"Keys arrived up to {worst:.0f} ms apart, over the {max_gap_ms} ms limit: raise "
-                "the limit or the scanner's keyboard speed.",
+                else f"Keys arrived up to {worst:.0f} ms apart, over the {max_gap_ms} ms "
+                "limit: raise the limit or the scanner's keyboard speed.",
             )
         )
     return TestScanReport(visible(raw), code, tuple(findings))
