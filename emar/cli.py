@@ -14,11 +14,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
 from emar.config import resolve_db_url
 from emar.db import Database, open_database
+from emar.devices.labels import label_sheet, self_test_sheet
 from emar.devices.scan_parser import parse_scan, visible
 from emar.devices.serial_scanner import SerialScanner, find_scanner_ports
 from emar.domain.doses import DoseState
@@ -28,6 +30,7 @@ from emar.models import Role
 from emar.services.demo import build_demo_home
 from emar.services.due import due_list
 from emar.services.generator import generate_home
+from emar.services.label_data import pack_labels, resident_labels, staff_badges
 from emar.services.staff import add_staff
 
 EXIT_ERROR = 1
@@ -149,6 +152,31 @@ def cmd_scanner_ports(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scanner_test_sheet(args: argparse.Namespace) -> int:
+    self_test_sheet(Path(args.out))
+    print(f"Scanner self-test sheet written to {args.out}.")
+    return 0
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    db = _open_current(args)
+    now = datetime.now(UTC)
+    with db.read() as session:
+        if args.kind == "residents":
+            labels = resident_labels(session, now, args.unit)
+        elif args.kind == "badges":
+            labels = staff_badges(session)
+        else:
+            if args.resident is None:
+                raise EmarError("Pack labels are per resident: give --resident ID.")
+            labels = pack_labels(session, args.resident, now)
+    if not labels:
+        raise EmarError(f"No {args.kind} labels to print.")
+    pages = label_sheet(labels, Path(args.out), title=f"eMAR {args.kind} labels")
+    print(f"{len(labels)} {args.kind} labels on {pages} page(s) written to {args.out}.")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     if args.residents < 1 or args.days < 1:
         raise EmarError("--residents and --days must be at least 1.")
@@ -246,6 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scanner_listen)
     p = scanner_sub.add_parser("ports", parents=[common], help="list connected scanner ports")
     p.set_defaults(func=cmd_scanner_ports)
+    p = scanner_sub.add_parser("test-sheet", parents=[common], help="write the self-test sheet")
+    p.add_argument("--out", required=True, help="PDF file to write")
+    p.set_defaults(func=cmd_scanner_test_sheet)
+
+    p = sub.add_parser("labels", parents=[common], help="print Code 128 label sheets (PDF)")
+    p.add_argument("kind", choices=["residents", "badges", "packs"])
+    p.add_argument("--out", required=True, help="PDF file to write")
+    p.add_argument("--unit", type=int, help="residents of this unit id only")
+    p.add_argument("--resident", type=int, help="pack labels for this resident id")
+    p.set_defaults(func=cmd_labels)
 
     user = sub.add_parser("user", parents=[common], help="staff accounts")
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,8 @@ from emar.services.demo import build_demo_home
 from tests.pg_server import PgServer, start_pg_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Per-PC settings (QSettings: scanner port...) go to a throwaway folder, not the tester's own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="emar-test-config-")
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 DEMO_NOW = datetime.now(UTC)

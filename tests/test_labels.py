@@ -22,6 +22,7 @@ from emar.devices.scan_parser import parse_scan
 
 
 def decode_pdf(pdf: Path, tmp_path: Path) -> list[zxingcpp.Barcode]:
+    tmp_path.mkdir(exist_ok=True)
     subprocess.run(
         ["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(tmp_path / "page")], check=True
     )
@@ -75,3 +76,24 @@ def test_small_sheets(tmp_path, n):
     labels = [staff_badge("B1", "A", "carer")][:n]
     assert label_sheet(labels, pdf, title="t") == 1
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_label_commands_print_what_the_database_holds(demo_db, tmp_path, capsys):
+    from emar.cli import main
+
+    url = demo_db.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "labels", "residents", "--out", str(tmp_path / "r.pdf")]) == 0
+    assert "20 residents labels on 1 page(s)" in capsys.readouterr().out
+    codes = sorted(b.text for b in decode_pdf(tmp_path / "r.pdf", tmp_path / "r"))
+    assert len(codes) == 20 and all(c.startswith("EMAR-R-") for c in codes)
+    assert main(["--db", url, "labels", "badges", "--out", str(tmp_path / "b.pdf")]) == 0
+    badges = {b.text for b in decode_pdf(tmp_path / "b.pdf", tmp_path / "b")}
+    assert "EMAR-S-B1001" in badges and len(badges) == 6
+    assert (
+        main(["--db", url, "labels", "packs", "--resident", "1", "--out", str(tmp_path / "p.pdf")])
+        == 0
+    )
+    assert main(["--db", url, "labels", "packs", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "give --resident" in capsys.readouterr().err
+    assert main(["scanner", "test-sheet", "--out", str(tmp_path / "t.pdf")]) == 0
+    assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")

@@ -6,13 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from emar.config import resolve_db_url
 from emar.db import open_database
+from emar.devices.serial_scanner import SerialScanner
 from emar.errors import EmarError
 from emar.migrate import upgrade_to_head
+from emar.ui.keyboard_wedge import KeyboardWedgeFilter, WedgeSettings
 from emar.ui.main_window import MainWindow
+from emar.ui.scan_hub import ScanHub
+from emar.ui.scanner_settings import ScannerSettings, load_config, save_config
 from emar.ui.style import BASE, HIGH_CONTRAST
 
 
@@ -31,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("eMAR")
+    app.setOrganizationName("eMAR")
     app.setStyleSheet(HIGH_CONTRAST if args.high_contrast else BASE)
     try:
         # Before any window exists: nothing to freeze yet, and nothing may run on an old schema.
@@ -39,7 +45,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EmarError as exc:
         QMessageBox.critical(None, "eMAR cannot open its database", str(exc))
         return 1
-    window = MainWindow(db)
+    hub, wedge, serial = start_scanners(app)
+    window = MainWindow(db, scanner_settings=lambda: scanner_screen(hub, wedge))
+    hub.status.connect(lambda _state, message: window.statusBar().showMessage(message))
     window.show()
     window.start()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        app.removeEventFilter(wedge)
+        if serial is not None:
+            serial.stop()
+
+
+def start_scanners(app: QApplication) -> tuple[ScanHub, KeyboardWedgeFilter, SerialScanner | None]:
+    """The scan hub, the keyboard-wedge filter (always on) and this PC's serial scanner."""
+    config = load_config(QSettings())
+    hub = ScanHub()
+    wedge = KeyboardWedgeFilter(
+        hub,
+        WedgeSettings(
+            config.wedge_max_gap_ms,
+            config.wedge_min_length,
+            config.wedge_suffixes,
+            config.wedge_prefix,
+        ),
+    )
+    wedge.install(app)
+    serial = None
+    if config.serial_port:
+        serial = hub.attach_serial(
+            url=config.serial_port, baud=config.baud, terminator=config.terminator
+        )
+    return hub, wedge, serial
+
+
+def scanner_screen(hub: ScanHub, wedge: KeyboardWedgeFilter) -> ScannerSettings:
+    settings = QSettings()
+    return ScannerSettings(
+        hub, wedge, load_config(settings), on_save=lambda config: save_config(settings, config)
+    )

@@ -61,7 +61,10 @@ class KeyboardWedgeFilter(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._gap_elapsed)
-        self.last_gaps_ms: list[float] = []  # of the last scan, for the self-test screen
+        # the last scan, for the self-test screen
+        self.last_gaps_ms: list[float] = []
+        self.last_scan: str | None = None
+        self.last_suffix: str | None = None
 
     def install(self, app: QApplication) -> None:
         app.installEventFilter(self)
@@ -77,7 +80,8 @@ class KeyboardWedgeFilter(QObject):
             self._finish(timed_out=True)  # the previous keys were typed, or a suffix-less scan
         if self._is_suffix(event):
             if self._held:
-                return self._finish(timed_out=False, suffix=True)
+                name = "enter" if event.key() != Qt.Key.Key_Tab else "tab"
+                return self._finish(timed_out=False, suffix=name)
             return False
         text = self._text(event)
         if not text:
@@ -107,7 +111,7 @@ class KeyboardWedgeFilter(QObject):
         if self._held:
             self._finish(timed_out=True)
 
-    def _finish(self, *, timed_out: bool, suffix: bool = False) -> bool:
+    def _finish(self, *, timed_out: bool, suffix: str | None = None) -> bool:
         """Emit the held keys as a scan if they were one; otherwise replay them. Returns whether
         a suffix key should be swallowed."""
         self._timer.stop()
@@ -122,9 +126,10 @@ class KeyboardWedgeFilter(QObject):
             and (not prefix or text.startswith(prefix))
         )
         if is_scan:
-            self.last_gaps_ms = gaps
-            self.hub.scanned.emit(text[len(prefix) :])
-            return suffix
+            self.last_gaps_ms, self.last_suffix = gaps, suffix
+            self.last_scan = text[len(prefix) :]
+            self.hub.scanned.emit(self.last_scan)
+            return suffix is not None
         self._replay(held)
         return False
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -65,9 +66,12 @@ class MainWindow(QMainWindow):
         *,
         clock: Clock = lambda: datetime.now(UTC),
         ask_demo: Callable[[QWidget], bool] = ask_to_create_demo,
+        scanner_settings: Callable[[], QWidget] | None = None,
     ) -> None:
         super().__init__()
         self.db, self.clock, self._ask_demo = db, clock, ask_demo
+        self._make_scanner_settings = scanner_settings
+        self._scanner_window: QWidget | None = None
         self.tasks = TaskRunner(self)
         self.setWindowTitle("eMAR")
         self.resize(1366, 768)
@@ -114,6 +118,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Opening the database…")
+        settings_menu = self.menuBar().addMenu("&Settings")
+        self.scanner_action = QAction("&Scanner and self-test…", self)
+        self.scanner_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.scanner_action.triggered.connect(self.open_scanner_settings)
+        self.scanner_action.setEnabled(scanner_settings is not None)
+        settings_menu.addAction(self.scanner_action)
+
+    def open_scanner_settings(self) -> None:
+        if self._make_scanner_settings is None:
+            return
+        if self._scanner_window is None:
+            self._scanner_window = self._make_scanner_settings()
+        self._scanner_window.show()
+        self._scanner_window.raise_()
 
     def _table(self, model: ResidentListModel | ChartLineModel) -> QTableView:
         view = QTableView()

@@ -29,3 +29,21 @@ def test_good_database_is_upgraded_and_the_window_shown(qtbot, monkeypatch, empt
     monkeypatch.setattr("emar.ui.main_window.ask_to_create_demo", lambda parent: False)
     assert app_module.main(["--db", empty_url]) == 0
     assert len(seen) == 1 and seen[0].where.text().startswith(empty_url.split("://")[0])
+
+
+def test_scanner_settings_open_from_the_main_window(qtbot, demo_db):
+    from emar.ui.app import scanner_screen
+    from emar.ui.keyboard_wedge import KeyboardWedgeFilter
+    from emar.ui.scan_hub import ScanHub
+    from emar.ui.scanner_settings import ScannerSettings
+
+    hub = ScanHub()
+    wedge = KeyboardWedgeFilter(hub)
+    window = MainWindow(demo_db, scanner_settings=lambda: scanner_screen(hub, wedge))
+    qtbot.addWidget(window)
+    window.scanner_action.trigger()
+    screen = window._scanner_window
+    qtbot.addWidget(screen)
+    assert isinstance(screen, ScannerSettings) and screen.isVisible()
+    hub.scanned.emit("5012345678900")
+    assert screen.results.rowCount() == 1

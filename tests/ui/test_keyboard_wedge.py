@@ -19,6 +19,8 @@ def form(qtbot):
     qtbot.addWidget(window)
     window.show()
     name.setFocus()
+    qtbot.waitExposed(window)
+    qtbot.wait(100)  # let the first layout finish: it must not sit inside a burst's key gap
     return window, name, note
 
 

@@ -1,0 +1,111 @@
+"""The scanner settings and self-test screen, driven offscreen."""
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from emar.devices.labels import TEST_EAN13
+from emar.devices.scanner_config import ScannerConfig
+from emar.ui.keyboard_wedge import KeyboardWedgeFilter
+from emar.ui.scan_hub import ScanHub
+from emar.ui.scanner_settings import ScannerSettings, load_config, save_config
+
+GS = "\x1d"
+GS1 = "]d20105099999000011172612311" + f"0TEST12{GS}21SER123"
+
+
+def make(qtbot, tmp_path, **kwargs):
+    hub = ScanHub()
+    wedge = KeyboardWedgeFilter(hub)
+    saved = []
+    screen = ScannerSettings(
+        hub,
+        wedge,
+        ScannerConfig(),
+        on_save=saved.append,
+        ask_save_path=lambda parent: str(tmp_path / "sheet.pdf"),
+        ports=lambda: [("/dev/ttyACM0", "Honeywell Xenon 1900")],
+        **kwargs,
+    )
+    qtbot.addWidget(screen)
+    screen.resize(1366, 700)
+    screen.show()
+    return hub, wedge, screen, saved
+
+
+def test_each_scan_is_shown_with_its_verdict(qtbot, tmp_path):
+    hub, _, screen, _ = make(qtbot, tmp_path)
+    hub.scanned.emit(GS1)
+    hub.scanned.emit(GS1.replace(GS, "").replace("]d2", ""))
+    rows = [screen.results.row(i) for i in range(screen.results.rowCount())]
+    dropped, good = rows  # newest first
+    assert good.ok and good.code == "GS1 DataMatrix" and "<GS>" in good.raw_visible
+    assert not dropped.ok
+    verdict = screen.results.index(0, 2).data()
+    assert "FIX: Drops the GS separator" in verdict
+
+
+def test_a_real_keyboard_burst_is_judged_and_types_nothing(qtbot, tmp_path):
+    hub, wedge, screen, _ = make(qtbot, tmp_path)
+    app = QApplication.instance()
+    wedge.install(app)
+    try:
+        screen.prefix.setFocus()
+        qtbot.waitExposed(screen)
+        qtbot.wait(200)  # first layout done: the GUI thread is free, as it is during a round
+        with qtbot.waitSignal(hub.scanned, timeout=3000):
+            for ch in TEST_EAN13:
+                qtbot.keyClicks(screen.prefix, ch)
+                qtbot.wait(4)
+            qtbot.keyClick(screen.prefix, Qt.Key.Key_Return)
+    finally:
+        app.removeEventFilter(wedge)
+    assert screen.prefix.text() == ""
+    report = screen.results.row(0)
+    assert report.code == "EAN-13" and report.ok
+    messages = [f.message for f in report.findings]
+    assert "Ends each scan with Enter." in messages
+    assert any(m.startswith("Keys arrived at most") for m in messages)
+
+
+def test_save_applies_and_hands_over_the_settings(qtbot, tmp_path):
+    _, wedge, screen, saved = make(qtbot, tmp_path)
+    screen.port.setCurrentIndex(1)
+    screen.baud.setCurrentText("115200")
+    screen.terminator.setCurrentText("CRLF")
+    screen.gap.setValue(45)
+    screen.tab.setChecked(False)
+    screen.save()
+    (config,) = saved
+    assert config.serial_port == "/dev/ttyACM0" and config.baud == 115200
+    assert config.terminator == "CRLF" and config.wedge_suffixes == ("enter",)
+    assert wedge.settings.max_gap_ms == 45
+
+
+def test_test_sheet_is_saved_where_asked(qtbot, tmp_path):
+    _, _, screen, _ = make(qtbot, tmp_path)
+    screen.print_test_sheet()
+    assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
+    assert "Test sheet saved" in screen.message.text()
+
+
+def test_config_round_trips_through_per_pc_settings(tmp_path):
+    settings = QSettings(str(tmp_path / "pc.ini"), QSettings.Format.IniFormat)
+    config = ScannerConfig(
+        serial_port="/dev/ttyUSB0",
+        baud=115200,
+        terminator="LF",
+        wedge_max_gap_ms=40,
+        wedge_min_length=8,
+        wedge_suffixes=("tab",),
+        wedge_prefix="~",
+    )
+    save_config(settings, config)
+    again = QSettings(str(tmp_path / "pc.ini"), QSettings.Format.IniFormat)
+    assert load_config(again) == config
+
+
+def test_results_model_passes_qtmodeltester(qtmodeltester, qtbot, tmp_path):
+    hub, _, screen, _ = make(qtbot, tmp_path)
+    hub.scanned.emit(GS1)
+    hub.scanned.emit("junk")
+    qtmodeltester.check(screen.results)
