@@ -730,6 +730,23 @@ def local_time(zone: ZoneInfo, day: date, clock: str = "00:00") -> datetime:
     return datetime.combine(day, time(hh, mm), tzinfo=zone)
 
 
+def ensure_demo_staff(session: Session) -> dict[str, int]:
+    """The demo staff (README logins), added where missing; username -> id."""
+    existing = {s.username: s.id for s in list_staff(session)}
+    for username, full_name, role, password, pin, badge in DEMO_STAFF:
+        if username not in existing:
+            existing[username] = add_staff(
+                session,
+                username=username,
+                full_name=full_name,
+                role=role,
+                password=password,
+                pin=pin,
+                badge_code=badge,
+            ).id
+    return existing
+
+
 def build_demo_home(
     session: Session, now: datetime, *, force: bool = False, history_days: int = 0
 ) -> dict[str, int]:
@@ -750,21 +767,7 @@ def build_demo_home(
     existing_units = {u.name: u for u in list_units(session)}
     units = [existing_units.get(name) or add_unit(session, home.id, name) for name in UNIT_NAMES]
 
-    existing_staff = {s.username: s.id for s in list_staff(session)}
-    staff_ids = {}
-    for username, full_name, role, password, pin, badge in DEMO_STAFF:
-        staff_ids[username] = (
-            existing_staff.get(username)
-            or add_staff(
-                session,
-                username=username,
-                full_name=full_name,
-                role=role,
-                password=password,
-                pin=pin,
-                badge_code=badge,
-            ).id
-        )
+    staff_ids = ensure_demo_staff(session)
     transcriber, checker = staff_ids["nina"], staff_ids["ben"]
 
     medicines = build_catalogue(session)

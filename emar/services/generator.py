@@ -10,18 +10,17 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from emar.domain.demo_ids import fake_nhs_number
-from emar.models import ChartLine, ChartLineEvent, Medicine, Resident, Staff
+from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
 from emar.services.demo import (
     CATALOGUE,
-    DEMO_STAFF,
     RESIDENTS,
     build_catalogue,
     chart_line_from_recipe,
+    ensure_demo_staff,
     local_time,
 )
 from emar.services.history import generate_history
 from emar.services.home import add_unit, create_home, get_home, has_home
-from emar.services.staff import add_staff
 
 GIVEN = (
     "Ada",
@@ -77,19 +76,7 @@ def generate_home(
     home = get_home(session) if has_home(session) else create_home(session, "Generated Home")
     zone = home.zone
     units = [add_unit(session, home.id, f"Generated unit {i + 1}") for i in range(4)]
-    existing = set(session.scalars(select(Staff.username)))
-    for username, full_name, role, password, pin, badge in DEMO_STAFF:
-        if username not in existing:
-            add_staff(
-                session,
-                username=username,
-                full_name=full_name,
-                role=role,
-                password=password,
-                pin=pin,
-                badge_code=badge,
-            )
-    staff_ids = dict(session.execute(select(Staff.username, Staff.id)).all())
+    staff_ids = ensure_demo_staff(session)
     medicines = {m.name: m for m in session.scalars(select(Medicine))}
     if not medicines:
         medicines = {m.name: m for m in build_catalogue(session).values()}

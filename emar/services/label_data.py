@@ -27,12 +27,12 @@ def staff_badges(session: Session) -> list[Label]:
         .where(Staff.active, Staff.badge_code.is_not(None))
         .order_by(Staff.full_name)
     ).all()
-    return [staff_badge(code, name, role) for code, name, role in rows]
+    return [staff_badge(code, name, role) for code, name, role in rows if code]
 
 
 def pack_labels(session: Session, resident_id: int, at: datetime) -> list[Label]:
     """One label per active chart line, to stick on a pack that has no barcode of its own."""
-    (resident,) = [r for r in list_residents(session, at) if r.id == resident_id] or [None]
+    resident = next((r for r in list_residents(session, at) if r.id == resident_id), None)
     if resident is None:
         return []
     return [
