@@ -1,0 +1,41 @@
+"""Signing in with a password or a badge and PIN; every attempt is audited, secrets never are."""
+
+import pytest
+from sqlalchemy import select
+
+from emar.models import AuditEvent
+from emar.services.auth import badge_holder, sign_in, sign_in_with_badge
+
+
+def _events(db):
+    with db.read() as s:
+        return [(e.action, e.detail) for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_password_sign_in(demo_db):
+    with demo_db.write() as s:
+        amy = sign_in(s, " Amy ", "amy-demo-2026")
+    assert (amy.full_name, amy.role) == ("Amy Carter", "carer")
+    assert _events(demo_db)[-1] == ("signin.ok", '{"method":"password"}')
+
+
+@pytest.mark.parametrize(("user", "password"), [("amy", "wrong-password"), ("nobody", "xyzzy1")])
+def test_wrong_credentials_are_refused_and_the_attempt_is_committed(demo_db, user, password):
+    before = len(_events(demo_db))
+    with demo_db.write() as s:
+        assert sign_in(s, user, password) is None
+    events = _events(demo_db)
+    assert len(events) == before + 1
+    action, detail = events[-1]
+    assert action == "signin.failed" and f'"username":"{user}"' in detail
+    assert password not in detail
+
+
+def test_badge_and_pin(demo_db):
+    with demo_db.read() as s:
+        assert badge_holder(s, "b1002").full_name == "Ben Osei"
+        assert badge_holder(s, "B9999") is None
+    with demo_db.write() as s:
+        assert sign_in_with_badge(s, "B1002", "3917").username == "ben"
+        assert sign_in_with_badge(s, "B1002", "0000") is None
+    assert [a for a, _ in _events(demo_db)[-2:]] == ["signin.ok", "signin.failed"]
