@@ -40,7 +40,7 @@ def sign_in(session: Session, username: str, password: str) -> StaffView | None:
             staff_id=staff.id if staff else None,
             detail={"username": username.strip().lower()[:64], "method": "password"},
         )
-        raise SignInRefused(REFUSED)
+        return None
     if needs_rehash(staff.password_hash):
         staff.password_hash = hash_secret(password)
     record_event(session, "signin.ok", staff_id=staff.id, detail={"method": "password"})
@@ -63,7 +63,7 @@ def sign_in_with_badge(session: Session, badge_code: str, pin: str) -> StaffView
             staff_id=staff.id if staff else None,
             detail={"badge": badge_code.strip().upper()[:64], "method": "badge"},
         )
-        raise SignInRefused("Wrong badge or PIN.")
+        return None
     record_event(session, "signin.ok", staff_id=staff.id, detail={"method": "badge"})
     return _view(staff)
 
