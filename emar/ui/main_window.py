@@ -1,36 +1,61 @@
-"""The main window: the home's residents on the left, the selected resident's chart on the right."""
+"""The main window: sign in, the round list, and the open resident with scan-driven giving.
+
+All rules come from the services; the window only shows their verdicts and records what the
+carer confirms. Database work runs through the TaskRunner, never on the GUI thread.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from emar.db import Database
+from emar.devices.scan_parser import parse_scan
+from emar.domain.verdict import Verdict
+from emar.errors import EmarError
+from emar.models import Staff
+from emar.services.auth import REFUSED, badge_holder, sign_in, sign_in_with_badge
 from emar.services.charts import ChartLineView, resident_chart
 from emar.services.demo import build_demo_home
-from emar.services.home import get_home, has_home
+from emar.services.due import DueDose, ResidentRound, due_list
+from emar.services.home import UnitView, get_home, has_home, list_units
+from emar.services.recording import Recorded, Signature, record_given
 from emar.services.residents import ResidentSummary, list_residents, resident_photo
+from emar.services.staff import StaffView
+from emar.services.verification import Intent, PackScan, verify
+from emar.ui.idle_lock import IdleLock
 from emar.ui.resident_banner import ResidentBanner
-from emar.ui.table_models import ROW_ROLE, ChartLineModel, ResidentListModel
+from emar.ui.scan_hub import ScanHub
+from emar.ui.sign_in_page import SignInPage
+from emar.ui.table_models import ROW_ROLE, ChartLineModel, DueDoseModel, RoundListModel
 from emar.ui.tasks import TaskRunner
+from emar.ui.verdict_panel import VerdictPanel
 
 Clock = Callable[[], datetime]
+REFRESH_MS = 5000  # another PC's record shows within 5 seconds
 
 
 def ask_to_create_demo(parent: QWidget) -> bool:
@@ -46,7 +71,8 @@ def ask_to_create_demo(parent: QWidget) -> bool:
 @dataclass(frozen=True)
 class HomeSnapshot:
     name: str | None
-    residents: list[ResidentSummary]
+    idle_lock_minutes: int
+    units: list[UnitView]
 
 
 @dataclass(frozen=True)
@@ -54,11 +80,17 @@ class ResidentDetail:
     resident: ResidentSummary
     photo: bytes | None
     chart: list[ChartLineView]
+    doses: list[DueDose]
 
 
 class MainWindow(QMainWindow):
     home_loaded = Signal()
+    round_loaded = Signal()
     resident_loaded = Signal(int)
+    signed_in = Signal(str)
+    verdict_shown = Signal(object)
+    recorded = Signal(str)
+    locked = Signal()
 
     def __init__(
         self,
@@ -67,57 +99,93 @@ class MainWindow(QMainWindow):
         clock: Clock = lambda: datetime.now(UTC),
         ask_demo: Callable[[QWidget], bool] = ask_to_create_demo,
         scanner_settings: Callable[[], QWidget] | None = None,
+        hub: ScanHub | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__()
         self.db, self.clock, self._ask_demo = db, clock, ask_demo
         self._make_scanner_settings = scanner_settings
         self._scanner_window: QWidget | None = None
+        self.settings = settings or QSettings()
+        self.hub = hub or ScanHub(self)
+        self.hub.scanned.connect(self.on_scan)
         self.tasks = TaskRunner(self)
+        self.user: StaffView | None = None
+        self.resident: ResidentSummary | None = None
         self.setWindowTitle("eMAR")
         self.resize(1366, 768)
 
         self.home_name = QLabel("eMAR")
         self.home_name.setObjectName("homeName")
+        self.user_label = QLabel("Not signed in")
+        self.user_label.setObjectName("userLabel")
+        self.unit = QComboBox()
+        self.unit.currentIndexChanged.connect(self._unit_changed)
+        self.lock_button = QPushButton("&Lock")
+        self.lock_button.clicked.connect(self.lock)
         self.where = QLabel(db.display_url)
         self.error_banner = QLabel()
         self.error_banner.setObjectName("errorBanner")
         self.error_banner.setWordWrap(True)
         self.error_banner.hide()
 
-        self.residents = ResidentListModel(self)
-        self.resident_view = self._table(self.residents)
-        self.resident_view.selectionModel().selectionChanged.connect(self._on_resident_selected)
-        self.resident_view.verticalHeader().setDefaultSectionSize(60)
+        self.sign_in_page = SignInPage()
+        self.sign_in_page.password_submitted.connect(self._sign_in_password)
+        self.sign_in_page.pin_submitted.connect(self._sign_in_badge)
 
+        self.round = RoundListModel(self)
+        self.round_view = self._table(self.round)
+        self.round_view.verticalHeader().setDefaultSectionSize(60)
+        self.round_view.selectionModel().selectionChanged.connect(self._on_round_selected)
         self.banner = ResidentBanner()
+        self.verdict = VerdictPanel()
+        self.verdict.confirmed.connect(self.confirm)
+        self.verdict.cancelled.connect(self.verdict.hide)
+        self.verdict.dose_chosen.connect(self._dose_chosen)
+        self.doses = DueDoseModel(self)
+        self.dose_view = self._table(self.doses)
         self.chart = ChartLineModel(self)
         self.chart_view = self._table(self.chart)
-        self.chart_view.setWordWrap(True)
-        self.chart_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        chart_header = self.chart_view.horizontalHeader()
-        for column in (0, 3, 4):  # medicine, when, directions: long text wraps
-            chart_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-
-        header = QHBoxLayout()
-        header.addWidget(self.home_name)
-        header.addStretch(1)
-        header.addWidget(self.where)
+        for view, stretch in ((self.dose_view, (1, 4)), (self.chart_view, (0, 3, 4))):
+            view.setWordWrap(True)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            for column in stretch:
+                view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        tabs = QTabWidget()
+        tabs.addTab(self.dose_view, "&Doses now")
+        tabs.addTab(self.chart_view, "C&hart")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.banner)
-        right_layout.addWidget(self.chart_view, 1)
+        right_layout.addWidget(self.verdict)
+        right_layout.addWidget(tabs, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.resident_view)
+        splitter.addWidget(self.round_view)
         splitter.addWidget(right)
-        splitter.setSizes([480, 880])
+        splitter.setSizes([520, 840])
+        self.round_page = splitter
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.sign_in_page)
+        self.stack.addWidget(self.round_page)
+        header = QHBoxLayout()
+        header.addWidget(self.home_name)
+        header.addWidget(QLabel("Unit:"))
+        header.addWidget(self.unit)
+        header.addStretch(1)
+        header.addWidget(self.user_label)
+        header.addWidget(self.lock_button)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(header)
         layout.addWidget(self.error_banner)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(self.where)
         self.statusBar().showMessage("Opening the database…")
+
         settings_menu = self.menuBar().addMenu("&Settings")
         self.scanner_action = QAction("&Scanner and self-test…", self)
         self.scanner_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
@@ -125,15 +193,19 @@ class MainWindow(QMainWindow):
         self.scanner_action.setEnabled(scanner_settings is not None)
         settings_menu.addAction(self.scanner_action)
 
-    def open_scanner_settings(self) -> None:
-        if self._make_scanner_settings is None:
-            return
-        if self._scanner_window is None:
-            self._scanner_window = self._make_scanner_settings()
-        self._scanner_window.show()
-        self._scanner_window.raise_()
+        self.idle_lock = IdleLock(3, idle_clock, self)
+        self.idle_lock.idle.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle_lock)
+        self.refresh = QTimer(self)
+        self.refresh.setInterval(REFRESH_MS)
+        self.refresh.timeout.connect(self._refresh_tick)
+        self._show_signed_out(
+            "Sign in to eMAR", "Scan your staff badge, or type your username and password."
+        )
 
-    def _table(self, model: ResidentListModel | ChartLineModel) -> QTableView:
+    def _table(self, model: RoundListModel | DueDoseModel | ChartLineModel) -> QTableView:
         view = QTableView()
         view.setModel(model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -145,7 +217,7 @@ class MainWindow(QMainWindow):
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return view
 
-    # --- loading -------------------------------------------------------------------------
+    # --- start and sign-in ----------------------------------------------------------------
     def start(self) -> None:
         """Load the home; on an empty database, offer the demo home first."""
         self.tasks.run(self._fetch_home, self._show_home, self._show_error)
@@ -153,8 +225,9 @@ class MainWindow(QMainWindow):
     def _fetch_home(self) -> HomeSnapshot:
         with self.db.read() as session:
             if not has_home(session):
-                return HomeSnapshot(None, [])
-            return HomeSnapshot(get_home(session).name, list_residents(session, self.clock()))
+                return HomeSnapshot(None, 3, [])
+            home = get_home(session)
+            return HomeSnapshot(home.name, home.idle_lock_minutes, list_units(session))
 
     def _show_home(self, snapshot: HomeSnapshot) -> None:
         self.error_banner.hide()
@@ -165,46 +238,310 @@ class MainWindow(QMainWindow):
                 self.tasks.run(self._create_demo, lambda _: self.start(), self._show_error)
             return
         self.home_name.setText(snapshot.name)
-        self.residents.set_rows(snapshot.residents)
-        self.resident_view.resizeColumnsToContents()
-        self.statusBar().showMessage(f"{len(snapshot.residents)} residents")
+        self.idle_lock.minutes = snapshot.idle_lock_minutes
+        remembered = self.settings.value("round/unit", None)
+        self.unit.blockSignals(True)
+        self.unit.clear()
+        self.unit.addItem("Whole home", None)
+        for u in snapshot.units:
+            self.unit.addItem(u.name, u.id)
+        index = self.unit.findData(int(remembered)) if remembered not in (None, "") else -1
+        self.unit.setCurrentIndex(max(index, 0))
+        self.unit.blockSignals(False)
+        self.statusBar().showMessage("Ready")
         self.home_loaded.emit()
 
     def _create_demo(self) -> None:
         with self.db.write() as session:
             build_demo_home(session, self.clock(), history_days=7)
 
-    def _on_resident_selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes:
-            return
-        resident: ResidentSummary = indexes[0].data(ROW_ROLE)
+    def _sign_in_password(self, username: str, password: str) -> None:
         self.tasks.run(
-            lambda: self._fetch_resident(resident), self._show_resident, self._show_error
+            lambda: self._write(lambda s: sign_in(s, username, password)),
+            lambda staff: self._after_sign_in(staff, REFUSED),
+            self._show_error,
         )
 
-    def _fetch_resident(self, resident: ResidentSummary) -> ResidentDetail:
+    def _sign_in_badge(self, badge: str, pin: str) -> None:
+        self.tasks.run(
+            lambda: self._write(lambda s: sign_in_with_badge(s, badge, pin)),
+            lambda staff: self._after_sign_in(staff, "Wrong badge or PIN."),
+            self._show_error,
+        )
+
+    def _write(self, fn: Callable[..., object]) -> object:
+        with self.db.write() as session:
+            return fn(session)
+
+    def _after_sign_in(self, staff: StaffView | None, refused: str) -> None:
+        if staff is None:
+            self.sign_in_page.refused(refused)
+            return
+        self.user = staff
+        role = staff.role.replace("_", " ")
+        self.user_label.setText(f"Signed in: {staff.full_name} ({role})")
+        self.stack.setCurrentWidget(self.round_page)
+        self.lock_button.setEnabled(True)
+        self.idle_lock.arm()
+        self.refresh.start()
+        self.load_round()
+        self.signed_in.emit(staff.username)
+
+    def _show_signed_out(self, title: str, message: str) -> None:
+        self.sign_in_page.reset(title, message)
+        self.stack.setCurrentWidget(self.sign_in_page)
+        self.lock_button.setEnabled(False)
+
+    def lock(self) -> None:
+        """Hide every resident detail; the next person signs in (badge + PIN is quickest)."""
+        self.idle_lock.disarm()
+        self.refresh.stop()
+        self.user = None
+        self.resident = None
+        self.user_label.setText("Locked")
+        self.round.set_rows([])
+        self.doses.set_rows([])
+        self.chart.set_rows([])
+        self.banner.clear()
+        self.verdict.hide()
+        self._show_signed_out(
+            "eMAR is locked", "Scan your badge and enter your PIN, or sign in to continue."
+        )
+        self.locked.emit()
+
+    # --- the round --------------------------------------------------------------------------
+    def _unit_changed(self, _index: int) -> None:
+        unit_id = self.unit.currentData()
+        self.settings.setValue("round/unit", "" if unit_id is None else unit_id)
+        if self.user is not None:
+            self.load_round()
+
+    def load_round(self) -> None:
+        unit_id = self.unit.currentData()
+        self.tasks.run(lambda: self._fetch_round(unit_id), self._show_round, self._show_error)
+
+    def _fetch_round(self, unit_id: int | None) -> list[ResidentRound]:
         with self.db.read() as session:
+            return due_list(session, self.clock(), unit_id=unit_id)
+
+    def _show_round(self, rounds: list[ResidentRound]) -> None:
+        if self.user is None:
+            return  # locked meanwhile: show nothing
+        self.error_banner.hide()
+        selected = self.resident.id if self.resident else None
+        self.round.set_rows(rounds)
+        for row, r in enumerate(rounds):
+            if r.resident_id == selected:
+                self.round_view.blockSignals(True)
+                self.round_view.selectRow(row)
+                self.round_view.blockSignals(False)
+        self.round_view.resizeColumnsToContents()
+        self.statusBar().showMessage(f"{len(rounds)} residents")
+        self.round_loaded.emit()
+
+    def _refresh_tick(self) -> None:
+        if self.user is not None and not self.tasks.busy:
+            self.load_round()
+            if self.resident is not None and not self.verdict.isVisible():
+                self.open_resident(self.resident.id)
+
+    def _on_round_selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            round_row: ResidentRound = indexes[0].data(ROW_ROLE)
+            self.open_resident(round_row.resident_id)
+
+    def select_resident_row(self, row: int) -> None:
+        self.round_view.selectRow(row)
+
+    def open_resident(self, resident_id: int) -> None:
+        self.tasks.run(
+            lambda: self._fetch_resident(resident_id), self._show_resident, self._show_error
+        )
+
+    def _fetch_resident(self, resident_id: int) -> ResidentDetail | None:
+        now = self.clock()
+        with self.db.read() as session:
+            found = [r for r in list_residents(session, now) if r.id == resident_id]
+            if not found:
+                return None
+            (rounds,) = due_list(session, now, resident_ids=[resident_id])
+            doses = [d for d in rounds.doses if d.state.value != "upcoming"]
             return ResidentDetail(
-                resident,
-                resident_photo(session, resident.id),
-                resident_chart(session, resident.id, self.clock()),
+                found[0],
+                resident_photo(session, resident_id),
+                resident_chart(session, resident_id, now),
+                doses,
             )
 
-    def _show_resident(self, detail: ResidentDetail) -> None:
+    def _show_resident(self, detail: ResidentDetail | None) -> None:
+        if self.user is None:
+            return
+        if detail is None:
+            self._show_problem("That resident label is not for a current resident.")
+            return
+        self.resident = detail.resident
         self.banner.show_resident(detail.resident, detail.photo)
+        self.doses.set_rows(detail.doses)
         self.chart.set_rows(detail.chart)
+        self.dose_view.resizeRowsToContents()
         self.chart_view.resizeRowsToContents()
         self.resident_loaded.emit(detail.resident.id)
+
+    # --- scans, verdicts, recording ---------------------------------------------------------
+    def on_scan(self, raw: str) -> None:
+        self.idle_lock.touch()
+        scan = parse_scan(raw)
+        if scan.kind == "staff":
+            self._badge_scanned(scan.label_value or "")
+            return
+        if self.user is None:
+            self.sign_in_page.refused("Sign in first: scan your staff badge.")
+            return
+        if scan.kind == "resident":
+            if (scan.label_value or "").isdigit():
+                self.verdict.hide()
+                self.open_resident(int(scan.label_value or 0))
+            return
+        if scan.kind in ("pack", "pack_label"):
+            if self.resident is None:
+                self._show_problem("Scan the resident's label first, then the pack.")
+                return
+            self._pending_scan = scan
+            self._verify(dose=None)
+            return
+        self._show_problem(scan.problem or "Not a barcode we know.")
+
+    def _badge_scanned(self, badge: str) -> None:
+        if self.verdict.isVisible() and self.verdict.witness.isVisible():
+            self.tasks.run(lambda: self._badge_name(badge), self._fill_witness, self._show_error)
+            return
+        if self.stack.currentWidget() is self.sign_in_page:
+            self.tasks.run(
+                lambda: self._badge_name(badge),
+                lambda holder: self._ask_pin(badge, holder),
+                self._show_error,
+            )
+
+    def _badge_name(self, badge: str) -> StaffView | None:
+        with self.db.read() as session:
+            return badge_holder(session, badge)
+
+    def _ask_pin(self, badge: str, holder: StaffView | None) -> None:
+        if holder is None:
+            self.sign_in_page.refused("That badge is not known.")
+        else:
+            self.sign_in_page.ask_pin(badge, holder.full_name)
+
+    def _fill_witness(self, holder: StaffView | None) -> None:
+        if holder is not None:
+            self.verdict.witness.setText(holder.username)
+            self.verdict.witness_pin.setFocus()
+
+    def _intent(self, dose: object) -> Intent:
+        assert self.user is not None and self.resident is not None
+        scan = self._pending_scan
+        pack = line_id = None
+        if scan.kind == "pack" and scan.gtin:
+            pack = PackScan(scan.gtin, scan.batch, scan.expiry, scan.serial)
+        elif scan.label_value and scan.label_value.isdigit():
+            line_id = int(scan.label_value)
+        return Intent(
+            self.resident.id,
+            self.user.id,
+            self.clock(),
+            pack=pack,
+            chart_line_id=line_id,
+            dose=dose,
+        )  # type: ignore[arg-type]
+
+    def _verify(self, dose: object) -> None:
+        intent = self._intent(dose)
+        self._intent_shown = intent
+
+        def job() -> Verdict:
+            with self.db.read() as session:
+                return verify(session, intent, self.clock())
+
+        self.tasks.run(job, self._show_verdict, self._show_error)
+
+    def _show_verdict(self, verdict: Verdict) -> None:
+        self.verdict.show_verdict(verdict)
+        self.verdict_shown.emit(verdict)
+
+    def _dose_chosen(self, dose: object) -> None:
+        self._verify(dose)
+
+    def confirm(self) -> None:
+        verdict = self.verdict.verdict
+        if verdict is None or verdict.blocked:
+            return
+        intent = self._intent(verdict.dose)
+        witness_name = self.verdict.witness.text().strip()
+        witness_pin = self.verdict.witness_pin.text()
+        prn_reason = self.verdict.prn_reason.text().strip() or None
+        no_scan = "pack label (no barcode on the pack)" if intent.pack is None else None
+
+        def job() -> Recorded:
+            with self.db.write() as session:
+                witness = None
+                if witness_name:
+                    wid = session.scalar(
+                        select(Staff.id).where(Staff.username == witness_name.lower())
+                    )
+                    witness = Signature(wid or -1, witness_pin)
+                return record_given(
+                    session,
+                    intent,
+                    self.clock(),
+                    witness=witness,
+                    prn_reason=prn_reason,
+                    no_scan_reason=no_scan,
+                )
+
+        self.verdict.confirm.setEnabled(False)
+        self.tasks.run(job, self._after_record, self._record_failed)
+
+    def _after_record(self, done: Recorded) -> None:
+        # the commit has happened: only now does the screen say "recorded"
+        self.verdict.hide()
+        self.statusBar().showMessage(done.message)
+        self.recorded.emit(done.message)
+        if self.resident is not None:
+            self.open_resident(self.resident.id)
+        self.load_round()
+
+    def _record_failed(self, exc: BaseException) -> None:
+        self.verdict.headline.setText(f"NOT RECORDED: {exc}")
+        self.verdict.setProperty("state", "stop")
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
+        self.verdict.confirm.setEnabled(True)
+        if not isinstance(exc, EmarError):
+            self._show_error(exc)
+
+    def _show_problem(self, message: str) -> None:
+        self.error_banner.setText(message)
+        self.error_banner.show()
+        QApplication.beep()
 
     def _show_error(self, exc: BaseException) -> None:
         self.error_banner.setText(f"{exc}  Nothing was changed; try again when it is back.")
         self.error_banner.show()
         self.statusBar().showMessage("Database problem")
 
-    def select_resident_row(self, row: int) -> None:
-        self.resident_view.selectRow(row)
+    def open_scanner_settings(self) -> None:
+        if self._make_scanner_settings is None:
+            return
+        if self._scanner_window is None:
+            self._scanner_window = self._make_scanner_settings()
+        self._scanner_window.show()
+        self._scanner_window.raise_()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.refresh.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle_lock)
         self.tasks.wait_for_done(5000)
         super().closeEvent(event)

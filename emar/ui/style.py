@@ -13,6 +13,16 @@ QHeaderView::section { font-weight: bold; padding: 6px; }
 #bannerAllergies[state="none"] { color: #1b5e20; font-weight: bold; }
 #bannerAllergies[state="unknown"] { color: #8a4b00; font-weight: bold; }
 #errorBanner { background: #b00020; color: white; font-weight: bold; padding: 8px; }
+#userLabel { font-size: 17px; font-weight: bold; color: #1a3c5a; }
+#signInTitle { font-size: 26px; font-weight: bold; }
+#signInError { color: #b00020; font-weight: bold; }
+#verdictPanel { border-radius: 6px; padding: 6px; }
+#verdictPanel[state="go"] { background: #1b5e20; }
+#verdictPanel[state="warn"] { background: #8a5a00; }
+#verdictPanel[state="stop"] { background: #b00020; }
+#verdictPanel QLabel { color: white; font-size: 16px; }
+#verdictHeadline { font-size: 24px; font-weight: bold; }
+#confirmButton { font-size: 18px; font-weight: bold; min-height: 48px; }
 """
 
 HIGH_CONTRAST = (

@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
+from emar.domain.doses import DoseState
 from emar.services.charts import ChartLineView
+from emar.services.due import DueDose, ResidentRound
 from emar.services.residents import ResidentSummary
 from emar.ui.avatar import initials_avatar
 
@@ -120,3 +122,69 @@ class ChartLineModel(RowTableModel[ChartLineView]):
                 f"Transcribed by {item.transcribed_by}; checked by {checked}"
             )
         return None
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n else ""
+
+
+class RoundListModel(RowTableModel[ResidentRound]):
+    """Residents by room with what needs doing, in words as well as colour."""
+
+    columns = (
+        ("Room", lambda r: r.room),
+        ("Resident", lambda r: f"{r.name}\nAWAY: in {r.away}" if r.away else r.name),
+        ("Due now", lambda r: _count(r.count(DoseState.DUE), "due")),
+        (
+            "Overdue",
+            lambda r: _count(r.count(DoseState.OVERDUE) + r.count(DoseState.MISSED), "overdue"),
+        ),
+        ("PRN", lambda r: _count(sum(p.available for p in r.prn), "available")),
+        ("Note", lambda r: "TIME-CRITICAL due" if r.time_critical_due else ""),
+    )
+
+    def extra_data(self, item: ResidentRound, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return initials_avatar(item.name, 40)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == 3 and (item.count(DoseState.OVERDUE) or item.count(DoseState.MISSED)):
+                return QBrush(QColor("#f8d7da"))
+            if column == 2 and item.count(DoseState.DUE):
+                return QBrush(QColor("#fff3cd"))
+            if column == 5 and item.time_critical_due:
+                return QBrush(QColor("#f5c2c7"))
+        if role == Qt.ItemDataRole.FontRole and column == 5 and item.time_critical_due:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class DueDoseModel(RowTableModel[DueDose]):
+    """A resident's doses around now: what to give, and why each is in its state."""
+
+    columns = (
+        ("Time", lambda d: d.scheduled_at.astimezone(d.zone).strftime("%H:%M")),
+        ("Medicine", lambda d: d.medicine + ("  [TIME-CRITICAL]" if d.time_critical else "")),
+        ("Dose", lambda d: d.dose),
+        ("Route", lambda d: d.route),
+        ("State", lambda d: d.why),
+    )
+
+    def extra_data(self, item: DueDose, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and column == 4:
+            colour = _STATE_COLOURS.get(item.state)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.directions or None
+        return None
+
+
+_STATE_COLOURS = {
+    DoseState.DUE: "#fff3cd",
+    DoseState.OVERDUE: "#f8d7da",
+    DoseState.MISSED: "#f5c2c7",
+    DoseState.GIVEN: "#d1e7dd",
+    DoseState.NOT_GIVEN: "#e2e3e5",
+    DoseState.AWAY: "#e2e3e5",
+}

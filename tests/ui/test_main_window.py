@@ -1,92 +1,212 @@
-"""The walking skeleton's window, driven offscreen on real demo and empty databases."""
+"""The round app, driven through the real main window on a real database (offscreen)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
+from sqlalchemy import func, select
 
+from emar.domain.doses import DoseState
+from emar.models import Administration
+from emar.services.charts import resident_chart
+from emar.services.residents import list_residents
 from emar.ui.main_window import MainWindow
-from emar.ui.table_models import ROW_ROLE, ChartLineModel, ResidentListModel
-from tests.conftest import DEMO_NOW
+from emar.ui.table_models import ROW_ROLE, ChartLineModel, DueDoseModel, RoundListModel
+from tests.engine_helpers import Home, local
+from tests.ui.round_helpers import FakeIdleClock, open_window, scan, sign_in
+
+DAY = date(2026, 6, 10)
+AT = local(DAY, 8, 5)
 
 
-def _window(qtbot, db, **kwargs):
-    window = MainWindow(db, clock=lambda: DEMO_NOW, **kwargs)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+def clock():
+    return AT
 
 
-def test_window_lists_the_demo_residents_and_shows_a_chart(qtbot, demo_db):
-    window = _window(qtbot, demo_db)
-    with qtbot.waitSignal(window.home_loaded, timeout=10_000):
-        window.start()
-    assert window.home_name.text() == "Willow Court Care Home"
-    assert window.residents.rowCount() == 20
-    names = [window.residents.row(i).name for i in range(20)]
-    row = names.index("Arthur Price")
-    with qtbot.waitSignal(window.resident_loaded, timeout=10_000):
-        window.select_resident_row(row)
-    assert window.banner.name.text() == "Arthur Price"
-    assert window.banner.allergies.text() == "No known allergies"
-    medicines = [window.chart.row(i).medicine for i in range(window.chart.rowCount())]
-    assert "Fentanyl 12 micrograms/hour transdermal patch" in medicines
-    flags = window.chart.index(medicines.index("Oxycodone 5 mg/5 ml oral solution"), 5).data()
-    assert "CD" in flags
+def given_count(db):
+    with db.read() as s:
+        return s.scalar(select(func.count(Administration.id)))
 
 
-def test_allergies_are_shown_loud_in_the_banner(qtbot, demo_db):
-    window = _window(qtbot, demo_db)
-    with qtbot.waitSignal(window.home_loaded, timeout=10_000):
-        window.start()
-    names = [window.residents.row(i).name for i in range(20)]
-    with qtbot.waitSignal(window.resident_loaded, timeout=10_000):
-        window.select_resident_row(names.index("Margaret Clarke"))
-    assert window.banner.allergies.text() == "ALLERGIES: Penicillin (anaphylaxis)"
-    assert window.banner.allergies.property("state") == "allergy"
+def test_sign_in_shows_the_round_and_the_name_stays_visible(qtbot, home_db, tmp_path):
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    assert window.stack.currentWidget() is window.sign_in_page
+    assert window.round.rowCount() == 0  # nothing about residents before sign-in
+    window.sign_in_page.username.setText("amy")
+    window.sign_in_page.password.setText("wrong-password")
+    window.sign_in_page.submit.click()
+    qtbot.waitUntil(lambda: window.sign_in_page.error.text() == "Wrong username or password.")
+    sign_in(qtbot, window)
+    assert window.user_label.text() == "Signed in: Amy Carter (carer)"
+    assert window.round.rowCount() == 20
+    rows = [window.round.row(i) for i in range(20)]
+    mary = next(r for r in rows if r.name == "Mary Jones")
+    assert mary.count(DoseState.DUE) == 1  # amlodipine 08:00
+    jack = next(r for r in rows if r.name == "John Smith")
+    assert jack.time_critical_due
+    assert window.round.index(rows.index(jack), 5).data() == "TIME-CRITICAL due"
 
 
-def test_empty_database_offers_the_demo_home_and_builds_it(qtbot, db):
-    asked = []
-    window = _window(qtbot, db, ask_demo=lambda parent: asked.append(parent) or True)
-    window.start()
-    qtbot.waitUntil(lambda: window.residents.rowCount() == 20, timeout=20_000)
-    assert asked == [window]
+def test_scan_resident_then_pack_green_confirm_records(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    sign_in(qtbot, window)
+    mary = home.residents["Mary Jones"]
+    assert scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded) == mary
+    assert window.banner.allergies.text() == "ALLERGIES: Penicillin (rash)"
+    verdict = scan(qtbot, window, f"]d201{home.gtins['Amlodipine']}17270131", window.verdict_shown)
+    assert not verdict.blocked and window.verdict.property("state") == "go"
+    assert window.verdict.headline.text() == (
+        "Give 1 tablet of Amlodipine 5 mg tablets oral to Mary Jones."
+    )
+    with qtbot.waitSignal(window.recorded, timeout=10_000) as done:
+        qtbot.keyClick(window.verdict.confirm, Qt.Key.Key_Return)
+    assert done.args == ["Recorded: Mary Jones given Amlodipine 5 mg tablets."]
+    assert given_count(home_db) == 1
+    qtbot.waitUntil(
+        lambda: any(
+            window.doses.row(i).state == DoseState.GIVEN for i in range(window.doses.rowCount())
+        ),
+        timeout=10_000,
+    )
 
 
-def test_declining_the_demo_leaves_the_database_empty(qtbot, db):
-    window = _window(qtbot, db, ask_demo=lambda parent: False)
-    window.start()
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Empty database")
-    assert window.residents.rowCount() == 0
+def test_another_residents_pack_is_a_red_stop(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    verdict = scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    assert verdict.blocked and window.verdict.property("state") == "stop"
+    assert window.verdict.headline.text().startswith("STOP: This is Amlodipine 5 mg for ")
+    assert "not for Arthur Price" in window.verdict.headline.text()
+    assert not window.verdict.confirm.isEnabled()
+    assert given_count(home_db) == 0
 
 
-def test_database_failure_shows_a_banner_not_a_crash(qtbot, demo_db):
-    window = _window(qtbot, demo_db)
-    demo_db.dispose()
-    demo_db.read = _broken  # the server went away
+def test_controlled_drug_with_a_dose_choice_and_a_witness_badge(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    verdict = scan(qtbot, window, home.gtins["Oxycodone"], window.verdict_shown)
+    assert verdict.blocked and "Choose the dose: 2.5-5 ml" in verdict.headline
+    five = window.verdict.findChild(type(window.verdict.confirm), "dose_5")
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as got:
+        five.click()
+    assert not got.args[0].blocked and got.args[0].needs_witness
+    window.verdict.prn_reason.setText("Breakthrough pain 8/10")
+    window.hub.scanned.emit("EMAR-S-B1002")  # the witness scans their badge
+    qtbot.waitUntil(lambda: window.verdict.witness.text() == "ben", timeout=10_000)
+    window.verdict.witness_pin.setText("3917")
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    with home_db.read() as s:
+        entry = s.scalars(select(Administration)).one()
+        assert entry.witness_id == home.staff["ben"] and entry.dose_given == 5
+
+
+def test_prn_too_soon_is_blocked_after_a_dose(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000):
+        window.verdict.findChild(type(window.verdict.confirm), "dose_2").click()
+    window.verdict.prn_reason.setText("Headache")
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as again:
+        window.verdict.findChild(type(window.verdict.confirm), "dose_1").click()
+    assert again.args[0].blocked and "Too soon" in window.verdict.headline.text()
+
+
+def test_idle_lock_hides_resident_data_and_a_badge_unlocks(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    idle = FakeIdleClock()
+    window = open_window(qtbot, home_db, tmp_path, clock, idle_clock=idle)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    idle.now += 2 * 60
+    window.idle_lock.check()
+    assert window.stack.currentWidget() is window.round_page
+    idle.now += 61
+    with qtbot.waitSignal(window.locked):
+        window.idle_lock.check()
+    assert window.stack.currentWidget() is window.sign_in_page
+    assert window.round.rowCount() == 0 and window.doses.rowCount() == 0
+    assert window.banner.name.text() == "Select a resident" and window.user_label.text() == "Locked"
+    window.hub.scanned.emit("EMAR-S-B1002")
+    qtbot.waitUntil(lambda: window.sign_in_page.pin.isVisible(), timeout=10_000)
+    assert window.sign_in_page.message.text() == "Hello Ben Osei: enter your PIN."
+    window.sign_in_page.pin.setText("3917")
+    with qtbot.waitSignal(window.signed_in, timeout=10_000) as who:
+        window.sign_in_page.submit.click()
+    assert who.args == ["ben"] and window.user_label.text().startswith("Signed in: Ben Osei")
+
+
+def test_two_windows_on_one_database_see_each_others_records(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    first = open_window(qtbot, home_db, tmp_path, clock, settings_name="a")
+    second = open_window(qtbot, home_db, tmp_path, clock, settings_name="b")
+    sign_in(qtbot, first)
+    sign_in(qtbot, second, "ben")
+    mary = home.residents["Mary Jones"]
+    scan(qtbot, second, f"EMAR-R-{mary}", second.resident_loaded)
+    scan(qtbot, first, f"EMAR-R-{mary}", first.resident_loaded)
+    scan(qtbot, first, home.gtins["Amlodipine"], first.verdict_shown)
+    with qtbot.waitSignal(first.recorded, timeout=10_000):
+        first.verdict.confirm.click()
+
+    def second_sees_it():
+        return any(
+            second.doses.row(i).state == DoseState.GIVEN
+            and second.doses.row(i).medicine.startswith("Amlodipine")
+            for i in range(second.doses.rowCount())
+        )
+
+    qtbot.waitUntil(second_sees_it, timeout=12_000)  # the 5-second refresh
+    verdict = scan(qtbot, second, home.gtins["Amlodipine"], second.verdict_shown)
+    assert verdict.headline == "STOP: Already given by Amy Carter at 08:05."
+
+
+def test_database_failure_shows_a_banner_not_a_crash(qtbot, demo_db, tmp_path):
+    from emar.errors import DatabaseUnavailable
+
+    window = open_window(qtbot, demo_db, tmp_path, lambda: datetime.now(UTC))
+
+    def broken():
+        raise DatabaseUnavailable("Cannot reach the database server (test).")
+
+    demo_db.read = broken
     window.start()
     qtbot.waitUntil(window.error_banner.isVisible, timeout=5000)
     assert "Nothing was changed" in window.error_banner.text()
 
 
-def _broken():
-    from emar.errors import DatabaseUnavailable
+def test_empty_database_offers_the_demo_home_and_builds_it(qtbot, db, tmp_path):
+    asked = []
+    settings = QSettings(str(tmp_path / "pc.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(db, settings=settings, ask_demo=lambda p: asked.append(p) or True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.home_loaded, timeout=30_000):
+        window.start()
+    assert asked == [window] and window.home_name.text() == "Willow Court Care Home"
 
-    raise DatabaseUnavailable("Cannot reach the database server (test).")
 
+def test_table_models_pass_qtmodeltester(qtmodeltester, home_db):
+    from emar.services.due import due_list
 
-def test_table_models_pass_qtmodeltester(qtmodeltester, demo_db):
-    from emar.services.charts import resident_chart
-    from emar.services.residents import list_residents
-
-    with demo_db.read() as s:
-        residents = list_residents(s, datetime.now(UTC))
-        chart = resident_chart(s, residents[0].id, datetime.now(UTC))
-    resident_model = ResidentListModel()
-    resident_model.set_rows(residents)
-    qtmodeltester.check(resident_model)
-    chart_model = ChartLineModel()
-    chart_model.set_rows(chart)
-    qtmodeltester.check(chart_model)
-    assert resident_model.index(0, 0).data(ROW_ROLE) == residents[0]
-    assert resident_model.index(0, 1).data(Qt.ItemDataRole.DecorationRole) is not None
+    with home_db.read() as s:
+        rounds = due_list(s, AT)
+        residents = list_residents(s, AT)
+        chart = resident_chart(s, residents[0].id, AT)
+    for model, rows in (
+        (RoundListModel(), rounds),
+        (DueDoseModel(), rounds[0].doses),
+        (ChartLineModel(), chart),
+    ):
+        model.set_rows(rows)
+        qtmodeltester.check(model)
+        assert model.index(0, 0).data(ROW_ROLE) == rows[0]

@@ -1,0 +1,84 @@
+"""Sign in with username and password, or switch user in seconds with a badge scan and a PIN."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+
+class SignInPage(QWidget):
+    password_submitted = Signal(str, str)
+    pin_submitted = Signal(str, str)  # badge code, PIN
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.badge: str | None = None
+        self.title = QLabel("Sign in to eMAR")
+        self.title.setObjectName("signInTitle")
+        self.message = QLabel("Scan your staff badge, or type your username and password.")
+        self.message.setWordWrap(True)
+        self.username = QLineEdit(placeholderText="username")
+        self.password = QLineEdit(placeholderText="password", echoMode=QLineEdit.EchoMode.Password)
+        self.pin = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
+        self.pin.hide()
+        self.submit = QPushButton("&Sign in")
+        self.submit.setMinimumHeight(48)
+        self.submit.clicked.connect(self._submit)
+        for field in (self.username, self.password, self.pin):
+            field.returnPressed.connect(self._submit)
+            field.setMinimumHeight(40)
+        self.error = QLabel()
+        self.error.setObjectName("signInError")
+        form = QFormLayout()
+        form.addRow("Username", self.username)
+        form.addRow("Password", self.password)
+        form.addRow("PIN", self.pin)
+        self._form = form
+        box = QWidget()
+        box.setMaximumWidth(520)
+        inner = QVBoxLayout(box)
+        for w in (self.title, self.message):
+            inner.addWidget(w)
+        inner.addLayout(form)
+        inner.addWidget(self.submit)
+        inner.addWidget(self.error)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self._pin_mode(False)
+
+    def reset(self, title: str, message: str) -> None:
+        self.title.setText(title)
+        self.message.setText(message)
+        self.error.clear()
+        self.badge = None
+        for field in (self.username, self.password, self.pin):
+            field.clear()
+        self._pin_mode(False)
+        self.username.setFocus()
+
+    def ask_pin(self, badge: str, name: str) -> None:
+        self.badge = badge
+        self.message.setText(f"Hello {name}: enter your PIN.")
+        self.error.clear()
+        self._pin_mode(True)
+        self.pin.setFocus()
+
+    def refused(self, message: str) -> None:
+        self.error.setText(message)
+        self.password.clear()
+        self.pin.clear()
+
+    def _pin_mode(self, on: bool) -> None:
+        for field, visible in ((self.username, not on), (self.password, not on), (self.pin, on)):
+            field.setVisible(visible)
+            label = self._form.labelForField(field)
+            if label is not None:
+                label.setVisible(visible)
+
+    def _submit(self) -> None:
+        if self.badge is not None:
+            self.pin_submitted.emit(self.badge, self.pin.text())
+        else:
+            self.password_submitted.emit(self.username.text(), self.password.text())
