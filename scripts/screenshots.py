@@ -1,6 +1,8 @@
 """Render eMAR's screens offscreen to PNG for docs/screenshots (run: uv run scripts/screenshots.py).
 
-Builds a demo home in a temporary database, so the pictures show exactly what a new user sees.
+Builds a demo home (with a week of history) in a temporary database at 08:10 this morning, so
+doses are due, then drives the real window: sign in, round list, a red stop, a green go-ahead,
+and the scanner self-test screen.
 """
 
 from __future__ import annotations
@@ -8,13 +10,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication, QWidget
 
 from emar.db import open_database
 from emar.devices.labels import TEST_CODE128, TEST_EAN13
@@ -28,6 +31,67 @@ from emar.ui.scanner_settings import ScannerSettings
 from emar.ui.style import BASE
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def wait_for(signal: SignalInstance, action=None, timeout_ms: int = 20_000) -> list:  # type: ignore[no-untyped-def]
+    loop, got = QEventLoop(), []
+    signal.connect(lambda *args: (got.append(args), loop.quit()))
+    QTimer.singleShot(timeout_ms, loop.quit)
+    if action is not None:
+        action()
+    loop.exec()
+    if not got:
+        raise TimeoutError(f"no {signal} within {timeout_ms} ms")
+    return list(got[0])
+
+
+def shot(widget: QWidget, name: str) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(OUT / name))
+    print(f"wrote {OUT / name}")
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    app.setStyleSheet(BASE)
+    folder = Path(tempfile.mkdtemp())
+    db = open_database(f"sqlite:///{folder / 'demo.sqlite'}")
+    upgrade_to_head(db, backup=False)
+    zone = ZoneInfo("Europe/London")
+    now = datetime.combine(datetime.now(zone).date(), time(8, 10), tzinfo=zone)
+    with db.write() as session:
+        build_demo_home(session, now, history_days=7)
+    OUT.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(folder / "pc.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(db, clock=lambda: now, settings=settings)
+    window.resize(1366, 768)
+    window.show()
+    wait_for(window.home_loaded, window.start)
+    window.sign_in_page.username.setText("amy")
+    shot(window, "sign-in.png")
+    window.sign_in_page.password.setText("amy-demo-2026")
+    wait_for(window.round_loaded, window.sign_in_page.submit.click)
+    shot(window, "round-list.png")
+
+    ids = {
+        window.round.row(i).name: window.round.row(i).resident_id
+        for i in range(window.round.rowCount())
+    }
+    gtin = "05099999000011"  # the demo catalogue's first product: amlodipine
+    wait_for(
+        window.resident_loaded, lambda: window.hub.scanned.emit(f"EMAR-R-{ids['Arthur Price']}")
+    )
+    wait_for(window.verdict_shown, lambda: window.hub.scanned.emit(gtin))
+    shot(window, "resident-red-stop.png")
+    wait_for(window.resident_loaded, lambda: window.hub.scanned.emit(f"EMAR-R-{ids['Mary Jones']}"))
+    wait_for(window.verdict_shown, lambda: window.hub.scanned.emit(gtin))
+    shot(window, "resident-green-verdict.png")
+    wait_for(window.recorded, window.verdict.confirm.click)
+    wait_for(window.resident_loaded)
+    shot(window, "resident-after-recording.png")
+    scanner_screen()
+    window.close()
+    return 0
 
 
 def scanner_screen() -> None:
@@ -47,41 +111,7 @@ def scanner_screen() -> None:
     gs1 = "]d2010509999900001117261231" + "10TEST12\x1d21SER123"
     for raw in (gs1, TEST_CODE128, TEST_EAN13, gs1.replace("\x1d", "").replace("]d2", "")):
         hub.scanned.emit(raw)
-    QApplication.processEvents()
-    screen.grab().save(str(OUT / "scanner-self-test.png"))
-    print(f"wrote {OUT / 'scanner-self-test.png'}")
-
-
-def main() -> int:
-    app = QApplication(sys.argv[:1])
-    app.setStyleSheet(BASE)
-    folder = Path(tempfile.mkdtemp())
-    db = open_database(f"sqlite:///{folder / 'demo.sqlite'}")
-    upgrade_to_head(db, backup=False)
-    now = datetime.now(UTC)
-    with db.write() as session:
-        build_demo_home(session, now)
-    OUT.mkdir(parents=True, exist_ok=True)
-    window = MainWindow(db, clock=lambda: now)
-    window.resize(1366, 768)
-    window.show()
-
-    def on_home() -> None:
-        names = [window.residents.row(i).name for i in range(window.residents.rowCount())]
-        window.select_resident_row(names.index("Arthur Price"))
-
-    def on_resident(_rid: int) -> None:
-        window.grab().save(str(OUT / "main-window.png"))
-        print(f"wrote {OUT / 'main-window.png'}")
-        scanner_screen()
-        app.quit()
-
-    window.home_loaded.connect(on_home)
-    window.resident_loaded.connect(on_resident)
-    window.start()
-    QTimer.singleShot(30_000, app.quit)
-    app.exec()
-    return 0
+    shot(screen, "scanner-self-test.png")
 
 
 if __name__ == "__main__":

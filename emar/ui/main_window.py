@@ -40,7 +40,7 @@ from emar.models import Staff
 from emar.services.auth import REFUSED, badge_holder, sign_in, sign_in_with_badge
 from emar.services.charts import ChartLineView, resident_chart
 from emar.services.demo import build_demo_home
-from emar.services.due import DueDose, ResidentRound, due_list
+from emar.services.due import DueDose, PrnStatus, ResidentRound, due_list
 from emar.services.home import UnitView, get_home, has_home, list_units
 from emar.services.recording import Recorded, Signature, record_given
 from emar.services.residents import ResidentSummary, list_residents, resident_photo
@@ -50,7 +50,13 @@ from emar.ui.idle_lock import IdleLock
 from emar.ui.resident_banner import ResidentBanner
 from emar.ui.scan_hub import ScanHub
 from emar.ui.sign_in_page import SignInPage
-from emar.ui.table_models import ROW_ROLE, ChartLineModel, DueDoseModel, RoundListModel
+from emar.ui.table_models import (
+    ROW_ROLE,
+    ChartLineModel,
+    DueDoseModel,
+    PrnStatusModel,
+    RoundListModel,
+)
 from emar.ui.tasks import TaskRunner
 from emar.ui.verdict_panel import VerdictPanel
 
@@ -81,6 +87,7 @@ class ResidentDetail:
     photo: bytes | None
     chart: list[ChartLineView]
     doses: list[DueDose]
+    prn: list[PrnStatus]
 
 
 class MainWindow(QMainWindow):
@@ -121,6 +128,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel("Not signed in")
         self.user_label.setObjectName("userLabel")
         self.unit = QComboBox()
+        self.unit.setMinimumWidth(240)
         self.unit.currentIndexChanged.connect(self._unit_changed)
         self.lock_button = QPushButton("&Lock")
         self.lock_button.clicked.connect(self.lock)
@@ -145,15 +153,25 @@ class MainWindow(QMainWindow):
         self.verdict.dose_chosen.connect(self._dose_chosen)
         self.doses = DueDoseModel(self)
         self.dose_view = self._table(self.doses)
+        self.prn = PrnStatusModel(self)
+        self.prn_view = self._table(self.prn)
         self.chart = ChartLineModel(self)
         self.chart_view = self._table(self.chart)
-        for view, stretch in ((self.dose_view, (1, 4)), (self.chart_view, (0, 3, 4))):
+        for view, stretch in (
+            (self.dose_view, (1, 4)),
+            (self.prn_view, (0, 3)),
+            (self.chart_view, (0, 3, 4)),
+        ):
             view.setWordWrap(True)
             view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             for column in stretch:
                 view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         tabs = QTabWidget()
-        tabs.addTab(self.dose_view, "&Doses now")
+        now_tab = QSplitter(Qt.Orientation.Vertical)
+        now_tab.addWidget(self.dose_view)
+        now_tab.addWidget(self.prn_view)
+        now_tab.setSizes([300, 160])
+        tabs.addTab(now_tab, "&Doses now")
         tabs.addTab(self.chart_view, "C&hart")
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -164,7 +182,7 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.round_view)
         splitter.addWidget(right)
-        splitter.setSizes([520, 840])
+        splitter.setSizes([700, 660])
         self.round_page = splitter
 
         self.stack = QStackedWidget()
@@ -301,6 +319,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText("Locked")
         self.round.set_rows([])
         self.doses.set_rows([])
+        self.prn.set_rows([])
         self.chart.set_rows([])
         self.banner.clear()
         self.verdict.hide()
@@ -367,11 +386,13 @@ class MainWindow(QMainWindow):
                 return None
             (rounds,) = due_list(session, now, resident_ids=[resident_id])
             doses = [d for d in rounds.doses if d.state.value != "upcoming"]
+            prn = list(rounds.prn)
             return ResidentDetail(
                 found[0],
                 resident_photo(session, resident_id),
                 resident_chart(session, resident_id, now),
                 doses,
+                prn,
             )
 
     def _show_resident(self, detail: ResidentDetail | None) -> None:
@@ -383,6 +404,8 @@ class MainWindow(QMainWindow):
         self.resident = detail.resident
         self.banner.show_resident(detail.resident, detail.photo)
         self.doses.set_rows(detail.doses)
+        self.prn.set_rows(detail.prn)
+        self.prn_view.resizeRowsToContents()
         self.chart.set_rows(detail.chart)
         self.dose_view.resizeRowsToContents()
         self.chart_view.resizeRowsToContents()

@@ -21,7 +21,7 @@ QHeaderView::section { font-weight: bold; padding: 6px; }
 #verdictPanel[state="warn"] { background: #8a5a00; }
 #verdictPanel[state="stop"] { background: #b00020; }
 #verdictPanel QLabel { color: white; font-size: 16px; }
-#verdictHeadline { font-size: 24px; font-weight: bold; }
+#verdictPanel #verdictHeadline { font-size: 26px; font-weight: bold; }
 #confirmButton { font-size: 18px; font-weight: bold; min-height: 48px; }
 """
 

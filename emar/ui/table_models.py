@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from emar.domain.doses import DoseState
 from emar.services.charts import ChartLineView
-from emar.services.due import DueDose, ResidentRound
+from emar.services.due import DueDose, PrnStatus, ResidentRound
 from emar.services.residents import ResidentSummary
 from emar.ui.avatar import initials_avatar
 
@@ -140,7 +140,7 @@ class RoundListModel(RowTableModel[ResidentRound]):
             lambda r: _count(r.count(DoseState.OVERDUE) + r.count(DoseState.MISSED), "overdue"),
         ),
         ("PRN", lambda r: _count(sum(p.available for p in r.prn), "available")),
-        ("Note", lambda r: "TIME-CRITICAL due" if r.time_critical_due else ""),
+        ("Note", lambda r: "TIME-CRITICAL" if r.time_critical_due else ""),
     )
 
     def extra_data(self, item: ResidentRound, column: int, role: int) -> Any:
@@ -188,3 +188,19 @@ _STATE_COLOURS = {
     DoseState.NOT_GIVEN: "#e2e3e5",
     DoseState.AWAY: "#e2e3e5",
 }
+
+
+class PrnStatusModel(RowTableModel[PrnStatus]):
+    """PRN lines: when the next dose is allowed and how many were taken in 24 hours."""
+
+    columns = (
+        ("When required", lambda p: p.medicine + ("  [CD]" if p.controlled else "")),
+        ("Dose", lambda p: p.dose),
+        ("For", lambda p: p.indication),
+        ("Now", lambda p: p.why),
+    )
+
+    def extra_data(self, item: PrnStatus, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and column == 3:
+            return QBrush(QColor("#d1e7dd" if item.available else "#f8d7da"))
+        return None

@@ -43,7 +43,7 @@ def test_sign_in_shows_the_round_and_the_name_stays_visible(qtbot, home_db, tmp_
     assert mary.count(DoseState.DUE) == 1  # amlodipine 08:00
     jack = next(r for r in rows if r.name == "John Smith")
     assert jack.time_critical_due
-    assert window.round.index(rows.index(jack), 5).data() == "TIME-CRITICAL due"
+    assert window.round.index(rows.index(jack), 5).data() == "TIME-CRITICAL"
 
 
 def test_scan_resident_then_pack_green_confirm_records(qtbot, home_db, tmp_path):
