@@ -89,6 +89,8 @@ def main() -> int:
     wait_for(window.recorded, window.verdict.confirm.click)
     wait_for(window.resident_loaded)
     shot(window, "resident-after-recording.png")
+    window.tabs.setCurrentWidget(window.mar_view)
+    shot(window, "mar-grid.png")
     scanner_screen()
     window.close()
     return 0

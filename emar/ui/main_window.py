@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -42,11 +43,13 @@ from emar.services.charts import ChartLineView, resident_chart
 from emar.services.demo import build_demo_home
 from emar.services.due import DueDose, PrnStatus, ResidentRound, due_list
 from emar.services.home import UnitView, get_home, has_home, list_units
+from emar.services.mar import MarChart, resident_mar
 from emar.services.recording import Recorded, Signature, record_given
 from emar.services.residents import ResidentSummary, list_residents, resident_photo
 from emar.services.staff import StaffView
 from emar.services.verification import Intent, PackScan, verify
 from emar.ui.idle_lock import IdleLock
+from emar.ui.mar_grid_model import MarGridModel
 from emar.ui.resident_banner import ResidentBanner
 from emar.ui.scan_hub import ScanHub
 from emar.ui.sign_in_page import SignInPage
@@ -62,6 +65,8 @@ from emar.ui.verdict_panel import VerdictPanel
 
 Clock = Callable[[], datetime]
 REFRESH_MS = 5000  # another PC's record shows within 5 seconds
+MAR_DAYS = 28
+LONDON = ZoneInfo("Europe/London")  # until the home says otherwise
 
 
 def ask_to_create_demo(parent: QWidget) -> bool:
@@ -79,6 +84,7 @@ class HomeSnapshot:
     name: str | None
     idle_lock_minutes: int
     units: list[UnitView]
+    zone: ZoneInfo = LONDON
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class ResidentDetail:
     chart: list[ChartLineView]
     doses: list[DueDose]
     prn: list[PrnStatus]
+    mar: MarChart
 
 
 class MainWindow(QMainWindow):
@@ -166,13 +173,20 @@ class MainWindow(QMainWindow):
             view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             for column in stretch:
                 view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        tabs = QTabWidget()
+        tabs = self.tabs = QTabWidget()
         now_tab = QSplitter(Qt.Orientation.Vertical)
         now_tab.addWidget(self.dose_view)
         now_tab.addWidget(self.prn_view)
         now_tab.setSizes([300, 160])
         tabs.addTab(now_tab, "&Doses now")
         tabs.addTab(self.chart_view, "C&hart")
+        self.mar = MarGridModel(LONDON, self)
+        self.mar_view = QTableView()
+        self.mar_view.setModel(self.mar)
+        self.mar_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.mar_view.verticalHeader().hide()
+        self.mar_view.setWordWrap(True)
+        tabs.addTab(self.mar_view, "&MAR (28 days)")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -245,7 +259,7 @@ class MainWindow(QMainWindow):
             if not has_home(session):
                 return HomeSnapshot(None, 3, [])
             home = get_home(session)
-            return HomeSnapshot(home.name, home.idle_lock_minutes, list_units(session))
+            return HomeSnapshot(home.name, home.idle_lock_minutes, list_units(session), home.zone)
 
     def _show_home(self, snapshot: HomeSnapshot) -> None:
         self.error_banner.hide()
@@ -257,6 +271,7 @@ class MainWindow(QMainWindow):
             return
         self.home_name.setText(snapshot.name)
         self.idle_lock.minutes = snapshot.idle_lock_minutes
+        self.mar.zone = snapshot.zone
         remembered = self.settings.value("round/unit", None)
         self.unit.blockSignals(True)
         self.unit.clear()
@@ -321,6 +336,7 @@ class MainWindow(QMainWindow):
         self.doses.set_rows([])
         self.prn.set_rows([])
         self.chart.set_rows([])
+        self.mar.set_chart(None)
         self.banner.clear()
         self.verdict.hide()
         self._show_signed_out(
@@ -387,12 +403,16 @@ class MainWindow(QMainWindow):
             (rounds,) = due_list(session, now, resident_ids=[resident_id])
             doses = [d for d in rounds.doses if d.state.value != "upcoming"]
             prn = list(rounds.prn)
+            zone = get_home(session).zone
+            first_day = now.astimezone(zone).date() - timedelta(days=MAR_DAYS - 1)
+            mar = resident_mar(session, resident_id, first_day, now, days=MAR_DAYS)
             return ResidentDetail(
                 found[0],
                 resident_photo(session, resident_id),
                 resident_chart(session, resident_id, now),
                 doses,
                 prn,
+                mar,
             )
 
     def _show_resident(self, detail: ResidentDetail | None) -> None:
@@ -405,6 +425,11 @@ class MainWindow(QMainWindow):
         self.banner.show_resident(detail.resident, detail.photo)
         self.doses.set_rows(detail.doses)
         self.prn.set_rows(detail.prn)
+        self.mar.set_chart(detail.mar)
+        self.mar_view.resizeColumnsToContents()
+        self.mar_view.resizeRowsToContents()
+        if self.mar.columnCount():  # open on today, like the paper chart's current column
+            self.mar_view.scrollTo(self.mar.index(0, self.mar.columnCount() - 1))
         self.prn_view.resizeRowsToContents()
         self.chart.set_rows(detail.chart)
         self.dose_view.resizeRowsToContents()

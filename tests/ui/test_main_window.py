@@ -210,3 +210,32 @@ def test_table_models_pass_qtmodeltester(qtmodeltester, home_db):
         model.set_rows(rows)
         qtmodeltester.check(model)
         assert model.index(0, 0).data(ROW_ROLE) == rows[0]
+
+
+def test_mar_grid_fills_after_a_dose_with_the_full_entry_in_the_tooltip(
+    qtbot, home_db, tmp_path, qtmodeltester
+):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    grid = window.mar
+    assert grid.columnCount() == 2 + 28
+    assert grid.headerData(2 + 27, Qt.Orientation.Horizontal) == "Wed\n10"
+    row = next(
+        r for r in range(grid.rowCount()) if grid.index(r, 0).data().startswith("Amlodipine")
+    )
+    today = grid.index(row, 2 + 27)
+    assert today.data() == ""  # due, not yet given
+    earlier = grid.index(row, 2 + 20)
+    assert earlier.data() == "MISSED"  # the fixed demo home has no history
+    scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    with qtbot.waitSignal(window.resident_loaded, timeout=10_000):
+        window.verdict.confirm.click()
+    assert grid.index(row, 2 + 27).data() == "AC"
+    assert (
+        grid.index(row, 2 + 27)
+        .data(Qt.ItemDataRole.ToolTipRole)
+        .startswith("Given 1 by Amy Carter at 10 Jun 08:05")
+    )
+    qtmodeltester.check(grid)
