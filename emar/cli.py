@@ -27,14 +27,13 @@ from emar.domain.doses import DoseState
 from emar.errors import EmarError
 from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role
-from emar.services.demo import build_demo_home
+from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import due_list
 from emar.services.generator import generate_home
 from emar.services.label_data import pack_labels, resident_labels, staff_badges
 from emar.services.staff import add_staff
 
 EXIT_ERROR = 1
-DEMO_HISTORY_DAYS = 7
 EXIT_USAGE = 2
 
 

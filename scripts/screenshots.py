@@ -23,7 +23,7 @@ from emar.db import open_database
 from emar.devices.labels import TEST_CODE128, TEST_EAN13
 from emar.devices.scanner_config import ScannerConfig
 from emar.migrate import upgrade_to_head
-from emar.services.demo import build_demo_home
+from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.ui.keyboard_wedge import KeyboardWedgeFilter
 from emar.ui.main_window import MainWindow
 from emar.ui.scan_hub import ScanHub
@@ -60,7 +60,7 @@ def main() -> int:
     zone = ZoneInfo("Europe/London")
     now = datetime.combine(datetime.now(zone).date(), time(8, 10), tzinfo=zone)
     with db.write() as session:
-        build_demo_home(session, now, history_days=7)
+        build_demo_home(session, now, history_days=DEMO_HISTORY_DAYS)
     OUT.mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(folder / "pc.ini"), QSettings.Format.IniFormat)
     window = MainWindow(db, clock=lambda: now, settings=settings)

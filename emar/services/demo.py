@@ -717,6 +717,7 @@ RESIDENTS: list[
 ]
 
 DEMO_HOME_NAME = "Willow Court Care Home"
+DEMO_HISTORY_DAYS = 14  # the demo charts started two weeks ago: fill all of it
 ROOMS_PER_UNIT = ("G", "F")  # ground floor, first floor
 UNIT_NAMES = ("Rose Unit (ground floor)", "Oak Unit (first floor)")
 

@@ -40,7 +40,7 @@ from emar.errors import EmarError
 from emar.models import Staff
 from emar.services.auth import REFUSED, badge_holder, sign_in, sign_in_with_badge
 from emar.services.charts import ChartLineView, resident_chart
-from emar.services.demo import build_demo_home
+from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import DueDose, PrnStatus, ResidentRound, due_list
 from emar.services.home import UnitView, get_home, has_home, list_units
 from emar.services.mar import MarChart, resident_mar
@@ -184,7 +184,6 @@ class MainWindow(QMainWindow):
         self.mar_view = QTableView()
         self.mar_view.setModel(self.mar)
         self.mar_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.mar_view.verticalHeader().hide()
         self.mar_view.setWordWrap(True)
         tabs.addTab(self.mar_view, "&MAR (28 days)")
         right = QWidget()
@@ -286,7 +285,7 @@ class MainWindow(QMainWindow):
 
     def _create_demo(self) -> None:
         with self.db.write() as session:
-            build_demo_home(session, self.clock(), history_days=7)
+            build_demo_home(session, self.clock(), history_days=DEMO_HISTORY_DAYS)
 
     def _sign_in_password(self, username: str, password: str) -> None:
         self.tasks.run(

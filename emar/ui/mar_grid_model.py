@@ -13,7 +13,7 @@ from emar.domain.doses import DoseState, EntryFacts
 from emar.services.mar import MarCell, MarChart
 
 Index = QModelIndex | QPersistentModelIndex
-FIXED = 2  # medicine, time
+FIXED = 0  # the medicine and time are the row header, so they stay in view when scrolled
 COLOURS = {
     DoseState.GIVEN: "#d1e7dd",
     DoseState.NOT_GIVEN: "#e2e3e5",
@@ -64,13 +64,18 @@ class MarGridModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        if self.chart is None:
+            return None
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.chart.rows):
+            row = self.chart.rows[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{row.medicine}\n{row.dose} {row.route}   {row.time_label}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return row.directions or None
+            return None
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        if section == 0:
-            return "Medicine"
-        if section == 1:
-            return "Time"
-        if self.chart is None or section - FIXED >= len(self.chart.days):
+        if section - FIXED >= len(self.chart.days):
             return None
         day = self.chart.days[section - FIXED]
         return f"{day:%a}\n{day.day}"
@@ -83,15 +88,6 @@ class MarGridModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.chart is None or index.row() >= len(self.chart.rows):
             return None
-        row = self.chart.rows[index.row()]
-        if index.column() == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return f"{row.medicine}\n{row.dose} {row.route}"
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return row.directions or None
-            return None
-        if index.column() == 1:
-            return row.time_label if role == Qt.ItemDataRole.DisplayRole else None
         cell = self.cell(index)
         if cell is None:
             return None

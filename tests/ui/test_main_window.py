@@ -220,21 +220,21 @@ def test_mar_grid_fills_after_a_dose_with_the_full_entry_in_the_tooltip(
     sign_in(qtbot, window)
     scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
     grid = window.mar
-    assert grid.columnCount() == 2 + 28
-    assert grid.headerData(2 + 27, Qt.Orientation.Horizontal) == "Wed\n10"
-    row = next(
-        r for r in range(grid.rowCount()) if grid.index(r, 0).data().startswith("Amlodipine")
-    )
-    today = grid.index(row, 2 + 27)
+    assert grid.columnCount() == 28
+    assert grid.headerData(27, Qt.Orientation.Horizontal) == "Wed\n10"
+    label = lambda r: grid.headerData(r, Qt.Orientation.Vertical)  # noqa: E731
+    row = next(r for r in range(grid.rowCount()) if label(r).startswith("Amlodipine"))
+    assert label(row).endswith("08:00")
+    today = grid.index(row, 27)
     assert today.data() == ""  # due, not yet given
-    earlier = grid.index(row, 2 + 20)
+    earlier = grid.index(row, 20)
     assert earlier.data() == "MISSED"  # the fixed demo home has no history
     scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
     with qtbot.waitSignal(window.resident_loaded, timeout=10_000):
         window.verdict.confirm.click()
-    assert grid.index(row, 2 + 27).data() == "AC"
+    assert grid.index(row, 27).data() == "AC"
     assert (
-        grid.index(row, 2 + 27)
+        grid.index(row, 27)
         .data(Qt.ItemDataRole.ToolTipRole)
         .startswith("Given 1 by Amy Carter at 10 Jun 08:05")
     )
