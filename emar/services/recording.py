@@ -417,3 +417,13 @@ def _line_owner(session: Session, chart_line_id: int) -> tuple[int, int]:
         select(ChartLine.resident_id, ChartLine.medicine_id).where(ChartLine.id == chart_line_id)
     ).one()
     return int(row.resident_id), int(row.medicine_id)
+
+
+def not_given_codes(session: Session) -> list[tuple[str, str, bool]]:
+    """The codes offered when a dose is not given: (code, label, note required)."""
+    rows = session.execute(
+        select(NotGivenCode.code, NotGivenCode.label, NotGivenCode.note_required)
+        .where(NotGivenCode.active)
+        .order_by(NotGivenCode.sort_order)
+    ).all()
+    return [(code, label, bool(note)) for code, label, note in rows]

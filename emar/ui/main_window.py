@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from emar.db import Database
-from emar.devices.scan_parser import parse_scan
+from emar.devices.scan_parser import ParsedScan, parse_scan
 from emar.domain.verdict import Verdict
 from emar.errors import EmarError
 from emar.models import Staff
@@ -44,12 +45,19 @@ from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import DueDose, PrnStatus, ResidentRound, due_list
 from emar.services.home import UnitView, get_home, has_home, list_units
 from emar.services.mar import MarChart, resident_mar
-from emar.services.recording import Recorded, Signature, record_given
+from emar.services.recording import (
+    Recorded,
+    Signature,
+    not_given_codes,
+    record_given,
+    record_not_given,
+)
 from emar.services.residents import ResidentSummary, list_residents, resident_photo
 from emar.services.staff import StaffView
 from emar.services.verification import Intent, PackScan, verify
 from emar.ui.idle_lock import IdleLock
 from emar.ui.mar_grid_model import MarGridModel
+from emar.ui.not_given_dialog import CodeChoice, ask_not_given
 from emar.ui.resident_banner import ResidentBanner
 from emar.ui.scan_hub import ScanHub
 from emar.ui.sign_in_page import SignInPage
@@ -67,6 +75,11 @@ Clock = Callable[[], datetime]
 REFRESH_MS = 5000  # another PC's record shows within 5 seconds
 MAR_DAYS = 28
 LONDON = ZoneInfo("Europe/London")  # until the home says otherwise
+
+
+def ask_text(parent: QWidget, title: str, question: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, title, question)
+    return text.strip() if ok and text.strip() else None
 
 
 def ask_to_create_demo(parent: QWidget) -> bool:
@@ -116,6 +129,8 @@ class MainWindow(QMainWindow):
         hub: ScanHub | None = None,
         idle_clock: Callable[[], float] = time.monotonic,
         settings: QSettings | None = None,
+        ask_not_given: Callable[..., tuple[str, str | None] | None] = ask_not_given,
+        ask_text: Callable[[QWidget, str, str], str | None] = ask_text,
     ) -> None:
         super().__init__()
         self.db, self.clock, self._ask_demo = db, clock, ask_demo
@@ -125,6 +140,10 @@ class MainWindow(QMainWindow):
         self.hub = hub or ScanHub(self)
         self.hub.scanned.connect(self.on_scan)
         self.tasks = TaskRunner(self)
+        self._ask_not_given, self._ask_text = ask_not_given, ask_text
+        self._pending_scan: ParsedScan | None = None
+        self._chosen_dose: DueDose | None = None
+        self._no_scan_reason: str | None = None
         self.user: StaffView | None = None
         self.resident: ResidentSummary | None = None
         self.setWindowTitle("eMAR")
@@ -174,8 +193,20 @@ class MainWindow(QMainWindow):
             for column in stretch:
                 view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         tabs = self.tabs = QTabWidget()
+        self.give_button = QPushButton("&Give: pack has no barcode…")
+        self.give_button.clicked.connect(self.give_without_scan)
+        self.not_given_button = QPushButton("&Not given…")
+        self.not_given_button.clicked.connect(self.not_given)
+        dose_buttons = QHBoxLayout()
+        dose_buttons.addWidget(self.give_button)
+        dose_buttons.addWidget(self.not_given_button)
+        dose_box = QWidget()
+        dose_layout = QVBoxLayout(dose_box)
+        dose_layout.setContentsMargins(0, 0, 0, 0)
+        dose_layout.addWidget(self.dose_view, 1)
+        dose_layout.addLayout(dose_buttons)
         now_tab = QSplitter(Qt.Orientation.Vertical)
-        now_tab.addWidget(self.dose_view)
+        now_tab.addWidget(dose_box)
         now_tab.addWidget(self.prn_view)
         now_tab.setSizes([300, 160])
         tabs.addTab(now_tab, "&Doses now")
@@ -454,7 +485,7 @@ class MainWindow(QMainWindow):
             if self.resident is None:
                 self._show_problem("Scan the resident's label first, then the pack.")
                 return
-            self._pending_scan = scan
+            self._pending_scan, self._chosen_dose, self._no_scan_reason = scan, None, None
             self._verify(dose=None)
             return
         self._show_problem(scan.problem or "Not a barcode we know.")
@@ -488,10 +519,12 @@ class MainWindow(QMainWindow):
     def _intent(self, dose: object) -> Intent:
         assert self.user is not None and self.resident is not None
         scan = self._pending_scan
-        pack = line_id = None
-        if scan.kind == "pack" and scan.gtin:
+        pack = line_id = scheduled = None
+        if scan is None and self._chosen_dose is not None:  # "give" for a pack with no barcode
+            line_id, scheduled = self._chosen_dose.chart_line_id, self._chosen_dose.scheduled_at
+        elif scan is not None and scan.kind == "pack" and scan.gtin:
             pack = PackScan(scan.gtin, scan.batch, scan.expiry, scan.serial)
-        elif scan.label_value and scan.label_value.isdigit():
+        elif scan is not None and scan.label_value and scan.label_value.isdigit():
             line_id = int(scan.label_value)
         return Intent(
             self.resident.id,
@@ -499,8 +532,66 @@ class MainWindow(QMainWindow):
             self.clock(),
             pack=pack,
             chart_line_id=line_id,
+            scheduled_at=scheduled,
             dose=dose,
         )  # type: ignore[arg-type]
+
+    def selected_dose(self) -> DueDose | None:
+        rows = self.dose_view.selectionModel().selectedRows()
+        return self.doses.row(rows[0].row()) if rows else None
+
+    def give_without_scan(self) -> None:
+        dose = self.selected_dose()
+        if dose is None or self.user is None:
+            self._show_problem("Choose the dose in the list first.")
+            return
+        reason = self._ask_text(
+            self, "No barcode to scan", f"Why can {dose.medicine} not be scanned?"
+        )
+        if not reason:
+            return
+        self._pending_scan, self._chosen_dose, self._no_scan_reason = None, dose, reason
+        self._verify(dose=None)
+
+    def not_given(self) -> None:
+        dose = self.selected_dose()
+        if dose is None or self.user is None or self.resident is None:
+            self._show_problem("Choose the dose in the list first.")
+            return
+        self.tasks.run(
+            self._fetch_codes, lambda codes: self._record_not_given(dose, codes), self._show_error
+        )
+
+    def _fetch_codes(self) -> list[CodeChoice]:
+        with self.db.read() as session:
+            return [CodeChoice(*row) for row in not_given_codes(session)]
+
+    def _record_not_given(self, dose: DueDose, codes: list[CodeChoice]) -> None:
+        if self.user is None or self.resident is None:
+            return
+        answer = self._ask_not_given(self, codes, dose.medicine)
+        if answer is None:
+            return
+        code, note = answer
+        resident_id, staff_id, now = self.resident.id, self.user.id, self.clock()
+
+        def job() -> Recorded:
+            with self.db.write() as session:
+                return record_not_given(
+                    session,
+                    resident_id=resident_id,
+                    chart_line_id=dose.chart_line_id,
+                    staff_id=staff_id,
+                    code=code,
+                    now=now,
+                    scheduled_at=dose.scheduled_at,
+                    note=note,
+                )
+
+        self.tasks.run(job, self._after_record, self._show_problem_exc)
+
+    def _show_problem_exc(self, exc: BaseException) -> None:
+        self._show_problem(str(exc))
 
     def _verify(self, dose: object) -> None:
         intent = self._intent(dose)
@@ -527,7 +618,9 @@ class MainWindow(QMainWindow):
         witness_name = self.verdict.witness.text().strip()
         witness_pin = self.verdict.witness_pin.text()
         prn_reason = self.verdict.prn_reason.text().strip() or None
-        no_scan = "pack label (no barcode on the pack)" if intent.pack is None else None
+        no_scan = None
+        if intent.pack is None:
+            no_scan = self._no_scan_reason or "booked-in pack label (no barcode on the pack)"
 
         def job() -> Recorded:
             with self.db.write() as session:

@@ -239,3 +239,55 @@ def test_mar_grid_fills_after_a_dose_with_the_full_entry_in_the_tooltip(
         .startswith("Given 1 by Amy Carter at 10 Jun 08:05")
     )
     qtmodeltester.check(grid)
+
+
+def _select_dose(window, medicine):
+    row = next(
+        i
+        for i in range(window.doses.rowCount())
+        if window.doses.row(i).medicine.startswith(medicine)
+    )
+    window.dose_view.selectRow(row)
+
+
+def test_not_given_with_a_code(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    asked = []
+
+    def choose_refused(parent, codes, medicine):
+        asked.append(([c.code for c in codes], medicine))
+        return "R", None
+
+    window = open_window(qtbot, home_db, tmp_path, clock, ask_not_given=choose_refused)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    _select_dose(window, "Amlodipine")
+    with qtbot.waitSignal(window.recorded, timeout=10_000) as done:
+        window.not_given_button.click()
+    ((codes, medicine),) = asked
+    assert codes[:3] == ["R", "N", "S"] and "X" not in codes  # "entered in error" not offered
+    assert medicine == "Amlodipine 5 mg tablets"
+    assert done.args == ["Recorded: Amlodipine 5 mg tablets not given (R Refused)."]
+
+
+def test_give_without_a_barcode_asks_why_and_records_it(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(
+        qtbot,
+        home_db,
+        tmp_path,
+        clock,
+        ask_text=lambda parent, title, q: "Blister strip has no barcode",
+    )
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    _select_dose(window, "Amlodipine")
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as shown:
+        window.give_button.click()
+    verdict = shown.args[0]
+    assert not verdict.blocked and "No pack scanned" in window.verdict.details.text()
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    with home_db.read() as s:
+        entry = s.scalars(select(Administration)).one()
+        assert entry.no_scan_reason == "Blister strip has no barcode" and entry.gtin is None
