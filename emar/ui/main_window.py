@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -45,7 +46,9 @@ from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import DueDose, PrnStatus, ResidentRound, due_list
 from emar.services.home import UnitView, get_home, has_home, list_units
 from emar.services.mar import MarChart, resident_mar
+from emar.services.permissions import Action, allowed
 from emar.services.recording import (
+    Override,
     Recorded,
     Signature,
     not_given_codes,
@@ -80,6 +83,16 @@ LONDON = ZoneInfo("Europe/London")  # until the home says otherwise
 def ask_text(parent: QWidget, title: str, question: str) -> str | None:
     text, ok = QInputDialog.getText(parent, title, question)
     return text.strip() if ok and text.strip() else None
+
+
+def ask_override(parent: QWidget, stop: str) -> tuple[str, str, str] | None:
+    """A senior's username, PIN and reason, or None."""
+    username = ask_text(parent, "Override", f"{stop}\n\nSenior's username:")
+    if not username:
+        return None
+    pin, ok = QInputDialog.getText(parent, "Override", "Senior's PIN:", QLineEdit.EchoMode.Password)
+    reason = ask_text(parent, "Override", "Reason for overriding (recorded and reviewed):")
+    return (username, pin, reason) if ok and pin and reason else None
 
 
 def ask_to_create_demo(parent: QWidget) -> bool:
@@ -131,6 +144,7 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         ask_not_given: Callable[..., tuple[str, str | None] | None] = ask_not_given,
         ask_text: Callable[[QWidget, str, str], str | None] = ask_text,
+        ask_override: Callable[[QWidget, str], tuple[str, str, str] | None] = ask_override,
     ) -> None:
         super().__init__()
         self.db, self.clock, self._ask_demo = db, clock, ask_demo
@@ -141,10 +155,12 @@ class MainWindow(QMainWindow):
         self.hub.scanned.connect(self.on_scan)
         self.tasks = TaskRunner(self)
         self._ask_not_given, self._ask_text = ask_not_given, ask_text
+        self._ask_override = ask_override
         self._pending_scan: ParsedScan | None = None
         self._chosen_dose: DueDose | None = None
         self._no_scan_reason: str | None = None
         self.user: StaffView | None = None
+        self.can_administer = False
         self.resident: ResidentSummary | None = None
         self.setWindowTitle("eMAR")
         self.resize(1366, 768)
@@ -175,6 +191,7 @@ class MainWindow(QMainWindow):
         self.banner = ResidentBanner()
         self.verdict = VerdictPanel()
         self.verdict.confirmed.connect(self.confirm)
+        self.verdict.override_requested.connect(self.override)
         self.verdict.cancelled.connect(self.verdict.hide)
         self.verdict.dose_chosen.connect(self._dose_chosen)
         self.doses = DueDoseModel(self)
@@ -345,6 +362,13 @@ class MainWindow(QMainWindow):
         self.user_label.setText(f"Signed in: {staff.full_name} ({role})")
         self.stack.setCurrentWidget(self.round_page)
         self.lock_button.setEnabled(True)
+        self.can_administer = allowed(staff.role, Action.ADMINISTER)
+        for button in (self.give_button, self.not_given_button):
+            button.setEnabled(self.can_administer)
+        if not self.can_administer:
+            self.statusBar().showMessage(
+                "Read-only: charts and the MAR can be viewed, not changed."
+            )
         self.idle_lock.arm()
         self.refresh.start()
         self.load_round()
@@ -482,6 +506,9 @@ class MainWindow(QMainWindow):
                 self.open_resident(int(scan.label_value or 0))
             return
         if scan.kind in ("pack", "pack_label"):
+            if not self.can_administer:
+                self._show_problem("Read-only sign-in: this role cannot record administrations.")
+                return
             if self.resident is None:
                 self._show_problem("Scan the resident's label first, then the pack.")
                 return
@@ -535,6 +562,17 @@ class MainWindow(QMainWindow):
             scheduled_at=scheduled,
             dose=dose,
         )  # type: ignore[arg-type]
+
+    def override(self) -> None:
+        """A senior signs with their PIN and gives a reason; the entry is flagged for review."""
+        verdict = self.verdict.verdict
+        if verdict is None or not verdict.overridable:
+            return
+        answer = self._ask_override(self, verdict.headline)
+        if answer is None:
+            return
+        username, pin, reason = answer
+        self._record(verdict, override=(username, pin, reason))
 
     def selected_dose(self) -> DueDose | None:
         rows = self.dose_view.selectionModel().selectedRows()
@@ -614,6 +652,9 @@ class MainWindow(QMainWindow):
         verdict = self.verdict.verdict
         if verdict is None or verdict.blocked:
             return
+        self._record(verdict)
+
+    def _record(self, verdict: Verdict, override: tuple[str, str, str] | None = None) -> None:
         intent = self._intent(verdict.dose)
         witness_name = self.verdict.witness.text().strip()
         witness_pin = self.verdict.witness_pin.text()
@@ -630,6 +671,12 @@ class MainWindow(QMainWindow):
                         select(Staff.id).where(Staff.username == witness_name.lower())
                     )
                     witness = Signature(wid or -1, witness_pin)
+                senior = None
+                if override is not None:
+                    sid = session.scalar(
+                        select(Staff.id).where(Staff.username == override[0].strip().lower())
+                    )
+                    senior = Override(Signature(sid or -1, override[1]), override[2])
                 return record_given(
                     session,
                     intent,
@@ -637,6 +684,7 @@ class MainWindow(QMainWindow):
                     witness=witness,
                     prn_reason=prn_reason,
                     no_scan_reason=no_scan,
+                    override=senior,
                 )
 
         self.verdict.confirm.setEnabled(False)

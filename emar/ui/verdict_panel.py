@@ -34,6 +34,7 @@ def dose_choices(low: Decimal, high: Decimal, unit: str) -> list[Decimal]:
 class VerdictPanel(QFrame):
     confirmed = Signal()
     cancelled = Signal()
+    override_requested = Signal()
     dose_chosen = Signal(object)  # Decimal
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -60,8 +61,11 @@ class VerdictPanel(QFrame):
         self.confirm.clicked.connect(self.confirmed.emit)
         self.cancel = QPushButton("Cancel (Esc)")
         self.cancel.clicked.connect(self.cancelled.emit)
+        self.override = QPushButton("&Override (senior with PIN)…")
+        self.override.clicked.connect(self.override_requested.emit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm, 2)
+        buttons.addWidget(self.override, 1)
         buttons.addWidget(self.cancel, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
@@ -91,6 +95,7 @@ class VerdictPanel(QFrame):
         self._show_row(self.witness, verdict.needs_witness)
         self._show_row(self.witness_pin, verdict.needs_witness)
         self.confirm.setEnabled(not verdict.blocked)
+        self.override.setVisible(verdict.overridable)
         self.show()
         if verdict.blocked:
             QApplication.beep()  # a wrong scan is loud as well as red

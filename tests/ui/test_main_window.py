@@ -291,3 +291,38 @@ def test_give_without_a_barcode_asks_why_and_records_it(qtbot, home_db, tmp_path
     with home_db.read() as s:
         entry = s.scalars(select(Administration)).one()
         assert entry.no_scan_reason == "Blister strip has no barcode" and entry.gtin is None
+
+
+def test_pharmacist_sees_charts_read_only(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    sign_in(qtbot, window, "phil")
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    assert window.chart.rowCount() > 0 and window.mar.rowCount() > 0
+    assert not window.give_button.isEnabled() and not window.not_given_button.isEnabled()
+    window.hub.scanned.emit(home.gtins["Amlodipine"])
+    assert "Read-only" in window.error_banner.text()
+    assert given_count(home_db) == 0
+
+
+def test_early_dose_needs_a_senior_pin_and_reason_to_override(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    answers = iter([("amy", "4826", "carer tries"), ("ben", "3917", "Hospital trip at 07:00")])
+    early = lambda: local(DAY, 6, 30)  # noqa: E731 - the window opens at 07:00
+    window = open_window(
+        qtbot, home_db, tmp_path, early, ask_override=lambda parent, stop: next(answers)
+    )
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    verdict = scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    assert verdict.blocked and verdict.overridable and window.verdict.override.isVisible()
+    window.verdict.override.click()  # the carer's own PIN is not enough
+    qtbot.waitUntil(lambda: "NOT RECORDED" in window.verdict.headline.text(), timeout=10_000)
+    assert "may not override" in window.verdict.headline.text()
+    with qtbot.waitSignal(window.recorded, timeout=10_000) as done:
+        window.verdict.override.click()
+    assert "override flagged for review" in done.args[0]
+    with home_db.read() as s:
+        entry = s.scalars(select(Administration)).one()
+        assert entry.override_by_id == home.staff["ben"]
+        assert entry.override_reason == "Hospital trip at 07:00"
