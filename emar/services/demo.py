@@ -716,6 +716,16 @@ RESIDENTS: list[
     ),
 ]
 
+# What a pharmacy sends for a 28-day cycle, by dose unit (tablets: 56; a 300 ml bottle...).
+RECEIVED = {
+    "tablet": Decimal(56),
+    "capsule": Decimal(56),
+    "ml": Decimal(500),
+    "patch": Decimal(10),
+    "puff": Decimal(400),
+    "drop": Decimal(80),
+    "application": Decimal(100),
+}
 DEMO_HOME_NAME = "Willow Court Care Home"
 DEMO_HISTORY_DAYS = 14  # the demo charts started two weeks ago: fill all of it
 ROOMS_PER_UNIT = ("G", "F")  # ground floor, first floor
@@ -830,7 +840,7 @@ def build_demo_home(
                     medicine_id=line.medicine_id,
                     chart_line_id=line.id,
                     kind="received",
-                    quantity=Decimal(56),
+                    quantity=RECEIVED[line.dose_unit],
                     staff_id=transcriber,
                     occurred_at=chart_start,
                     gtin=medicines[recipe[0]].gtins[0].gtin,
