@@ -72,6 +72,9 @@ def main() -> int:
     window.sign_in_page.password.setText("amy-demo-2026")
     wait_for(window.round_loaded, window.sign_in_page.submit.click)
     shot(window, "round-list.png")
+    window.left_tabs.setCurrentIndex(1)
+    shot(window, "alerts.png")
+    window.left_tabs.setCurrentIndex(0)
 
     ids = {
         window.round.row(i).name: window.round.row(i).resident_id

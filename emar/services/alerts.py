@@ -43,9 +43,17 @@ class Alert:
 ORDER = {"missed": 0, "time-critical": 1, "overdue": 2, "PRN outcome": 3, "stock": 4}
 
 
-def alerts(session: Session, now: datetime, *, unit_id: int | None = None) -> list[Alert]:
+def alerts(
+    session: Session,
+    now: datetime,
+    *,
+    unit_id: int | None = None,
+    rounds: list[ResidentRound] | None = None,
+) -> list[Alert]:
+    """`rounds`: the due list already computed for the same moment, if the caller has it."""
     zone = get_home(session).zone
-    rounds = due_list(session, now, unit_id=unit_id)
+    if rounds is None:
+        rounds = due_list(session, now, unit_id=unit_id)
     out: list[Alert] = []
     for r in rounds:
         if r.away:

@@ -40,6 +40,7 @@ from emar.devices.scan_parser import ParsedScan, parse_scan
 from emar.domain.verdict import Verdict
 from emar.errors import EmarError
 from emar.models import Staff
+from emar.services.alerts import Alert, alerts
 from emar.services.auth import REFUSED, badge_holder, sign_in, sign_in_with_badge
 from emar.services.charts import ChartLineView, resident_chart
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
@@ -54,6 +55,7 @@ from emar.services.recording import (
     not_given_codes,
     record_given,
     record_not_given,
+    record_prn_outcome,
 )
 from emar.services.residents import ResidentSummary, list_residents, resident_photo
 from emar.services.staff import StaffView
@@ -66,6 +68,7 @@ from emar.ui.scan_hub import ScanHub
 from emar.ui.sign_in_page import SignInPage
 from emar.ui.table_models import (
     ROW_ROLE,
+    AlertModel,
     ChartLineModel,
     DueDoseModel,
     PrnStatusModel,
@@ -93,6 +96,19 @@ def ask_override(parent: QWidget, stop: str) -> tuple[str, str, str] | None:
     pin, ok = QInputDialog.getText(parent, "Override", "Senior's PIN:", QLineEdit.EchoMode.Password)
     reason = ask_text(parent, "Override", "Reason for overriding (recorded and reviewed):")
     return (username, pin, reason) if ok and pin and reason else None
+
+
+def ask_prn_outcome(parent: QWidget, question: str) -> tuple[str, str | None] | None:
+    labels = {
+        "Effective": "effective",
+        "Partly effective": "partly_effective",
+        "Not effective": "not_effective",
+    }
+    choice, ok = QInputDialog.getItem(parent, "PRN outcome", question, list(labels), 0, False)
+    if not ok:
+        return None
+    note = ask_text(parent, "PRN outcome", "Note (optional):")
+    return labels[choice], note
 
 
 def ask_to_create_demo(parent: QWidget) -> bool:
@@ -145,6 +161,9 @@ class MainWindow(QMainWindow):
         ask_not_given: Callable[..., tuple[str, str | None] | None] = ask_not_given,
         ask_text: Callable[[QWidget, str, str], str | None] = ask_text,
         ask_override: Callable[[QWidget, str], tuple[str, str, str] | None] = ask_override,
+        ask_prn_outcome: Callable[[QWidget, str], tuple[str, str | None] | None] = (
+            ask_prn_outcome
+        ),
     ) -> None:
         super().__init__()
         self.db, self.clock, self._ask_demo = db, clock, ask_demo
@@ -155,7 +174,7 @@ class MainWindow(QMainWindow):
         self.hub.scanned.connect(self.on_scan)
         self.tasks = TaskRunner(self)
         self._ask_not_given, self._ask_text = ask_not_given, ask_text
-        self._ask_override = ask_override
+        self._ask_override, self._ask_prn_outcome = ask_override, ask_prn_outcome
         self._pending_scan: ParsedScan | None = None
         self._chosen_dose: DueDose | None = None
         self._no_scan_reason: str | None = None
@@ -240,8 +259,23 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.verdict)
         right_layout.addWidget(tabs, 1)
+        self.alert_model = AlertModel(self)
+        self.alert_view = self._table(self.alert_model)
+        self.alert_view.setWordWrap(True)
+        self.alert_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.alert_view.doubleClicked.connect(self._alert_opened)
+        self.prn_outcome_button = QPushButton("Record PRN &outcome…")
+        self.prn_outcome_button.clicked.connect(self.record_prn_outcome)
+        alert_box = QWidget()
+        alert_layout = QVBoxLayout(alert_box)
+        alert_layout.setContentsMargins(0, 0, 0, 0)
+        alert_layout.addWidget(self.alert_view, 1)
+        alert_layout.addWidget(self.prn_outcome_button)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.addTab(self.round_view, "&Round")
+        self.left_tabs.addTab(alert_box, "&Alerts")
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.round_view)
+        splitter.addWidget(self.left_tabs)
         splitter.addWidget(right)
         splitter.setSizes([700, 660])
         self.round_page = splitter
@@ -387,6 +421,7 @@ class MainWindow(QMainWindow):
         self.resident = None
         self.user_label.setText("Locked")
         self.round.set_rows([])
+        self.alert_model.set_rows([])
         self.doses.set_rows([])
         self.prn.set_rows([])
         self.chart.set_rows([])
@@ -409,13 +444,19 @@ class MainWindow(QMainWindow):
         unit_id = self.unit.currentData()
         self.tasks.run(lambda: self._fetch_round(unit_id), self._show_round, self._show_error)
 
-    def _fetch_round(self, unit_id: int | None) -> list[ResidentRound]:
+    def _fetch_round(self, unit_id: int | None) -> tuple[list[ResidentRound], list[Alert]]:
+        now = self.clock()
         with self.db.read() as session:
-            return due_list(session, self.clock(), unit_id=unit_id)
+            rounds = due_list(session, now, unit_id=unit_id)
+            return rounds, alerts(session, now, unit_id=unit_id, rounds=rounds)
 
-    def _show_round(self, rounds: list[ResidentRound]) -> None:
+    def _show_round(self, loaded: tuple[list[ResidentRound], list[Alert]]) -> None:
         if self.user is None:
             return  # locked meanwhile: show nothing
+        rounds, found = loaded
+        self.alert_model.set_rows(found)
+        self.alert_view.resizeRowsToContents()
+        self.left_tabs.setTabText(1, f"&Alerts ({len(found)})")
         self.error_banner.hide()
         selected = self.resident.id if self.resident else None
         self.round.set_rows(rounds)
@@ -573,6 +614,35 @@ class MainWindow(QMainWindow):
             return
         username, pin, reason = answer
         self._record(verdict, override=(username, pin, reason))
+
+    def _alert_opened(self, index) -> None:  # type: ignore[no-untyped-def]
+        alert: Alert = self.alert_model.row(index.row())
+        self.open_resident(alert.resident_id)
+
+    def record_prn_outcome(self) -> None:
+        rows = self.alert_view.selectionModel().selectedRows()
+        alert = self.alert_model.row(rows[0].row()) if rows else None
+        if alert is None or alert.administration_id is None or self.user is None:
+            self._show_problem("Choose a PRN outcome alert first.")
+            return
+        answer = self._ask_prn_outcome(self, alert.message)
+        if answer is None:
+            return
+        effect, note = answer
+        admin_id, staff_id, now = alert.administration_id, self.user.id, self.clock()
+
+        def job() -> Recorded:
+            with self.db.write() as session:
+                return record_prn_outcome(
+                    session,
+                    administration_id=admin_id,
+                    staff_id=staff_id,
+                    effect=effect,
+                    note=note,
+                    now=now,
+                )
+
+        self.tasks.run(job, self._after_record, self._show_problem_exc)
 
     def selected_dose(self) -> DueDose | None:
         rows = self.dose_view.selectionModel().selectedRows()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from emar.domain.doses import DoseState
+from emar.services.alerts import Alert
 from emar.services.charts import ChartLineView
 from emar.services.due import DueDose, PrnStatus, ResidentRound
 from emar.services.residents import ResidentSummary
@@ -203,4 +204,27 @@ class PrnStatusModel(RowTableModel[PrnStatus]):
     def extra_data(self, item: PrnStatus, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and column == 3:
             return QBrush(QColor("#d1e7dd" if item.available else "#f8d7da"))
+        return None
+
+
+_ALERT_COLOURS = {
+    "missed": "#f5c2c7",
+    "time-critical": "#f5c2c7",
+    "overdue": "#f8d7da",
+    "PRN outcome": "#cfe2ff",
+    "stock": "#fff3cd",
+}
+
+
+class AlertModel(RowTableModel[Alert]):
+    columns = (
+        ("Room", lambda a: a.room),
+        ("Resident", lambda a: a.resident),
+        ("Alert", lambda a: a.kind.upper()),
+        ("What to do", lambda a: a.message),
+    )
+
+    def extra_data(self, item: Alert, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and column == 2:
+            return QBrush(QColor(_ALERT_COLOURS.get(item.kind, "#ffffff")))
         return None

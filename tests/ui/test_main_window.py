@@ -326,3 +326,42 @@ def test_early_dose_needs_a_senior_pin_and_reason_to_override(qtbot, home_db, tm
         entry = s.scalars(select(Administration)).one()
         assert entry.override_by_id == home.staff["ben"]
         assert entry.override_reason == "Hospital trip at 07:00"
+
+
+def test_alerts_list_prn_outcome_due_and_record_it(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    now = [AT]
+    window = open_window(
+        qtbot,
+        home_db,
+        tmp_path,
+        lambda: now[0],
+        ask_prn_outcome=lambda parent, q: ("effective", "Settled"),
+    )
+    sign_in(qtbot, window)
+    assert window.left_tabs.tabText(1).startswith("&Alerts (")
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000):
+        window.verdict.findChild(type(window.verdict.confirm), "dose_1").click()
+    window.verdict.prn_reason.setText("Headache")
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    now[0] = local(DAY, 8, 45)
+    with qtbot.waitSignal(window.round_loaded, timeout=10_000):
+        window.load_round()
+
+    def prn_rows():
+        return [
+            i
+            for i in range(window.alert_model.rowCount())
+            if window.alert_model.row(i).kind == "PRN outcome"
+        ]
+
+    (row,) = prn_rows()
+    assert window.alert_model.index(row, 2).data() == "PRN OUTCOME"
+    window.alert_view.selectRow(row)
+    with qtbot.waitSignal(window.recorded, timeout=10_000) as done:
+        window.prn_outcome_button.click()
+    assert done.args == ["PRN outcome recorded: effective."]
+    qtbot.waitUntil(lambda: not prn_rows(), timeout=10_000)
