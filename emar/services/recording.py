@@ -427,3 +427,21 @@ def not_given_codes(session: Session) -> list[tuple[str, str, bool]]:
         .order_by(NotGivenCode.sort_order)
     ).all()
     return [(code, label, bool(note)) for code, label, note in rows]
+
+
+SITE_ROUTES = ("transdermal", "topical", "subcutaneous", "intramuscular")
+
+
+def last_site(session: Session, chart_line_id: int) -> tuple[str, datetime] | None:
+    """Where this line was last given (patches and injections rotate sites)."""
+    row = session.execute(
+        select(Administration.site, Administration.administered_at)
+        .where(
+            Administration.chart_line_id == chart_line_id,
+            Administration.site.is_not(None),
+            Administration.outcome == "given",
+        )
+        .order_by(Administration.administered_at.desc())
+        .limit(1)
+    ).first()
+    return (row.site, row.administered_at) if row else None

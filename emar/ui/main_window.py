@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from emar.db import Database
 from emar.devices.scan_parser import ParsedScan, parse_scan
+from emar.domain.clock_text import clock
 from emar.domain.verdict import Verdict
 from emar.errors import EmarError
 from emar.models import Staff
@@ -52,6 +53,7 @@ from emar.services.recording import (
     Override,
     Recorded,
     Signature,
+    last_site,
     not_given_codes,
     record_given,
     record_not_given,
@@ -705,14 +707,22 @@ class MainWindow(QMainWindow):
         intent = self._intent(dose)
         self._intent_shown = intent
 
-        def job() -> Verdict:
+        def job() -> tuple[Verdict, str | None]:
             with self.db.read() as session:
-                return verify(session, intent, self.clock())
+                verdict = verify(session, intent, self.clock())
+                site = None
+                if verdict.line is not None:
+                    found = last_site(session, verdict.line.id)
+                    if found:
+                        zone = get_home(session).zone
+                        site = f"{found[0]}, {clock(found[1], zone, self.clock())}"
+                return verdict, site
 
         self.tasks.run(job, self._show_verdict, self._show_error)
 
-    def _show_verdict(self, verdict: Verdict) -> None:
-        self.verdict.show_verdict(verdict)
+    def _show_verdict(self, result: tuple[Verdict, str | None]) -> None:
+        verdict, site = result
+        self.verdict.show_verdict(verdict, site)
         self.verdict_shown.emit(verdict)
 
     def _dose_chosen(self, dose: object) -> None:
@@ -729,6 +739,7 @@ class MainWindow(QMainWindow):
         witness_name = self.verdict.witness.text().strip()
         witness_pin = self.verdict.witness_pin.text()
         prn_reason = self.verdict.prn_reason.text().strip() or None
+        site = self.verdict.site.text().strip() or None
         no_scan = None
         if intent.pack is None:
             no_scan = self._no_scan_reason or "booked-in pack label (no barcode on the pack)"
@@ -754,6 +765,7 @@ class MainWindow(QMainWindow):
                     witness=witness,
                     prn_reason=prn_reason,
                     no_scan_reason=no_scan,
+                    site=site,
                     override=senior,
                 )
 

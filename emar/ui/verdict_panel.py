@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from emar.domain.verdict import CheckCode, Severity, Verdict
 from emar.domain.wording import dose_text, format_amount
+from emar.services.recording import SITE_ROUTES
 
 
 def dose_choices(low: Decimal, high: Decimal, unit: str) -> list[Decimal]:
@@ -52,7 +53,9 @@ class VerdictPanel(QFrame):
         self.witness_pin = QLineEdit(
             placeholderText="Witness PIN", echoMode=QLineEdit.EchoMode.Password
         )
+        self.site = QLineEdit(placeholderText="Where applied, e.g. left upper arm")
         self.extra = QFormLayout()
+        self.extra.addRow("Site", self.site)
         self.extra.addRow("PRN reason", self.prn_reason)
         self.extra.addRow("Witness", self.witness)
         self.extra.addRow("Witness PIN", self.witness_pin)
@@ -75,7 +78,7 @@ class VerdictPanel(QFrame):
         layout.addLayout(buttons)
         self.hide()
 
-    def show_verdict(self, verdict: Verdict) -> None:
+    def show_verdict(self, verdict: Verdict, last_site: str | None = None) -> None:
         self.verdict = verdict
         severity = verdict.severity
         state = {Severity.BLOCK: "stop", Severity.WARN: "warn", Severity.OK: "go"}[severity]
@@ -92,6 +95,11 @@ class VerdictPanel(QFrame):
         self._dose_buttons(verdict)
         line = verdict.line
         self._show_row(self.prn_reason, bool(line and line.is_prn))
+        needs_site = bool(line and line.route.split()[0] in SITE_ROUTES)
+        self._show_row(self.site, needs_site)
+        label = self.extra.labelForField(self.site)
+        if needs_site and label is not None:
+            label.setText(f"Site (last: {last_site})" if last_site else "Site")
         self._show_row(self.witness, verdict.needs_witness)
         self._show_row(self.witness_pin, verdict.needs_witness)
         self.confirm.setEnabled(not verdict.blocked)

@@ -365,3 +365,25 @@ def test_alerts_list_prn_outcome_due_and_record_it(qtbot, home_db, tmp_path):
         window.prn_outcome_button.click()
     assert done.args == ["PRN outcome recorded: effective."]
     qtbot.waitUntil(lambda: not prn_rows(), timeout=10_000)
+
+
+def test_patch_asks_the_site_and_shows_the_last_one(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    # Arthur's 72-hourly fentanyl patch: applied 2026-05-30 09:00, so due 2026-06-11 09:00
+    when = [local(date(2026, 6, 11), 9, 5)]
+    window = open_window(qtbot, home_db, tmp_path, lambda: when[0])
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
+    assert window.verdict.site.isVisible()
+    assert window.verdict.extra.labelForField(window.verdict.site).text() == "Site"
+    window.verdict.site.setText("left upper arm")
+    window.hub.scanned.emit("EMAR-S-B1003")
+    qtbot.waitUntil(lambda: window.verdict.witness.text() == "nina", timeout=10_000)
+    window.verdict.witness_pin.setText("5273")
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    when[0] = local(date(2026, 6, 14), 9, 0)  # the next patch, 72 hours on
+    scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
+    label = window.verdict.extra.labelForField(window.verdict.site).text()
+    assert label == "Site (last: left upper arm, Thu 09:05)"
