@@ -53,6 +53,7 @@ from emar.services.recording import (
     Override,
     Recorded,
     Signature,
+    correct_entry,
     last_site,
     not_given_codes,
     record_given,
@@ -113,6 +114,32 @@ def ask_prn_outcome(parent: QWidget, question: str) -> tuple[str, str | None] | 
     return labels[choice], note
 
 
+CORRECTIONS = {
+    "Entered in error (it did not happen)": ("not_given", "X"),
+    "Not given: refused": ("not_given", "R"),
+    "Not given: other (write why in the reason)": ("not_given", "O"),
+}
+
+
+def ask_correction(parent: QWidget, recorded_by: str) -> tuple[str, str, str] | None:
+    """What really happened and why: (outcome, code, reason)."""
+    choice, ok = QInputDialog.getItem(
+        parent,
+        "Correct an entry",
+        f"Entry recorded by {recorded_by}. What really happened?",
+        list(CORRECTIONS),
+        0,
+        False,
+    )
+    if not ok:
+        return None
+    reason = ask_text(parent, "Correct an entry", "Why is it being corrected? (kept on record)")
+    if not reason:
+        return None
+    outcome, code = CORRECTIONS[choice]
+    return outcome, code, reason
+
+
 def ask_to_create_demo(parent: QWidget) -> bool:
     answer = QMessageBox.question(
         parent,
@@ -166,6 +193,7 @@ class MainWindow(QMainWindow):
         ask_prn_outcome: Callable[[QWidget, str], tuple[str, str | None] | None] = (
             ask_prn_outcome
         ),
+        ask_correction: Callable[[QWidget, str], tuple[str, str, str] | None] = ask_correction,
     ) -> None:
         super().__init__()
         self.db, self.clock, self._ask_demo = db, clock, ask_demo
@@ -177,6 +205,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self._ask_not_given, self._ask_text = ask_not_given, ask_text
         self._ask_override, self._ask_prn_outcome = ask_override, ask_prn_outcome
+        self._ask_correction = ask_correction
         self._pending_scan: ParsedScan | None = None
         self._chosen_dose: DueDose | None = None
         self._no_scan_reason: str | None = None
@@ -254,7 +283,14 @@ class MainWindow(QMainWindow):
         self.mar_view.setModel(self.mar)
         self.mar_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mar_view.setWordWrap(True)
-        tabs.addTab(self.mar_view, "&MAR (28 days)")
+        self.correct_button = QPushButton("Co&rrect selected entry…")
+        self.correct_button.clicked.connect(self.correct_selected)
+        mar_box = QWidget()
+        mar_layout = QVBoxLayout(mar_box)
+        mar_layout.setContentsMargins(0, 0, 0, 0)
+        mar_layout.addWidget(self.mar_view, 1)
+        mar_layout.addWidget(self.correct_button)
+        tabs.addTab(mar_box, "&MAR (28 days)")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -401,6 +437,7 @@ class MainWindow(QMainWindow):
         self.can_administer = allowed(staff.role, Action.ADMINISTER)
         for button in (self.give_button, self.not_given_button):
             button.setEnabled(self.can_administer)
+        self.correct_button.setEnabled(allowed(staff.role, Action.CORRECT))
         if not self.can_administer:
             self.statusBar().showMessage(
                 "Read-only: charts and the MAR can be viewed, not changed."
@@ -642,6 +679,35 @@ class MainWindow(QMainWindow):
                     effect=effect,
                     note=note,
                     now=now,
+                )
+
+        self.tasks.run(job, self._after_record, self._show_problem_exc)
+
+    def correct_selected(self) -> None:
+        """Correct the current entry of the chosen MAR cell: a new entry supersedes it."""
+        rows = self.mar_view.selectionModel().selectedIndexes()
+        cell = self.mar.cell(rows[0]) if rows else None
+        if cell is None or not cell.entries or self.user is None:
+            self._show_problem("Choose a MAR cell that has an entry.")
+            return
+        superseded = {e.supersedes_id for e in cell.entries}
+        current = [e for e in cell.entries if e.id not in superseded][-1]
+        answer = self._ask_correction(self, current.staff_name)
+        if answer is None:
+            return
+        outcome, code, reason = answer
+        staff_id, now = self.user.id, self.clock()
+
+        def job() -> Recorded:
+            with self.db.write() as session:
+                return correct_entry(
+                    session,
+                    administration_id=current.id,
+                    staff_id=staff_id,
+                    reason=reason,
+                    now=now,
+                    outcome=outcome,
+                    code=code,
                 )
 
         self.tasks.run(job, self._after_record, self._show_problem_exc)

@@ -387,3 +387,39 @@ def test_patch_asks_the_site_and_shows_the_last_one(qtbot, home_db, tmp_path):
     scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
     label = window.verdict.extra.labelForField(window.verdict.site).text()
     assert label == "Site (last: left upper arm, Thu 09:05)"
+
+
+def test_manager_corrects_an_entry_from_the_mar_and_both_are_kept(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(
+        qtbot,
+        home_db,
+        tmp_path,
+        clock,
+        ask_correction=lambda parent, who: ("not_given", "X", "Recorded on the wrong chart"),
+    )
+    sign_in(qtbot, window)
+    assert not window.correct_button.isEnabled()  # carers cannot correct
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    window.lock()
+    sign_in(qtbot, window, "mark")
+    assert window.correct_button.isEnabled()
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    grid = window.mar
+    row = next(
+        r
+        for r in range(grid.rowCount())
+        if grid.headerData(r, Qt.Orientation.Vertical).startswith("Amlodipine")
+    )
+    window.mar_view.setCurrentIndex(grid.index(row, 27))
+    with qtbot.waitSignal(window.resident_loaded, timeout=10_000):
+        window.correct_button.click()
+    cell = grid.index(row, 27)
+    assert cell.data() == ""  # voided: the dose is open again
+    tooltip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith("Given 1 by Amy Carter at 10 Jun 08:05")
+    assert "Not given (X Entered in error) by Mark Hughes" in tooltip
+    assert "(a correction of the entry above)" in tooltip
