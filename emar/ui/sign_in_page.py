@@ -35,7 +35,8 @@ class SignInPage(QWidget):
         form.addRow("PIN", self.pin)
         self._form = form
         box = QWidget()
-        box.setMaximumWidth(520)
+        box.setMinimumWidth(460)
+        box.setMaximumWidth(560)
         inner = QVBoxLayout(box)
         for w in (self.title, self.message):
             inner.addWidget(w)
