@@ -95,6 +95,8 @@ class MarGridModel(QAbstractTableModel):
             return cell.text
         if role == Qt.ItemDataRole.BackgroundRole and cell.state in COLOURS:
             return QBrush(QColor(COLOURS[cell.state]))
+        if role == Qt.ItemDataRole.ForegroundRole and cell.state in COLOURS:
+            return QBrush(QColor("black"))  # readable on the pastel, whatever the style
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [entry_text(e, self.zone) for e in cell.entries]
             return "\n".join(lines) or cell.state.value

@@ -29,7 +29,11 @@ HIGH_CONTRAST = (
     BASE
     + """
 QWidget { background: black; color: white; font-size: 17px; }
-QTableView { background: black; color: white; gridline-color: white; }
+QTableView {
+    background: black; color: white; gridline-color: white; alternate-background-color: #202020;
+}
+#userLabel { color: yellow; }
+QPushButton { border: 2px solid white; padding: 6px; }
 #residentBanner { background: black; border: 3px solid yellow; }
 #bannerAllergies[state="none"] { color: #7CFC00; }
 """

@@ -62,7 +62,12 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return self.columns[index.column()][1](item)
         if role == ROW_ROLE:
             return item
-        return self.extra_data(item, index.column(), role)
+        value = self.extra_data(item, index.column(), role)
+        if value is None and role == Qt.ItemDataRole.ForegroundRole:
+            # a pastel state colour needs dark text, also under the high-contrast style
+            painted = self.extra_data(item, index.column(), Qt.ItemDataRole.BackgroundRole)
+            return QBrush(QColor("black")) if painted is not None else None
+        return value
 
     def extra_data(self, item: Row, column: int, role: int) -> Any:
         return None

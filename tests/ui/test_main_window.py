@@ -423,3 +423,44 @@ def test_manager_corrects_an_entry_from_the_mar_and_both_are_kept(qtbot, home_db
     assert tooltip.startswith("Given 1 by Amy Carter at 10 Jun 08:05")
     assert "Not given (X Entered in error) by Mark Hughes" in tooltip
     assert "(a correction of the entry above)" in tooltip
+
+
+def test_prn_and_alert_models_pass_qtmodeltester(qtmodeltester, home_db):
+    from emar.services.alerts import alerts
+    from emar.services.due import due_list
+    from emar.ui.table_models import AlertModel, PrnStatusModel
+
+    with home_db.read() as s:
+        rounds = due_list(s, AT)
+        found = alerts(s, AT, rounds=rounds)
+    prn = [p for r in rounds for p in r.prn]
+    for model, rows in ((PrnStatusModel(), prn), (AlertModel(), found)):
+        assert rows
+        model.set_rows(rows)
+        qtmodeltester.check(model)
+
+
+def test_every_coloured_cell_also_sets_its_text_colour(home_db):
+    """Pastel state colours carry dark text, so they stay readable under the high-contrast
+    style (white text by default) as well as the normal one."""
+    from emar.services.alerts import alerts
+    from emar.services.due import due_list
+    from emar.ui.table_models import AlertModel
+
+    with home_db.read() as s:
+        rounds = due_list(s, AT)
+        found = alerts(s, AT, rounds=rounds)
+    checked = 0
+    for model, rows in (
+        (RoundListModel(), rounds),
+        (DueDoseModel(), rounds[1].doses),
+        (AlertModel(), found),
+    ):
+        model.set_rows(rows)
+        for r in range(model.rowCount()):
+            for c in range(model.columnCount()):
+                index = model.index(r, c)
+                if index.data(Qt.ItemDataRole.BackgroundRole) is not None:
+                    assert index.data(Qt.ItemDataRole.ForegroundRole) is not None
+                    checked += 1
+    assert checked > 5
