@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from emar.db import Database
 from emar.devices.scan_parser import ParsedScan, parse_scan
 from emar.domain.clock_text import clock
+from emar.domain.doses import effective_entries
 from emar.domain.verdict import Verdict
 from emar.errors import EmarError
 from emar.models import Staff
@@ -669,19 +671,16 @@ class MainWindow(QMainWindow):
             return
         effect, note = answer
         admin_id, staff_id, now = alert.administration_id, self.user.id, self.clock()
-
-        def job() -> Recorded:
-            with self.db.write() as session:
-                return record_prn_outcome(
-                    session,
-                    administration_id=admin_id,
-                    staff_id=staff_id,
-                    effect=effect,
-                    note=note,
-                    now=now,
-                )
-
-        self.tasks.run(job, self._after_record, self._show_problem_exc)
+        self._record_in_background(
+            lambda session: record_prn_outcome(
+                session,
+                administration_id=admin_id,
+                staff_id=staff_id,
+                effect=effect,
+                note=note,
+                now=now,
+            )
+        )
 
     def correct_selected(self) -> None:
         """Correct the current entry of the chosen MAR cell: a new entry supersedes it."""
@@ -690,25 +689,30 @@ class MainWindow(QMainWindow):
         if cell is None or not cell.entries or self.user is None:
             self._show_problem("Choose a MAR cell that has an entry.")
             return
-        superseded = {e.supersedes_id for e in cell.entries}
-        current = [e for e in cell.entries if e.id not in superseded][-1]
+        current = effective_entries(cell.entries)[-1]
         answer = self._ask_correction(self, current.staff_name)
         if answer is None:
             return
         outcome, code, reason = answer
         staff_id, now = self.user.id, self.clock()
+        self._record_in_background(
+            lambda session: correct_entry(
+                session,
+                administration_id=current.id,
+                staff_id=staff_id,
+                reason=reason,
+                now=now,
+                outcome=outcome,
+                code=code,
+            )
+        )
+
+    def _record_in_background(self, write: Callable[[Session], Recorded]) -> None:
+        """One write transaction off the GUI thread; "recorded" is shown after its commit."""
 
         def job() -> Recorded:
             with self.db.write() as session:
-                return correct_entry(
-                    session,
-                    administration_id=current.id,
-                    staff_id=staff_id,
-                    reason=reason,
-                    now=now,
-                    outcome=outcome,
-                    code=code,
-                )
+                return write(session)
 
         self.tasks.run(job, self._after_record, self._show_problem_exc)
 
@@ -750,21 +754,18 @@ class MainWindow(QMainWindow):
             return
         code, note = answer
         resident_id, staff_id, now = self.resident.id, self.user.id, self.clock()
-
-        def job() -> Recorded:
-            with self.db.write() as session:
-                return record_not_given(
-                    session,
-                    resident_id=resident_id,
-                    chart_line_id=dose.chart_line_id,
-                    staff_id=staff_id,
-                    code=code,
-                    now=now,
-                    scheduled_at=dose.scheduled_at,
-                    note=note,
-                )
-
-        self.tasks.run(job, self._after_record, self._show_problem_exc)
+        self._record_in_background(
+            lambda session: record_not_given(
+                session,
+                resident_id=resident_id,
+                chart_line_id=dose.chart_line_id,
+                staff_id=staff_id,
+                code=code,
+                now=now,
+                scheduled_at=dose.scheduled_at,
+                note=note,
+            )
+        )
 
     def _show_problem_exc(self, exc: BaseException) -> None:
         self._show_problem(str(exc))
