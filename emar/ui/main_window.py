@@ -52,6 +52,7 @@ from emar.services.home import UnitView, get_home, has_home, list_units
 from emar.services.mar import MarChart, resident_mar
 from emar.services.permissions import Action, allowed
 from emar.services.recording import (
+    SITE_ROUTES,
     Override,
     Recorded,
     Signature,
@@ -168,6 +169,7 @@ class ResidentDetail:
     doses: list[DueDose]
     prn: list[PrnStatus]
     mar: MarChart
+    last_sites: list[str]
 
 
 class MainWindow(QMainWindow):
@@ -204,6 +206,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.hub = hub or ScanHub(self)
         self.hub.scanned.connect(self.on_scan)
+        self.hub.status.connect(self._scanner_status)
+        self._scanner_problem: str | None = None
         self.tasks = TaskRunner(self)
         self._ask_not_given, self._ask_text = ask_not_given, ask_text
         self._ask_override, self._ask_prn_outcome = ask_override, ask_prn_outcome
@@ -297,6 +301,10 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.banner)
+        self.site_note = QLabel()
+        self.site_note.setObjectName("siteNote")
+        self.site_note.hide()
+        right_layout.addWidget(self.site_note)
         right_layout.addWidget(self.verdict)
         right_layout.addWidget(tabs, 1)
         self.alert_model = AlertModel(self)
@@ -468,6 +476,8 @@ class MainWindow(QMainWindow):
         self.chart.set_rows([])
         self.mar.set_chart(None)
         self.banner.clear()
+        self.site_note.clear()
+        self.site_note.hide()
         self.verdict.hide()
         self._show_signed_out(
             "eMAR is locked", "Scan your badge and enter your PIN, or sign in to continue."
@@ -542,6 +552,16 @@ class MainWindow(QMainWindow):
             zone = get_home(session).zone
             first_day = now.astimezone(zone).date() - timedelta(days=MAR_DAYS - 1)
             mar = resident_mar(session, resident_id, first_day, now, days=MAR_DAYS)
+            sites = []
+            for line in resident_chart(session, resident_id, now):
+                if line.route.split()[0] in SITE_ROUTES:
+                    found_site = last_site(session, line.id)
+                    when = (
+                        f"last applied {clock(found_site[1], zone, now)} at {found_site[0]}"
+                        if found_site
+                        else "no site recorded yet"
+                    )
+                    sites.append(f"{line.medicine}: {when}")
             return ResidentDetail(
                 found[0],
                 resident_photo(session, resident_id),
@@ -549,6 +569,7 @@ class MainWindow(QMainWindow):
                 doses,
                 prn,
                 mar,
+                sites,
             )
 
     def _show_resident(self, detail: ResidentDetail | None) -> None:
@@ -562,6 +583,8 @@ class MainWindow(QMainWindow):
         self.doses.set_rows(detail.doses)
         self.prn.set_rows(detail.prn)
         self.mar.set_chart(detail.mar)
+        self.site_note.setText("\n".join(detail.last_sites))
+        self.site_note.setVisible(bool(detail.last_sites))
         self.mar_view.resizeColumnsToContents()
         self.mar_view.resizeRowsToContents()
         if self.mar.columnCount():  # open on today, like the paper chart's current column
@@ -856,6 +879,18 @@ class MainWindow(QMainWindow):
         self.verdict.confirm.setEnabled(True)
         if not isinstance(exc, EmarError):
             self._show_error(exc)
+
+    def _scanner_status(self, state: str, message: str) -> None:
+        """An unplugged scanner is a banner that stays until it is back (it reconnects itself)."""
+        self.statusBar().showMessage(message)
+        if state == "unplugged":
+            self._scanner_problem = message
+            self.error_banner.setText(message)
+            self.error_banner.show()
+        elif state == "connected" and self._scanner_problem is not None:
+            if self.error_banner.text() == self._scanner_problem:
+                self.error_banner.hide()
+            self._scanner_problem = None
 
     def _show_problem(self, message: str) -> None:
         self.error_banner.setText(message)

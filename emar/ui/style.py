@@ -14,6 +14,7 @@ QHeaderView::section { font-weight: bold; padding: 6px; }
 #bannerAllergies[state="unknown"] { color: #8a4b00; font-weight: bold; }
 #errorBanner { background: #b00020; color: white; font-weight: bold; padding: 8px; }
 #userLabel { font-size: 17px; font-weight: bold; color: #1a3c5a; }
+#siteNote { font-weight: bold; padding: 4px; border: 1px solid #8a5a00; }
 #signInTitle { font-size: 26px; font-weight: bold; }
 #signInError { color: #b00020; font-weight: bold; }
 #verdictPanel { border-radius: 6px; padding: 6px; }

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from emar.domain.doses import DoseState
 from emar.models import Administration
 from emar.services.charts import resident_chart
+from emar.services.recording import record_given
 from emar.services.residents import list_residents
 from emar.ui.main_window import MainWindow
 from emar.ui.table_models import ROW_ROLE, ChartLineModel, DueDoseModel, RoundListModel
@@ -464,3 +465,33 @@ def test_every_coloured_cell_also_sets_its_text_colour(home_db):
                     assert index.data(Qt.ItemDataRole.ForegroundRole) is not None
                     checked += 1
     assert checked > 5
+
+
+def test_unplugged_scanner_is_a_banner_until_it_is_back(qtbot, home_db, tmp_path):
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    sign_in(qtbot, window)
+    window.hub.status.emit("unplugged", "Scanner on /dev/ttyACM0 disconnected: plug it back in")
+    assert window.error_banner.isVisible()
+    assert window.error_banner.text().startswith("Scanner on /dev/ttyACM0 disconnected")
+    window.hub.status.emit("connected", "Scanner ready on /dev/ttyACM0.")
+    assert not window.error_banner.isVisible()
+
+
+def test_patch_line_shows_where_it_was_last_applied(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    when = local(date(2026, 6, 11), 9, 5)
+    with home_db.write() as s:
+        record_given(
+            s,
+            home.intent("Arthur Price", "Fentanyl", when),
+            when,
+            witness=home.sign("ben"),
+            site="right upper chest",
+        )
+    window = open_window(qtbot, home_db, tmp_path, lambda: when)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    assert window.site_note.isVisible()
+    assert window.site_note.text() == (
+        "Fentanyl 12 micrograms/hour transdermal patch: last applied 09:05 at right upper chest"
+    )
