@@ -17,6 +17,7 @@ from emar.domain.line_periods import ENDED, STOPPED, Event, status_at
 from emar.domain.schedule import parse_times, parse_weekdays
 from emar.errors import ValidationError
 from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
+from emar.passwords import verify_secret
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
 
@@ -136,9 +137,16 @@ def _line(session: Session, line_id: int) -> ChartLine:
     return line
 
 
-def check_chart_line(session: Session, checker_id: int, line_id: int, at: datetime) -> None:
-    """The second signature: a different authorised person; the line becomes active."""
+def check_chart_line(
+    session: Session, checker_id: int, line_id: int, at: datetime, *, pin: str | None = None
+) -> None:
+    """The second signature: a different authorised person; the line becomes active.
+
+    On a shared PC the checker signs with their PIN (`pin`); a service caller that has already
+    authenticated the checker (signed in as them) may omit it."""
     checker = require(session, checker_id, Action.CHECK_CHARTS)
+    if pin is not None and not (checker.pin_hash and verify_secret(checker.pin_hash, pin)):
+        raise ValidationError(f"Check: wrong PIN for {checker.full_name}.")
     line = _line(session, line_id)
     if line.transcribed_by_id == checker.id:
         raise ValidationError(
