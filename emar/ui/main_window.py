@@ -67,6 +67,7 @@ from emar.services.residents import ResidentSummary, list_residents, resident_ph
 from emar.services.staff import StaffView
 from emar.services.verification import Intent, PackScan, verify
 from emar.ui.idle_lock import IdleLock
+from emar.ui.manage_window import ManageWindow
 from emar.ui.mar_grid_model import MarGridModel
 from emar.ui.not_given_dialog import CodeChoice, ask_not_given
 from emar.ui.resident_banner import ResidentBanner
@@ -355,6 +356,13 @@ class MainWindow(QMainWindow):
         self.scanner_action.triggered.connect(self.open_scanner_settings)
         self.scanner_action.setEnabled(scanner_settings is not None)
         settings_menu.addAction(self.scanner_action)
+        manage_menu = self.menuBar().addMenu("&Manage")
+        self.manage_action = QAction("&Residents, charts and stock…", self)
+        self.manage_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.manage_action.triggered.connect(self.open_manage)
+        self.manage_action.setEnabled(False)
+        manage_menu.addAction(self.manage_action)
+        self._manage_window: ManageWindow | None = None
 
         self.idle_lock = IdleLock(3, idle_clock, self)
         self.idle_lock.idle.connect(self.lock)
@@ -450,6 +458,9 @@ class MainWindow(QMainWindow):
         for button in (self.give_button, self.not_given_button):
             button.setEnabled(self.can_administer)
         self.correct_button.setEnabled(allowed(staff.role, Action.CORRECT))
+        self.manage_action.setEnabled(
+            allowed(staff.role, Action.EDIT_CHARTS) or allowed(staff.role, Action.MANAGE_STOCK)
+        )
         if not self.can_administer:
             self.statusBar().showMessage(
                 "Read-only: charts and the MAR can be viewed, not changed."
@@ -484,6 +495,9 @@ class MainWindow(QMainWindow):
         self._show_signed_out(
             "eMAR is locked", "Scan your badge and enter your PIN, or sign in to continue."
         )
+        self.manage_action.setEnabled(False)
+        if self._manage_window is not None:
+            self._manage_window.close()  # it shows resident data too
         self.locked.emit()
 
     # --- the round --------------------------------------------------------------------------
@@ -613,6 +627,8 @@ class MainWindow(QMainWindow):
                 self.open_resident(int(scan.label_value or 0))
             return
         if scan.kind in ("pack", "pack_label"):
+            if self._manage_takes_scans():
+                return
             if not self.can_administer:
                 self._show_problem("Read-only sign-in: this role cannot record administrations.")
                 return
@@ -903,6 +919,24 @@ class MainWindow(QMainWindow):
         self.error_banner.setText(f"{exc}  Nothing was changed; try again when it is back.")
         self.error_banner.show()
         self.statusBar().showMessage("Database problem")
+
+    def open_manage(self) -> None:
+        if self.user is None or not self.manage_action.isEnabled():
+            return
+        if self._manage_window is None:
+            self._manage_window = ManageWindow(
+                self.db,
+                self.hub,
+                lambda: self.user.id if self.user else None,
+                clock=self.clock,
+            )
+        self._manage_window.show()
+        self._manage_window.raise_()
+
+    def _manage_takes_scans(self) -> bool:
+        """While the stock tab is open, pack scans book stock in instead of giving doses."""
+        w = self._manage_window
+        return w is not None and w.isVisible() and w.tabs.currentIndex() == 2
 
     def open_scanner_settings(self) -> None:
         if self._make_scanner_settings is None:

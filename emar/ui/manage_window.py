@@ -1,0 +1,528 @@
+"""Managing residents and charts: admission, chart lines with the second person's check, and
+stock booked in by scanning. Same services and rules as the CLI; the window only collects input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from emar.db import Database
+from emar.devices.scan_parser import parse_scan
+from emar.errors import EmarError
+from emar.models import ChartLine, MedicineGtin, Staff
+from emar.services.admission import AdmissionForm, admit_resident
+from emar.services.catalogue import MedicineView, search_medicines
+from emar.services.chart_editing import LineForm, add_chart_line, check_chart_line
+from emar.services.charts import ChartLineView, resident_chart
+from emar.services.home import list_units
+from emar.services.residents import ResidentSummary, list_residents
+from emar.services.stock import balance, book_in
+from emar.ui.scan_hub import ScanHub
+from emar.ui.table_models import ChartLineModel, RowTableModel
+from emar.ui.tasks import TaskRunner
+
+TIMINGS = {
+    "Times of day": "times_of_day",
+    "Days of the week": "weekdays",
+    "Every N days": "every_n_days",
+    "Every N hours": "every_n_hours",
+    "When required (PRN)": "prn",
+}
+
+
+@dataclass(frozen=True)
+class StockRow:
+    chart_line_id: int
+    medicine: str
+    dose: str
+    balance: Decimal
+
+
+class StockModel(RowTableModel[StockRow]):
+    columns = (
+        ("Medicine", lambda r: r.medicine),
+        ("Dose", lambda r: r.dose),
+        ("In stock", lambda r: f"{r.balance.normalize():f}"),
+    )
+
+    def extra_data(self, item: StockRow, column: int, role: int) -> Any:
+        return None
+
+
+def ask_checker(parent: QWidget) -> tuple[str, str] | None:
+    username, ok = QInputDialog.getText(parent, "Second check", "Checker's username:")
+    if not ok or not username.strip():
+        return None
+    pin, ok = QInputDialog.getText(
+        parent, "Second check", "Checker's PIN:", QLineEdit.EchoMode.Password
+    )
+    return (username.strip(), pin) if ok and pin else None
+
+
+def ask_quantity(parent: QWidget, medicine: str) -> Decimal | None:
+    value, ok = QInputDialog.getDouble(
+        parent, "Book in", f"How many of {medicine} received?", 28, 0, 100000, 1
+    )
+    return Decimal(str(value)) if ok and value > 0 else None
+
+
+def choose_photo(parent: QWidget) -> bytes | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Resident photo", "", "Images (*.png *.jpg)")
+    return Path(path).read_bytes() if path else None
+
+
+class ManageWindow(QWidget):
+    saved = Signal(str)  # what was saved, for the status line and tests
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        hub: ScanHub,
+        staff_id: Callable[[], int | None],
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        ask_checker: Callable[[QWidget], tuple[str, str] | None] = ask_checker,
+        ask_quantity: Callable[[QWidget, str], Decimal | None] = ask_quantity,
+        choose_photo: Callable[[QWidget], bytes | None] = choose_photo,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("eMAR: residents, charts and stock")
+        self.resize(1200, 760)
+        self.db, self.hub, self.staff_id, self.clock = db, hub, staff_id, clock
+        self._ask_checker, self._ask_quantity, self._choose_photo = (
+            ask_checker,
+            ask_quantity,
+            choose_photo,
+        )
+        self.tasks = TaskRunner(self)
+        self.photo: bytes | None = None
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._admission_tab(), "&Admit a resident")
+        self.tabs.addTab(self._chart_tab(), "&Chart lines")
+        self.tabs.addTab(self._stock_tab(), "&Stock")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
+        hub.scanned.connect(self._on_scan)
+        self.refresh()
+
+    # --- shared -------------------------------------------------------------------------
+    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        self.tasks.run(fn, done, self._fail)
+
+    def _fail(self, exc: BaseException) -> None:
+        text = str(exc) if isinstance(exc, EmarError) else f"Not saved: {exc}"
+        self.message.setText(f"NOT SAVED: {text}")
+        self.message.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.failed.emit(text)
+
+    def _ok(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        self.saved.emit(text)
+
+    def refresh(self) -> None:
+        def fetch() -> tuple[list[Any], list[ResidentSummary]]:
+            with self.db.read() as s:
+                return list_units(s), list_residents(s, self.clock())
+
+        self._run(fetch, self._show_lists)
+
+    def _show_lists(self, lists: tuple[list[Any], list[ResidentSummary]]) -> None:
+        units, residents = lists
+        self.unit.clear()
+        for u in units:
+            self.unit.addItem(u.name, u.id)
+        for combo in (self.chart_resident, self.stock_resident):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for r in residents:
+                combo.addItem(f"{r.room}  {r.name}", r.id)
+            index = combo.findData(current)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+        self._load_chart()
+        self._load_stock()
+
+    # --- admission ----------------------------------------------------------------------
+    def _admission_tab(self) -> QWidget:
+        self.given, self.family, self.preferred = QLineEdit(), QLineEdit(), QLineEdit()
+        self.dob = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
+        self.dob.setDate(QDate(1940, 1, 1))
+        self.nhs = QLineEdit(placeholderText="10 digits, e.g. 943 476 5919")
+        self.unit, self.room = QComboBox(), QLineEdit()
+        self.gp = QLineEdit()
+        self.allergies = QLineEdit(placeholderText="e.g. Penicillin: rash; Latex")
+        self.nka = QCheckBox("No known allergies")
+        self.preferences, self.swallowing = QLineEdit(), QLineEdit()
+        photo = QPushButton("Choose &photo…")
+        photo.clicked.connect(self._pick_photo)
+        self.photo_label = QLabel("No photo")
+        save = QPushButton("&Admit")
+        save.setMinimumHeight(44)
+        save.clicked.connect(self.admit)
+        self.admit_button = save
+        form = QFormLayout()
+        for label, field in (
+            ("Given name", self.given),
+            ("Family name", self.family),
+            ("Preferred name", self.preferred),
+            ("Date of birth", self.dob),
+            ("NHS number", self.nhs),
+            ("Unit", self.unit),
+            ("Room", self.room),
+            ("GP", self.gp),
+            ("Allergies", self.allergies),
+            ("", self.nka),
+            ("Likes to take medicines", self.preferences),
+            ("Swallowing", self.swallowing),
+        ):
+            form.addRow(label, field)
+        row = QHBoxLayout()
+        row.addWidget(photo)
+        row.addWidget(self.photo_label, 1)
+        form.addRow("Photo", row)
+        form.addRow(save)
+        tab = QWidget()
+        tab.setLayout(form)
+        return tab
+
+    def _pick_photo(self) -> None:
+        self.photo = self._choose_photo(self)
+        self.photo_label.setText(
+            f"{len(self.photo) // 1024} KB chosen" if self.photo else "No photo"
+        )
+
+    def admission_form(self) -> AdmissionForm:
+        allergies = []
+        for part in self.allergies.text().split(";"):
+            if part.strip():
+                substance, _, reaction = part.partition(":")
+                allergies.append((substance.strip(), reaction.strip() or None))
+        d = self.dob.date()
+        return AdmissionForm(
+            given_name=self.given.text(),
+            family_name=self.family.text(),
+            preferred_name=self.preferred.text() or None,
+            date_of_birth=date(d.year(), d.month(), d.day()),
+            unit_id=self.unit.currentData(),
+            room=self.room.text(),
+            nhs_number=self.nhs.text() or None,
+            gp_name=self.gp.text() or None,
+            allergies=allergies,
+            no_known_allergies=self.nka.isChecked(),
+            medicine_preferences=self.preferences.text() or None,
+            swallowing_needs=self.swallowing.text() or None,
+            photo=self.photo,
+        )
+
+    def admit(self) -> None:
+        staff = self.staff_id()
+        if staff is None:
+            self._fail(EmarError("Sign in first."))
+            return
+        try:
+            form = self.admission_form()
+        except ValueError as exc:
+            self._fail(exc)
+            return
+
+        def job() -> int:
+            with self.db.write() as s:
+                return admit_resident(s, staff, form)
+
+        self._run(
+            job,
+            lambda rid: (
+                self._ok(f"Admitted {form.given_name} {form.family_name}."),
+                self.refresh(),
+            ),
+        )
+
+    # --- chart lines ----------------------------------------------------------------------
+    def _chart_tab(self) -> QWidget:
+        self.chart_resident = QComboBox()
+        self.chart_resident.currentIndexChanged.connect(lambda _i: self._load_chart())
+        self.search = QLineEdit(placeholderText="Type to search the catalogue…")
+        self.search.textChanged.connect(self._search)
+        self.results = QListWidget()
+        self.results.setMaximumHeight(120)
+        self.dose_min, self.dose_max = QDoubleSpinBox(), QDoubleSpinBox()
+        for spin in (self.dose_min, self.dose_max):
+            spin.setRange(0, 1000)
+            spin.setDecimals(2)
+            spin.setValue(1)
+        self.timing = QComboBox()
+        self.timing.addItems(list(TIMINGS))
+        self.times = QLineEdit("08:00")
+        self.weekdays = QLineEdit(placeholderText="1=Mon … 7=Sun, e.g. 1,4")
+        self.every = QSpinBox(minimum=0, maximum=168)
+        self.prn_for = QLineEdit()
+        self.prn_gap = QSpinBox(minimum=0, maximum=1440, suffix=" min")
+        self.prn_max = QSpinBox(minimum=0, maximum=24)
+        self.directions, self.prescriber, self.source = QLineEdit(), QLineEdit(), QLineEdit()
+        self.course = QSpinBox(minimum=0, maximum=365, suffix=" days")
+        add = QPushButton("Add line (pending until checked)")
+        add.clicked.connect(self.add_line)
+        self.lines = ChartLineModel(self)
+        self.lines_view = QTableView()
+        self.lines_view.setModel(self.lines)
+        self.lines_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.lines_view.verticalHeader().hide()
+        self.lines_view.horizontalHeader().setStretchLastSection(True)
+        check = QPushButton("Chec&k selected line (second person signs)…")
+        check.clicked.connect(self.check_selected)
+        form = QFormLayout()
+        form.addRow("Resident", self.chart_resident)
+        form.addRow("Medicine", self.search)
+        form.addRow("", self.results)
+        doses = QHBoxLayout()
+        doses.addWidget(self.dose_min)
+        doses.addWidget(QLabel("to"))
+        doses.addWidget(self.dose_max)
+        form.addRow("Dose", doses)
+        form.addRow("Timing", self.timing)
+        form.addRow("Times", self.times)
+        form.addRow("Weekdays", self.weekdays)
+        form.addRow("Every N (days or hours)", self.every)
+        form.addRow("PRN: for", self.prn_for)
+        form.addRow("PRN: at least", self.prn_gap)
+        form.addRow("PRN: max in 24 h", self.prn_max)
+        form.addRow("Directions", self.directions)
+        form.addRow("Prescriber", self.prescriber)
+        form.addRow("Source", self.source)
+        form.addRow("Course length", self.course)
+        form.addRow(add)
+        left = QWidget()
+        left.setLayout(form)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("<b>Chart</b> (pending lines cannot be given until checked)"))
+        right.addWidget(self.lines_view, 1)
+        right.addWidget(check)
+        tab = QWidget()
+        layout = QHBoxLayout(tab)
+        layout.addWidget(left, 2)
+        layout.addLayout(right, 3)
+        return tab
+
+    def _search(self, text: str) -> None:
+        def fetch() -> list[MedicineView]:
+            with self.db.read() as s:
+                return search_medicines(s, text) if text.strip() else []
+
+        self._run(fetch, self._show_results)
+
+    def _show_results(self, found: list[MedicineView]) -> None:
+        self.results.clear()
+        for m in found:
+            item = QListWidgetItem(m.name + ("  [CD]" if m.controlled else ""))
+            item.setData(Qt.ItemDataRole.UserRole, m.id)
+            self.results.addItem(item)
+        if found:
+            self.results.setCurrentRow(0)
+
+    def _load_chart(self) -> None:
+        rid = self.chart_resident.currentData()
+        if rid is None:
+            return
+
+        def fetch() -> list[ChartLineView]:
+            with self.db.read() as s:
+                return resident_chart(s, rid, self.clock())
+
+        self._run(fetch, self._show_chart)
+
+    def _show_chart(self, lines: list[ChartLineView]) -> None:
+        self.lines.set_rows(lines)
+        self.lines_view.resizeColumnsToContents()
+
+    def line_form(self) -> LineForm:
+        item = self.results.currentItem()
+        if item is None:
+            raise EmarError("Choose the medicine from the catalogue search.")
+        timing = TIMINGS[self.timing.currentText()]
+        every = self.every.value() or None
+        now = self.clock()
+        return LineForm(
+            medicine_id=int(item.data(Qt.ItemDataRole.UserRole)),
+            dose_min=Decimal(str(self.dose_min.value())),
+            dose_max=Decimal(str(self.dose_max.value())),
+            timing=timing,
+            times_of_day=self.times.text() if timing != "prn" else None,
+            weekdays=self.weekdays.text() or None,
+            every_n_days=every if timing == "every_n_days" else None,
+            every_n_hours=every if timing == "every_n_hours" else None,
+            starts_at=now,
+            prescriber=self.prescriber.text(),
+            source=self.source.text(),
+            directions=self.directions.text() or None,
+            course_days=self.course.value() or None,
+            prn_indication=self.prn_for.text() or None,
+            prn_min_interval_minutes=self.prn_gap.value() or None,
+            prn_max_doses_24h=self.prn_max.value() or None,
+        )
+
+    def add_line(self) -> None:
+        staff, rid = self.staff_id(), self.chart_resident.currentData()
+        try:
+            if staff is None:
+                raise EmarError("Sign in first.")
+            form = self.line_form()
+        except EmarError as exc:
+            self._fail(exc)
+            return
+
+        def job() -> int:
+            with self.db.write() as s:
+                return add_chart_line(s, staff, rid, form)
+
+        self._run(
+            job,
+            lambda _id: (
+                self._ok("Line added: it is pending until a second person checks it."),
+                self._load_chart(),
+            ),
+        )
+
+    def check_selected(self) -> None:
+        rows = self.lines_view.selectionModel().selectedRows()
+        if not rows:
+            self._fail(EmarError("Choose the line to check."))
+            return
+        line = self.lines.row(rows[0].row())
+        answer = self._ask_checker(self)
+        if answer is None:
+            return
+        username, pin = answer
+        now = self.clock()
+
+        def job() -> None:
+            with self.db.write() as s:
+                checker = s.scalar(select(Staff.id).where(Staff.username == username.lower()))
+                if checker is None:
+                    raise EmarError(f"No user called {username!r}.")
+                check_chart_line(s, checker, line.id, now, pin=pin)
+
+        self._run(
+            job,
+            lambda _r: (
+                self._ok(f"{line.medicine} checked: it can now be given."),
+                self._load_chart(),
+            ),
+        )
+
+    # --- stock ---------------------------------------------------------------------------
+    def _stock_tab(self) -> QWidget:
+        self.stock_resident = QComboBox()
+        self.stock_resident.currentIndexChanged.connect(lambda _i: self._load_stock())
+        self.stock = StockModel(self)
+        self.stock_view = QTableView()
+        self.stock_view.setModel(self.stock)
+        self.stock_view.verticalHeader().hide()
+        self.stock_view.horizontalHeader().setStretchLastSection(True)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.stock_resident)
+        layout.addWidget(
+            QLabel(
+                "To book in received stock, scan the pack: its product, batch "
+                "and expiry come from the barcode."
+            )
+        )
+        layout.addWidget(self.stock_view, 1)
+        return tab
+
+    def _load_stock(self) -> None:
+        rid = self.stock_resident.currentData()
+        if rid is None:
+            return
+        now = self.clock()
+
+        def fetch() -> list[StockRow]:
+            with self.db.read() as s:
+                return [
+                    StockRow(v.id, v.medicine, v.dose, balance(s, v.id))
+                    for v in resident_chart(s, rid, now)
+                ]
+
+        self._run(fetch, self.stock.set_rows)
+
+    def _on_scan(self, raw: str) -> None:
+        if not self.isVisible() or self.tabs.currentIndex() != 2:
+            return
+        scan = parse_scan(raw)
+        if scan.kind != "pack" or not scan.gtin:
+            self._fail(EmarError(scan.problem or "Scan a medicine pack to book it in."))
+            return
+        rid, staff, now = self.stock_resident.currentData(), self.staff_id(), self.clock()
+        gtin = scan.gtin
+
+        def find_line() -> tuple[int, str] | None:
+            with self.db.read() as s:
+                row = s.execute(
+                    select(ChartLine.id, MedicineGtin.gtin)
+                    .join(MedicineGtin, MedicineGtin.medicine_id == ChartLine.medicine_id)
+                    .where(ChartLine.resident_id == rid, MedicineGtin.gtin == gtin)
+                ).first()
+                return (int(row[0]), gtin) if row else None
+
+        def got_line(found: tuple[int, str] | None) -> None:
+            if found is None or staff is None:
+                self._fail(EmarError("This pack is not on this resident's chart."))
+                return
+            line_id = found[0]
+            name = next((r.medicine for r in self.stock._rows if r.chart_line_id == line_id), "")
+            quantity = self._ask_quantity(self, name)
+            if quantity is None:
+                return
+
+            def job() -> Decimal:
+                with self.db.write() as s:
+                    return book_in(
+                        s, staff, line_id, gtin, quantity, now, batch=scan.batch, expiry=scan.expiry
+                    )
+
+            self._run(
+                job,
+                lambda left: (
+                    self._ok(
+                        f"Booked in {quantity.normalize():f} of {name}: "
+                        f"{left.normalize():f} in stock."
+                    ),
+                    self._load_stock(),
+                ),
+            )
+
+        self._run(find_line, got_line)
