@@ -26,6 +26,7 @@ from emar.migrate import upgrade_to_head
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.ui.keyboard_wedge import KeyboardWedgeFilter
 from emar.ui.main_window import MainWindow
+from emar.ui.manage_window import ManageWindow
 from emar.ui.scan_hub import ScanHub
 from emar.ui.scanner_settings import ScannerSettings
 from emar.ui.style import BASE
@@ -94,9 +95,63 @@ def main() -> int:
     shot(window, "resident-after-recording.png")
     window.tabs.setCurrentWidget(window.mar_view)
     shot(window, "mar-grid.png")
+    manage_screens(window, ids)
     scanner_screen()
     window.close()
     return 0
+
+
+def manage_screens(window: MainWindow, ids: dict[str, int]) -> None:
+    """Admission form filled in, a pending chart line, and the stock tab."""
+    from PySide6.QtCore import QDate
+
+    nina = 3  # demo staff: amy, ben, nina...
+    manage = ManageWindow(window.db, window.hub, lambda: nina, clock=window.clock)
+    manage.resize(1366, 768)
+    manage.show()
+    loop_until(lambda: manage.chart_resident.count() > 0)
+    manage.given.setText("Rose")
+    manage.family.setText("Tyler")
+    manage.dob.setDate(QDate(1941, 3, 3))
+    manage.nhs.setText("943 476 5919")
+    manage.room.setText("G11")
+    manage.gp.setText("Dr A. Okafor")
+    manage.allergies.setText("Latex: rash")
+    manage.preferences.setText("With orange juice")
+    shot(manage, "admission-form.png")
+    manage.tabs.setCurrentIndex(1)
+    manage.chart_resident.setCurrentIndex(manage.chart_resident.findData(ids["Mary Jones"]))
+    manage.search.setText("bisoprolol")
+    manage.search.setText("parac")
+    loop_until(lambda: manage.results.count() > 0)
+    manage.timing.setCurrentText("When required (PRN)")
+    manage.prn_for.setText("Headache")
+    manage.prn_gap.setValue(240)
+    manage.prn_max.setValue(4)
+    manage.dose_max.setValue(2)
+    manage.prescriber.setText("Dr A. Okafor")
+    manage.source.setText("GP letter")
+    wait_for(manage.saved, manage.add_line)
+    loop_until(
+        lambda: any(manage.lines.row(i).status == "pending" for i in range(manage.lines.rowCount()))
+    )
+    shot(manage, "chart-line-form-pending.png")
+    manage.tabs.setCurrentIndex(2)
+    manage.stock_resident.setCurrentIndex(manage.stock_resident.findData(ids["Mary Jones"]))
+    loop_until(lambda: manage.stock.rowCount() > 0)
+    shot(manage, "stock.png")
+    manage.close()
+
+
+def loop_until(condition, timeout_ms: int = 20_000) -> None:  # type: ignore[no-untyped-def]
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if condition() else None)
+    timer.start(50)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    if not condition():
+        raise TimeoutError("condition not met")
 
 
 def scanner_screen() -> None:

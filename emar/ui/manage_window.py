@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -301,7 +302,14 @@ class ManageWindow(QWidget):
         self.lines_view.setModel(self.lines)
         self.lines_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.lines_view.verticalHeader().hide()
-        self.lines_view.horizontalHeader().setStretchLastSection(True)
+        self.lines_view.setWordWrap(True)
+        self.lines_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.lines_view.horizontalHeader()
+        header.moveSection(6, 0)  # status first: "pending" is what this screen is about
+        for column in (2, 4, 5):  # route, directions, flags: on the round screens already
+            self.lines_view.hideColumn(column)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         check = QPushButton("Chec&k selected line (second person signs)…")
         check.clicked.connect(self.check_selected)
         form = QFormLayout()
@@ -366,7 +374,7 @@ class ManageWindow(QWidget):
 
     def _show_chart(self, lines: list[ChartLineView]) -> None:
         self.lines.set_rows(lines)
-        self.lines_view.resizeColumnsToContents()
+        self.lines_view.resizeRowsToContents()
 
     def line_form(self) -> LineForm:
         item = self.results.currentItem()
@@ -451,7 +459,9 @@ class ManageWindow(QWidget):
         self.stock_view = QTableView()
         self.stock_view.setModel(self.stock)
         self.stock_view.verticalHeader().hide()
-        self.stock_view.horizontalHeader().setStretchLastSection(True)
+        stock_header = self.stock_view.horizontalHeader()
+        stock_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        stock_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.stock_resident)

@@ -118,6 +118,8 @@ class ChartLineModel(RowTableModel[ChartLineView]):
     )
 
     def extra_data(self, item: ChartLineView, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and column == 6 and item.status != "active":
+            return QBrush(QColor("#fff3cd" if item.status == "pending" else "#e2e3e5"))
         if role == Qt.ItemDataRole.ForegroundRole and column == 5 and _flags(item):
             return QBrush(QColor("#8a1c00"))
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -1,0 +1,135 @@
+"""Managing residents and charts through the real windows (offscreen, both backends)."""
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import QDate
+from sqlalchemy import select
+
+from emar.models import Resident
+from tests.engine_helpers import Home, local
+from tests.ui.round_helpers import open_window, scan, sign_in
+
+DAY = date(2026, 6, 10)
+AT = local(DAY, 8, 30)
+
+
+def manage(qtbot, window, **kwargs):
+    from emar.ui.manage_window import ManageWindow
+
+    m = ManageWindow(
+        window.db,
+        window.hub,
+        lambda: window.user.id if window.user else None,
+        clock=window.clock,
+        **kwargs,
+    )
+    qtbot.addWidget(m)
+    m.show()
+    qtbot.waitUntil(lambda: m.chart_resident.count() > 0, timeout=10_000)
+    return m
+
+
+def test_admit_add_a_line_see_it_pending_check_it_and_give_it_by_scan(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "nina")
+    m = manage(
+        qtbot,
+        window,
+        ask_checker=lambda parent: ("ben", "3917"),
+        choose_photo=lambda parent: b"\x89PNG\r\n\x1a\n" + b"0" * 64,
+    )
+    # admit
+    m.given.setText("Rose")
+    m.family.setText("Tyler")
+    m.dob.setDate(QDate(1941, 3, 3))
+    m.nhs.setText("943 476 5919")
+    m.room.setText("G11")
+    m.allergies.setText("Latex: rash")
+    m._pick_photo()
+    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
+        m.admit_button.click()
+    assert saved.args == ["Admitted Rose Tyler."]
+    with home_db.read() as s:
+        rose = s.scalars(select(Resident).where(Resident.family_name == "Tyler")).one()
+        rose_id = rose.id
+        assert rose.photo.startswith(b"\x89PNG")
+    qtbot.waitUntil(lambda: m.chart_resident.findData(rose_id) >= 0, timeout=10_000)
+    m.chart_resident.setCurrentIndex(m.chart_resident.findData(rose_id))
+    # transcribe a line
+    m.search.setText("amlo")
+    qtbot.waitUntil(lambda: m.results.count() == 1, timeout=10_000)
+    m.times.setText("09:00")  # the line starts now (08:30): its first dose is at 09:00
+    m.prescriber.setText("Dr Okafor")
+    m.source.setText("Hospital discharge letter")
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        m.add_line()
+    qtbot.waitUntil(lambda: m.lines.rowCount() == 1, timeout=10_000)
+    assert m.lines.row(0).status == "pending"
+    # a carer cannot give it yet: pending
+    window.lock()
+    sign_in(qtbot, window, "amy")
+    scan(qtbot, window, f"EMAR-R-{rose_id}", window.resident_loaded)
+    blocked = scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    assert blocked.blocked and "pending" in blocked.headline
+    # the second person checks it (signs with PIN), then it can be given
+    m2 = manage(qtbot, window, ask_checker=lambda parent: ("ben", "3917"))
+    m2.chart_resident.setCurrentIndex(m2.chart_resident.findData(rose_id))
+    qtbot.waitUntil(lambda: m2.lines.rowCount() == 1, timeout=10_000)
+    m2.lines_view.selectRow(0)
+    with qtbot.waitSignal(m2.saved, timeout=10_000):
+        m2.check_selected()
+    qtbot.waitUntil(lambda: m2.lines.row(0).status == "active", timeout=10_000)
+    m2.close()
+    verdict = scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    assert not verdict.blocked
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+
+
+def test_bad_nhs_number_is_refused_and_nothing_saved(qtbot, home_db, tmp_path):
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "nina")
+    m = manage(qtbot, window)
+    m.given.setText("Rose")
+    m.family.setText("Tyler")
+    m.nhs.setText("943 476 5918")
+    m.room.setText("G11")
+    m.nka.setChecked(True)
+    with qtbot.waitSignal(m.failed, timeout=10_000) as failed:
+        m.admit_button.click()
+    assert "wrong check digit" in failed.args[0]
+    assert m.message.text().startswith("NOT SAVED")
+    with home_db.read() as s:
+        assert s.scalars(select(Resident).where(Resident.family_name == "Tyler")).first() is None
+
+
+def test_book_in_by_scanning_and_see_the_balance_fall(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "ben")
+    m = manage(qtbot, window, ask_quantity=lambda parent, name: Decimal(28))
+    mary = home.residents["Mary Jones"]
+    m.tabs.setCurrentIndex(2)
+    m.stock_resident.setCurrentIndex(m.stock_resident.findData(mary))
+
+    def amlodipine_stock():
+        rows = [m.stock.row(i) for i in range(m.stock.rowCount())]
+        return next((r.balance for r in rows if r.medicine.startswith("Amlodipine")), None)
+
+    qtbot.waitUntil(lambda: amlodipine_stock() == 56, timeout=10_000)
+    gs = "\x1d"
+    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
+        window.hub.scanned.emit(f"]d201{home.gtins['Amlodipine']}1727033110LOT9{gs}21SN1")
+    assert saved.args[0].endswith("84 in stock.")
+    qtbot.waitUntil(lambda: amlodipine_stock() == 84, timeout=10_000)
+    assert window.verdict.isHidden()  # the scan booked stock in; it did not start a dose
+    m.tabs.setCurrentIndex(0)  # back on the round, a scan gives a dose and stock falls
+    scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    m.tabs.setCurrentIndex(2)
+    m._load_stock()
+    qtbot.waitUntil(lambda: amlodipine_stock() == 83, timeout=10_000)
