@@ -934,9 +934,9 @@ class MainWindow(QMainWindow):
         self._manage_window.raise_()
 
     def _manage_takes_scans(self) -> bool:
-        """While the stock tab is open, pack scans book stock in instead of giving doses."""
+        """While the stock or catalogue tab is open, pack scans go there, not to a dose."""
         w = self._manage_window
-        return w is not None and w.isVisible() and w.tabs.currentIndex() == 2
+        return w is not None and w.isVisible() and w.tabs.currentIndex() in (2, 3)
 
     def open_scanner_settings(self) -> None:
         if self._make_scanner_settings is None:

@@ -39,17 +39,52 @@ from emar.db import Database
 from emar.devices.scan_parser import parse_scan
 from emar.errors import EmarError
 from emar.models import ChartLine, MedicineGtin, Staff
-from emar.services.admission import AdmissionForm, admit_resident
-from emar.services.catalogue import MedicineView, search_medicines
-from emar.services.chart_editing import LineForm, add_chart_line, check_chart_line
+from emar.services.admission import (
+    LEAVING,
+    AdmissionForm,
+    admit_resident,
+    end_absence,
+    leave_home,
+    start_absence,
+    update_resident,
+)
+from emar.services.catalogue import (
+    MedicineView,
+    ProductForm,
+    add_medicine,
+    attach_gtin,
+    search_medicines,
+)
+from emar.services.chart_editing import (
+    LineForm,
+    add_chart_line,
+    change_line,
+    check_chart_line,
+    resume_line,
+    stop_line,
+    suspend_line,
+)
 from emar.services.charts import ChartLineView, resident_chart
 from emar.services.home import list_units
 from emar.services.residents import ResidentSummary, list_residents
-from emar.services.stock import balance, book_in
+from emar.services.stock import (
+    DISPOSAL_REASONS,
+    balance,
+    book_in,
+    carry_forward,
+    remove_stock,
+)
 from emar.ui.scan_hub import ScanHub
 from emar.ui.table_models import ChartLineModel, RowTableModel
 from emar.ui.tasks import TaskRunner
 
+EDITABLE_TEXT = {
+    "room": "room",
+    "GP": "gp_name",
+    "GP practice": "gp_practice",
+    "how they like to take medicines": "medicine_preferences",
+    "swallowing needs": "swallowing_needs",
+}
 TIMINGS = {
     "Times of day": "times_of_day",
     "Days of the week": "weekdays",
@@ -95,6 +130,15 @@ def ask_quantity(parent: QWidget, medicine: str) -> Decimal | None:
     return Decimal(str(value)) if ok and value > 0 else None
 
 
+def ask(parent: QWidget, title: str, question: str, choices: list[str] | None = None) -> str | None:
+    """One question: pick from `choices`, or type an answer. None if cancelled or empty."""
+    if choices:
+        text, ok = QInputDialog.getItem(parent, title, question, choices, 0, False)
+    else:
+        text, ok = QInputDialog.getText(parent, title, question)
+    return text.strip() if ok and text.strip() else None
+
+
 def choose_photo(parent: QWidget) -> bytes | None:
     path, _ = QFileDialog.getOpenFileName(parent, "Resident photo", "", "Images (*.png *.jpg)")
     return Path(path).read_bytes() if path else None
@@ -114,6 +158,7 @@ class ManageWindow(QWidget):
         ask_checker: Callable[[QWidget], tuple[str, str] | None] = ask_checker,
         ask_quantity: Callable[[QWidget, str], Decimal | None] = ask_quantity,
         choose_photo: Callable[[QWidget], bytes | None] = choose_photo,
+        ask: Callable[[QWidget, str, str, list[str] | None], str | None] = ask,
     ) -> None:
         super().__init__()
         self.setWindowTitle("eMAR: residents, charts and stock")
@@ -124,6 +169,7 @@ class ManageWindow(QWidget):
             ask_quantity,
             choose_photo,
         )
+        self._ask = ask
         self.tasks = TaskRunner(self)
         self.photo: bytes | None = None
         self.message = QLabel()
@@ -132,6 +178,7 @@ class ManageWindow(QWidget):
         self.tabs.addTab(self._admission_tab(), "&Admit a resident")
         self.tabs.addTab(self._chart_tab(), "&Chart lines")
         self.tabs.addTab(self._stock_tab(), "&Stock")
+        self.tabs.addTab(self._catalogue_tab(), "Cata&logue")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
@@ -312,6 +359,28 @@ class ManageWindow(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         check = QPushButton("Chec&k selected line (second person signs)…")
         check.clicked.connect(self.check_selected)
+        line_actions = QHBoxLayout()
+        for label, kind in (
+            ("Stop…", "stopped"),
+            ("Suspend…", "suspended"),
+            ("Resume…", "resumed"),
+            ("Change to the form's dose…", "change"),
+        ):
+            button = QPushButton(label)
+            button.setObjectName(f"line_{kind}")
+            button.clicked.connect(lambda _=False, k=kind: self.line_action(k))
+            line_actions.addWidget(button)
+        resident_actions = QHBoxLayout()
+        for label, kind in (
+            ("Away (hospital or leave)…", "away"),
+            ("Back in the home", "back"),
+            ("Edit details…", "edit"),
+            ("Leaves the home…", "leave"),
+        ):
+            button = QPushButton(label)
+            button.setObjectName(f"resident_{kind}")
+            button.clicked.connect(lambda _=False, k=kind: self.resident_action(k))
+            resident_actions.addWidget(button)
         form = QFormLayout()
         form.addRow("Resident", self.chart_resident)
         form.addRow("Medicine", self.search)
@@ -339,6 +408,9 @@ class ManageWindow(QWidget):
         right.addWidget(QLabel("<b>Chart</b> (pending lines cannot be given until checked)"))
         right.addWidget(self.lines_view, 1)
         right.addWidget(check)
+        right.addLayout(line_actions)
+        right.addWidget(QLabel("<b>Resident</b>"))
+        right.addLayout(resident_actions)
         tab = QWidget()
         layout = QHBoxLayout(tab)
         layout.addWidget(left, 2)
@@ -451,6 +523,74 @@ class ManageWindow(QWidget):
             ),
         )
 
+    def _write(self, job: Callable[[Any], Any], done_text: str) -> None:
+        """One write transaction in the background; then say so and reload."""
+
+        def run() -> Any:
+            with self.db.write() as s:
+                return job(s)
+
+        self._run(run, lambda _r: (self._ok(done_text), self.refresh()))
+
+    def _selected_line(self) -> ChartLineView | None:
+        rows = self.lines_view.selectionModel().selectedRows()
+        return self.lines.row(rows[0].row()) if rows else None
+
+    def line_action(self, kind: str) -> None:
+        line, staff, now = self._selected_line(), self.staff_id(), self.clock()
+        if line is None or staff is None:
+            self._fail(EmarError("Choose the line first."))
+            return
+        reason = self._ask(self, "Chart line", f"Why ({line.medicine})?", None)
+        if reason is None:
+            return
+        if kind == "change":
+            try:
+                form = self.line_form()
+            except EmarError as exc:
+                self._fail(exc)
+                return
+            self._write(
+                lambda s: change_line(s, staff, line.id, form, reason, now),
+                f"{line.medicine} changed: the new line is pending until checked.",
+            )
+            return
+        action = {"stopped": stop_line, "suspended": suspend_line, "resumed": resume_line}[kind]
+        self._write(lambda s: action(s, staff, line.id, reason, now), f"{line.medicine} {kind}.")
+
+    def resident_action(self, kind: str) -> None:
+        rid, staff, now = self.chart_resident.currentData(), self.staff_id(), self.clock()
+        name = self.chart_resident.currentText()
+        if rid is None or staff is None:
+            return
+        if kind == "away":
+            where = self._ask(self, "Away", f"Where is {name}?", ["hospital", "leave"])
+            if where:
+                self._write(
+                    lambda s: start_absence(s, staff, rid, where, now),
+                    f"{name}: away ({where}). Due doses show {where[0].upper()}.",
+                )
+        elif kind == "back":
+            self._write(lambda s: end_absence(s, staff, rid, now), f"{name} is back.")
+        elif kind == "leave":
+            how = self._ask(self, "Leaves the home", f"How does {name} leave?", list(LEAVING))
+            if how:
+                self._write(
+                    lambda s: leave_home(s, staff, rid, how),
+                    f"{name}: {how}. The record is kept, read-only.",
+                )
+        else:
+            field_name = self._ask(self, "Edit details", "Which detail?", list(EDITABLE_TEXT))
+            value = (
+                self._ask(self, "Edit details", f"New {field_name}:", None) if field_name else None
+            )
+            if field_name and value:
+                key = EDITABLE_TEXT[field_name]
+                self._write(
+                    lambda s: update_resident(s, staff, rid, {key: value}),
+                    f"{name}: {field_name} changed (the earlier value is kept).",
+                )
+
     # --- stock ---------------------------------------------------------------------------
     def _stock_tab(self) -> QWidget:
         self.stock_resident = QComboBox()
@@ -472,7 +612,54 @@ class ManageWindow(QWidget):
             )
         )
         layout.addWidget(self.stock_view, 1)
+        buttons = QHBoxLayout()
+        for label, kind in (("Count / carry forward…", "count"), ("Return or dispose of…", "out")):
+            button = QPushButton(label)
+            button.setObjectName(f"stock_{kind}")
+            button.clicked.connect(lambda _=False, k=kind: self.stock_action(k))
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
         return tab
+
+    def stock_action(self, kind: str) -> None:
+        rows = self.stock_view.selectionModel().selectedRows()
+        row = self.stock.row(rows[0].row()) if rows else None
+        staff, now = self.staff_id(), self.clock()
+        if row is None or staff is None:
+            self._fail(EmarError("Choose the medicine first."))
+            return
+        try:
+            if kind == "count":
+                counted = Decimal(
+                    self._ask(self, "Count", f"How many {row.medicine}?", None) or "x"
+                )
+                reason = None
+                if counted != row.balance:
+                    reason = self._ask(
+                        self,
+                        "Discrepancy",
+                        f"The record says {row.balance.normalize():f}. Why the difference?",
+                        None,
+                    )
+                self._write(
+                    lambda s: carry_forward(s, staff, row.chart_line_id, counted, now, reason),
+                    f"{row.medicine}: counted {counted.normalize():f}.",
+                )
+            else:
+                how = self._ask(
+                    self, "Stock out", "Returned or disposed of?", ["returned", "wasted"]
+                )
+                amount = Decimal(self._ask(self, "Stock out", "How many?", None) or "x")
+                why = self._ask(self, "Stock out", "Why?", list(DISPOSAL_REASONS))
+                if how and why:
+                    self._write(
+                        lambda s: remove_stock(
+                            s, staff, row.chart_line_id, amount, now, kind=how, reason=why
+                        ),
+                        f"{row.medicine}: {amount.normalize():f} {how}.",
+                    )
+        except ArithmeticError:
+            self._fail(EmarError("Type a number."))
 
     def _load_stock(self) -> None:
         rid = self.stock_resident.currentData()
@@ -489,10 +676,112 @@ class ManageWindow(QWidget):
 
         self._run(fetch, self.stock.set_rows)
 
+    # --- catalogue -------------------------------------------------------------------------
+    def _catalogue_tab(self) -> QWidget:
+        self.product_name, self.product_form = QLineEdit(), QLineEdit("tablets")
+        self.product_strength, self.product_route = QLineEdit(), QLineEdit("oral")
+        self.product_unit = QLineEdit("tablet")
+        self.product_ingredients = QLineEdit(placeholderText="e.g. bisoprolol 2.5 mg; ...")
+        self.product_cd = QComboBox()
+        self.product_cd.addItems(["not controlled", "2", "3", "4", "5"])
+        self.product_tc = QCheckBox("Time-critical")
+        self.product_hr = QCheckBox("High-risk")
+        add = QPushButton("Add &product")
+        add.clicked.connect(self.add_product)
+        self.catalogue_search = QLineEdit(
+            placeholderText="Search, then scan a pack to attach its barcode to the chosen product"
+        )
+        self.catalogue_search.textChanged.connect(self._search_catalogue)
+        self.catalogue_results = QListWidget()
+        form = QFormLayout()
+        for label, field in (
+            ("Name", self.product_name),
+            ("Form", self.product_form),
+            ("Strength", self.product_strength),
+            ("Route", self.product_route),
+            ("Dose unit", self.product_unit),
+            ("Active ingredients", self.product_ingredients),
+            ("Controlled drug schedule", self.product_cd),
+            ("", self.product_tc),
+            ("", self.product_hr),
+        ):
+            form.addRow(label, field)
+        form.addRow(add)
+        form.addRow(QLabel("<b>Pack barcodes</b>"))
+        form.addRow("Product", self.catalogue_search)
+        form.addRow("", self.catalogue_results)
+        tab = QWidget()
+        tab.setLayout(form)
+        return tab
+
+    def add_product(self) -> None:
+        staff = self.staff_id()
+        try:
+            ingredients = []
+            for part in self.product_ingredients.text().split(";"):
+                if part.strip():
+                    name, amount, unit = part.strip().rsplit(" ", 2)
+                    ingredients.append((name, Decimal(amount), unit, None))
+        except (ValueError, ArithmeticError):
+            self._fail(
+                EmarError("Write each ingredient as: name amount unit (e.g. paracetamol 500 mg).")
+            )
+            return
+        cd = self.product_cd.currentText()
+        product = ProductForm(
+            self.product_name.text(),
+            self.product_form.text(),
+            self.product_route.text(),
+            self.product_unit.text(),
+            self.product_strength.text() or None,
+            ingredients,
+            int(cd) if cd.isdigit() else None,
+            self.product_tc.isChecked(),
+            self.product_hr.isChecked(),
+        )
+        if staff is None:
+            return
+        self._write(
+            lambda s: add_medicine(s, staff, product), f"{product.name} added to the catalogue."
+        )
+
+    def _search_catalogue(self, text: str) -> None:
+        def fetch() -> list[MedicineView]:
+            with self.db.read() as s:
+                return search_medicines(s, text) if text.strip() else []
+
+        def show(found: list[MedicineView]) -> None:
+            self.catalogue_results.clear()
+            for m in found:
+                item = QListWidgetItem(f"{m.name}   ({len(m.gtins)} pack barcode(s))")
+                item.setData(Qt.ItemDataRole.UserRole, m.id)
+                self.catalogue_results.addItem(item)
+            if found:
+                self.catalogue_results.setCurrentRow(0)
+
+        self._run(fetch, show)
+
+    def _attach_scanned(self, gtin: str) -> None:
+        item, staff = self.catalogue_results.currentItem(), self.staff_id()
+        if item is None or staff is None:
+            self._fail(EmarError("Search for the product first, then scan its pack."))
+            return
+        med_id = int(item.data(Qt.ItemDataRole.UserRole))
+        self._write(
+            lambda s: attach_gtin(s, staff, med_id, gtin),
+            f"Pack barcode {gtin} attached to {item.text().split('   (')[0]}.",
+        )
+
     def _on_scan(self, raw: str) -> None:
-        if not self.isVisible() or self.tabs.currentIndex() != 2:
+        if not self.isVisible() or self.tabs.currentIndex() not in (2, 3):
             return
         scan = parse_scan(raw)
+        if self.tabs.currentIndex() == 3:
+            if scan.kind == "pack" and scan.gtin:
+                self._attach_scanned(scan.gtin)
+            else:
+                self._fail(EmarError(scan.problem or "Scan a medicine pack."))
+            return
         if scan.kind != "pack" or not scan.gtin:
             self._fail(EmarError(scan.problem or "Scan a medicine pack to book it in."))
             return

@@ -133,3 +133,105 @@ def test_book_in_by_scanning_and_see_the_balance_fall(qtbot, home_db, tmp_path):
     m.tabs.setCurrentIndex(2)
     m._load_stock()
     qtbot.waitUntil(lambda: amlodipine_stock() == 83, timeout=10_000)
+
+
+def answers(*values):
+    queue = list(values)
+    return lambda parent, title, question, choices=None: queue.pop(0)
+
+
+def test_change_a_dose_and_see_both_lines_in_the_mar_grid(qtbot, home_db, tmp_path):
+    from PySide6.QtCore import Qt
+
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "nina")
+    m = manage(
+        qtbot, window, ask=answers("BP still high"), ask_checker=lambda parent: ("ben", "3917")
+    )
+    mary = home.residents["Mary Jones"]
+    m.chart_resident.setCurrentIndex(m.chart_resident.findData(mary))
+    qtbot.waitUntil(lambda: m.lines.rowCount() == 3, timeout=10_000)
+    m.search.setText("amlo")
+    qtbot.waitUntil(lambda: m.results.count() == 1, timeout=10_000)
+    m.dose_min.setValue(2)
+    m.dose_max.setValue(2)
+    m.times.setText("20:00")
+    m.prescriber.setText("Dr Okafor")
+    m.source.setText("GP phone call")
+    row = next(i for i in range(3) if m.lines.row(i).medicine.startswith("Amlodipine"))
+    m.lines_view.selectRow(row)
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        m.line_action("change")
+    qtbot.waitUntil(
+        lambda: any(m.lines.row(i).status == "pending" for i in range(m.lines.rowCount())),
+        timeout=10_000,
+    )
+    new = next(i for i in range(m.lines.rowCount()) if m.lines.row(i).status == "pending")
+    m.lines_view.selectRow(new)
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        m.check_selected()
+    scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded)
+    labels = [
+        window.mar.headerData(r, Qt.Orientation.Vertical) for r in range(window.mar.rowCount())
+    ]
+    amlodipine = [label for label in labels if label.startswith("Amlodipine")]
+    assert len(amlodipine) == 2  # the stopped line keeps its history; the new one is there
+    assert any("1 tablet" in a and "08:00" in a for a in amlodipine)
+    assert any("2 tablets" in a and "20:00" in a for a in amlodipine)
+
+
+def test_hospital_from_the_manage_window_shows_no_missed_doses(qtbot, home_db, tmp_path):
+    from emar.domain.doses import DoseState
+
+    home = Home(home_db)
+    now = [local(DAY, 6, 0)]
+    window = open_window(qtbot, home_db, tmp_path, lambda: now[0])
+    sign_in(qtbot, window, "nina")
+    m = manage(qtbot, window, ask=answers("hospital"))
+    mary = home.residents["Mary Jones"]
+    m.chart_resident.setCurrentIndex(m.chart_resident.findData(mary))
+    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
+        m.resident_action("away")
+    assert "away (hospital)" in saved.args[0]
+    now[0] = local(DAY, 21, 0)
+    scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded)
+    since_away = [
+        window.doses.row(i)
+        for i in range(window.doses.rowCount())
+        if window.doses.row(i).scheduled_at >= local(DAY, 6, 0)
+    ]
+    assert since_away and {d.state for d in since_away} == {DoseState.AWAY}
+    assert "AWAY: in hospital" in window.banner.notes.text()
+
+
+def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path):
+    from emar.domain.demo_ids import fake_gtin
+
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "nina")  # a nurse may manage stock and the catalogue
+    m = manage(
+        qtbot, window, ask=answers("54", "two dropped and destroyed", "wasted", "1", "dropped")
+    )
+    mary = home.residents["Mary Jones"]
+    m.tabs.setCurrentIndex(2)
+    m.stock_resident.setCurrentIndex(m.stock_resident.findData(mary))
+    qtbot.waitUntil(lambda: m.stock.rowCount() == 3, timeout=10_000)
+    row = next(i for i in range(3) if m.stock.row(i).medicine.startswith("Amlodipine"))
+    m.stock_view.selectRow(row)
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        m.stock_action("count")
+    qtbot.waitUntil(lambda: m.stock.row(row).balance == 54, timeout=10_000)
+    m.stock_view.selectRow(row)
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        m.stock_action("out")
+    qtbot.waitUntil(lambda: m.stock.row(row).balance == 53, timeout=10_000)
+    # catalogue: a new pack barcode attached by scanning
+    m.tabs.setCurrentIndex(3)
+    m.catalogue_search.setText("amlodipine")
+    qtbot.waitUntil(lambda: m.catalogue_results.count() == 1, timeout=10_000)
+    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
+        window.hub.scanned.emit(fake_gtin(777))
+    assert saved.args[0].startswith(f"Pack barcode 0{fake_gtin(777)} attached to Amlodipine")
+    assert window.verdict.isHidden()
