@@ -53,18 +53,24 @@ def test_listen_on_a_pseudo_terminal(tmp_path):
 
 
 def test_listen_on_a_socket_url():
+    """A network scanner. pyserial's socket:// clears its input when it opens, so (like a real
+    scanner, which sends when something is scanned) this one sends after the listener is ready."""
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
+    ready = threading.Event()
 
     def scanner_over_tcp():
         conn, _ = server.accept()
         with conn:
+            ready.wait(20)
             conn.sendall(b"EMAR-S-B1001\r5012345678900\r")
             conn.recv(1)  # hold the connection until the listener goes away
 
     thread = threading.Thread(target=scanner_over_tcp, daemon=True)
     thread.start()
     proc = _listen(f"socket://127.0.0.1:{port}", 2)
+    _wait_ready(proc)
+    ready.set()
     out, err = proc.communicate(timeout=20)
     server.close()
     assert proc.returncode == 0, err
