@@ -1,14 +1,15 @@
 """Reading chart lines: status from their event history, and plain views for screens."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from emar.domain.line_periods import ACTIVE, ENDED, STOPPED, Event, status_at
 from emar.domain.wording import dose_text, timing_text
-from emar.models import ChartLine, Staff
+from emar.models import ChartLine, Staff, StockMovement
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ChartLineView:
     checked_by: str | None
     starts_at: datetime
     ends_at: datetime | None
+    in_stock: Decimal = Decimal(0)  # the running balance (receipts less use and waste)
 
 
 def _view(line: ChartLine, at: datetime, names: dict[int, str]) -> ChartLineView:
@@ -100,7 +102,17 @@ def resident_chart(
         .options(selectinload(ChartLine.medicine), selectinload(ChartLine.events))
     ).all()
     names = {sid: name for sid, name in session.execute(select(Staff.id, Staff.full_name))}
-    views = [_view(line, at, names) for line in lines]
+    stock = {
+        line_id: Decimal(total or 0)
+        for line_id, total in session.execute(
+            select(StockMovement.chart_line_id, func.sum(StockMovement.quantity))
+            .where(StockMovement.chart_line_id.in_([line.id for line in lines]))
+            .group_by(StockMovement.chart_line_id)
+        )
+    }
+    views = [
+        replace(_view(line, at, names), in_stock=stock.get(line.id, Decimal(0))) for line in lines
+    ]
     if not include_finished:
         views = [v for v in views if v.status not in (STOPPED, ENDED)]
     return sorted(views, key=lambda v: (v.is_prn, v.medicine.lower(), v.id))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from emar.errors import ValidationError
 from emar.models import CareHome, Unit
 from emar.services.audit import record_event
+from emar.services.permissions import Action, require
 
 
 @dataclass(frozen=True)
@@ -77,3 +78,19 @@ def add_unit(session: Session, home_id: int, name: str) -> UnitView:
 
 def list_units(session: Session) -> list[UnitView]:
     return [UnitView(u.id, u.name) for u in session.scalars(select(Unit).order_by(Unit.name))]
+
+
+def set_cycle_start(session: Session, staff_id: int, start: date) -> None:
+    """The first day of the home's 28-day medicines cycle (stock is counted and carried then)."""
+    require(session, staff_id, Action.MANAGE_SETTINGS)
+    home = session.scalars(select(CareHome).order_by(CareHome.id).limit(1)).one()
+    before = home.cycle_start_date
+    home.cycle_start_date = start
+    record_event(
+        session,
+        "settings.changed",
+        staff_id=staff_id,
+        entity="care_home",
+        entity_id=home.id,
+        detail={"cycle_start_date": {"before": before, "after": start}},
+    )

@@ -10,12 +10,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -65,7 +67,7 @@ from emar.services.chart_editing import (
     suspend_line,
 )
 from emar.services.charts import ChartLineView, resident_chart
-from emar.services.home import list_units
+from emar.services.home import get_home, list_units, set_cycle_start
 from emar.services.residents import ResidentSummary, list_residents
 from emar.services.stock import (
     DISPOSAL_REASONS,
@@ -172,6 +174,7 @@ class ManageWindow(QWidget):
         self._ask = ask
         self.tasks = TaskRunner(self)
         self.photo: bytes | None = None
+        self.zone = ZoneInfo("Europe/London")  # replaced by the home's zone once loaded
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.tabs = QTabWidget()
@@ -201,14 +204,25 @@ class ManageWindow(QWidget):
         self.saved.emit(text)
 
     def refresh(self) -> None:
-        def fetch() -> tuple[list[Any], list[ResidentSummary]]:
+        def fetch() -> tuple[list[Any], list[ResidentSummary], Any]:
             with self.db.read() as s:
-                return list_units(s), list_residents(s, self.clock())
+                return list_units(s), list_residents(s, self.clock()), get_home(s)
 
         self._run(fetch, self._show_lists)
 
-    def _show_lists(self, lists: tuple[list[Any], list[ResidentSummary]]) -> None:
-        units, residents = lists
+    def _show_lists(self, lists: tuple[list[Any], list[ResidentSummary], Any]) -> None:
+        units, residents, home = lists
+        self.zone = home.zone
+        local_now = self.clock().astimezone(self.zone)
+        self.effective.setDateTime(
+            QDateTime(
+                QDate(local_now.year, local_now.month, local_now.day),
+                QTime(local_now.hour, local_now.minute),
+            )
+        )
+        if home.cycle_start_date:
+            c = home.cycle_start_date
+            self.cycle_start.setDate(QDate(c.year, c.month, c.day))
         self.unit.clear()
         for u in units:
             self.unit.addItem(u.name, u.id)
@@ -332,6 +346,7 @@ class ManageWindow(QWidget):
             spin.setRange(0, 1000)
             spin.setDecimals(2)
             spin.setValue(1)
+        self.dose_choice = QLineEdit(placeholderText="How to choose within a range")
         self.timing = QComboBox()
         self.timing.addItems(list(TIMINGS))
         self.times = QLineEdit("08:00")
@@ -359,6 +374,10 @@ class ManageWindow(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         check = QPushButton("Chec&k selected line (second person signs)…")
         check.clicked.connect(self.check_selected)
+        self.effective = QDateTimeEdit(displayFormat="dd/MM/yyyy HH:mm", calendarPopup=True)
+        effective_row = QHBoxLayout()
+        effective_row.addWidget(QLabel("Stop, suspend, resume or change takes effect at"))
+        effective_row.addWidget(self.effective)
         line_actions = QHBoxLayout()
         for label, kind in (
             ("Stop…", "stopped"),
@@ -390,6 +409,7 @@ class ManageWindow(QWidget):
         doses.addWidget(QLabel("to"))
         doses.addWidget(self.dose_max)
         form.addRow("Dose", doses)
+        form.addRow("Choosing the dose", self.dose_choice)
         form.addRow("Timing", self.timing)
         form.addRow("Times", self.times)
         form.addRow("Weekdays", self.weekdays)
@@ -408,6 +428,7 @@ class ManageWindow(QWidget):
         right.addWidget(QLabel("<b>Chart</b> (pending lines cannot be given until checked)"))
         right.addWidget(self.lines_view, 1)
         right.addWidget(check)
+        right.addLayout(effective_row)
         right.addLayout(line_actions)
         right.addWidget(QLabel("<b>Resident</b>"))
         right.addLayout(resident_actions)
@@ -469,6 +490,7 @@ class ManageWindow(QWidget):
             source=self.source.text(),
             directions=self.directions.text() or None,
             course_days=self.course.value() or None,
+            dose_choice=self.dose_choice.text() or None,
             prn_indication=self.prn_for.text() or None,
             prn_min_interval_minutes=self.prn_gap.value() or None,
             prn_max_doses_24h=self.prn_max.value() or None,
@@ -536,8 +558,14 @@ class ManageWindow(QWidget):
         rows = self.lines_view.selectionModel().selectedRows()
         return self.lines.row(rows[0].row()) if rows else None
 
+    def effective_at(self) -> datetime:
+        """The chosen local time in the home's zone (never the PC's own clock setting)."""
+        d, t = self.effective.date(), self.effective.time()
+        local = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=self.zone)
+        return local.astimezone(UTC)
+
     def line_action(self, kind: str) -> None:
-        line, staff, now = self._selected_line(), self.staff_id(), self.clock()
+        line, staff, now = self._selected_line(), self.staff_id(), self.effective_at()
         if line is None or staff is None:
             self._fail(EmarError("Choose the line first."))
             return
@@ -612,6 +640,15 @@ class ManageWindow(QWidget):
             )
         )
         layout.addWidget(self.stock_view, 1)
+        self.cycle_start = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
+        save_cycle = QPushButton("Save cycle start")
+        save_cycle.clicked.connect(self.save_cycle_start)
+        cycle = QHBoxLayout()
+        cycle.addWidget(QLabel("The home's 28-day cycle starts on"))
+        cycle.addWidget(self.cycle_start)
+        cycle.addWidget(save_cycle)
+        cycle.addStretch(1)
+        layout.addLayout(cycle)
         buttons = QHBoxLayout()
         for label, kind in (("Count / carry forward…", "count"), ("Return or dispose of…", "out")):
             button = QPushButton(label)
@@ -620,6 +657,16 @@ class ManageWindow(QWidget):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         return tab
+
+    def save_cycle_start(self) -> None:
+        staff = self.staff_id()
+        d = self.cycle_start.date()
+        start = date(d.year(), d.month(), d.day())
+        if staff is not None:
+            self._write(
+                lambda s: set_cycle_start(s, staff, start),
+                f"The 28-day cycle now starts on {start:%d %b %Y}.",
+            )
 
     def stock_action(self, kind: str) -> None:
         rows = self.stock_view.selectionModel().selectedRows()

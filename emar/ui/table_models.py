@@ -115,6 +115,7 @@ class ChartLineModel(RowTableModel[ChartLineView]):
         ("Directions", lambda v: v.directions or (v.prn_indication or "")),
         ("Flags", _flags),
         ("Status", lambda v: v.status),
+        ("In stock", lambda v: f"{v.in_stock.normalize():f}"),
     )
 
     def extra_data(self, item: ChartLineView, column: int, role: int) -> Any:

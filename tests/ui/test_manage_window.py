@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
 from emar.models import Resident
@@ -235,3 +235,66 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
         window.hub.scanned.emit(fake_gtin(777))
     assert saved.args[0].startswith(f"Pack barcode 0{fake_gtin(777)} attached to Amlodipine")
     assert window.verdict.isHidden()
+
+
+def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(
+    qtbot, home_db, tmp_path
+):
+    from PySide6.QtCore import QDateTime, QTime
+
+    from emar.models import CareHome, ChartLine, ChartLineEvent
+
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "mark")  # a manager: charts, stock and settings
+    m = manage(qtbot, window, ask=answers("GP stopped it"))
+    mary = home.residents["Mary Jones"]
+    m.chart_resident.setCurrentIndex(m.chart_resident.findData(mary))
+    qtbot.waitUntil(lambda: m.lines.rowCount() == 3, timeout=10_000)
+    row = next(i for i in range(3) if m.lines.row(i).medicine.startswith("Atorvastatin"))
+    m.lines_view.selectRow(row)
+    m.effective.setDateTime(QDateTime(QDate(2026, 6, 10), QTime(12, 0)))  # local, BST
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        m.line_action("stopped")
+    with home_db.read() as s:
+        event = s.scalars(select(ChartLineEvent).where(ChartLineEvent.kind == "stopped")).one()
+        assert event.effective_at == local(DAY, 12, 0) and event.reason == "GP stopped it"
+    m.tabs.setCurrentIndex(2)
+    m.cycle_start.setDate(QDate(2026, 6, 1))
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        m.save_cycle_start()
+    with home_db.read() as s:
+        assert s.scalars(select(CareHome)).one().cycle_start_date == date(2026, 6, 1)
+    # dose-choice guidance is kept on a new line
+    m.tabs.setCurrentIndex(1)
+    m.search.setText("paracetamol")
+    qtbot.waitUntil(lambda: m.results.count() == 1, timeout=10_000)
+    m.timing.setCurrentText("When required (PRN)")
+    m.dose_max.setValue(2)
+    m.dose_choice.setText("2 if pain score 6 or more")
+    m.prn_for.setText("Pain")
+    m.prn_gap.setValue(240)
+    m.prn_max.setValue(4)
+    m.prescriber.setText("Dr Okafor")
+    m.source.setText("GP letter")
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        m.add_line()
+    with home_db.read() as s:
+        choices = s.scalars(
+            select(ChartLine.dose_choice).where(ChartLine.resident_id == mary)
+        ).all()
+        assert "2 if pain score 6 or more" in choices
+    # the running balance is on the resident's chart on the round screen
+    scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded)
+    chart = {
+        window.chart.row(i).medicine: window.chart.row(i) for i in range(window.chart.rowCount())
+    }
+    assert chart["Amlodipine 5 mg tablets"].in_stock == 56
+    column = [
+        window.chart.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(window.chart.columnCount())
+    ].index("In stock")
+    row = [window.chart.row(i).medicine for i in range(window.chart.rowCount())].index(
+        "Amlodipine 5 mg tablets"
+    )
+    assert window.chart.index(row, column).data() == "56"
