@@ -27,6 +27,7 @@ from emar.domain.doses import DoseState
 from emar.errors import EmarError
 from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role
+from emar.services.audit import verify_trail
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import due_list
 from emar.services.generator import generate_home
@@ -176,6 +177,22 @@ def cmd_labels(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    db = _open_current(args)
+    with db.read() as session:
+        report = verify_trail(session)
+    if report.ok:
+        print(
+            f"Audit trail verified: {report.events} events, {report.records} administration "
+            "records match what was recorded."
+        )
+        return 0
+    print(f"emar: audit trail BROKEN: {report.problems[0]}", file=sys.stderr)
+    for problem in report.problems[1:]:
+        print(f"  also: {problem}", file=sys.stderr)
+    return EXIT_ERROR
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     if args.residents < 1 or args.days < 1:
         raise EmarError("--residents and --days must be at least 1.")
@@ -276,6 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = scanner_sub.add_parser("test-sheet", parents=[common], help="write the self-test sheet")
     p.add_argument("--out", required=True, help="PDF file to write")
     p.set_defaults(func=cmd_scanner_test_sheet)
+
+    audit = sub.add_parser("audit", parents=[common], help="the tamper-evident audit trail")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    p = audit_sub.add_parser(
+        "verify", parents=[common], help="check the hash chain and the records it covers"
+    )
+    p.set_defaults(func=cmd_audit_verify)
 
     p = sub.add_parser("labels", parents=[common], help="print Code 128 label sheets (PDF)")
     p.add_argument("kind", choices=["residents", "badges", "packs"])

@@ -7,7 +7,9 @@ SQLite write transactions are already exclusive) so the chain never forks.
 
 import hashlib
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, text
@@ -73,3 +75,79 @@ def record_event(
     session.add(event)
     session.flush()
     return event
+
+
+def row_digest(row: Any) -> str:
+    """SHA-256 over a record's columns in canonical form (so it survives a database round
+    trip: UTC instants to the microsecond, decimals normalised)."""
+
+    def canon(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat(timespec="microseconds")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return value
+
+    body = {c.key: canon(getattr(row, c.key)) for c in row.__table__.columns}
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    events: int
+    records: int
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_trail(session: Session) -> AuditReport:
+    """Walk the hash chain, then check every record whose digest the chain holds.
+
+    A changed audit row fails its own hash; a deleted one breaks the next row's link; a changed
+    or deleted administration no longer matches the digest recorded when it was made."""
+    from emar.models import Administration  # the trail covers clinical records
+
+    problems: list[str] = []
+    prev = GENESIS
+    digests: dict[int, str] = {}
+    count = 0
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+        count += 1
+        if event.prev_hash != prev:
+            problems.append(f"audit row {event.id}: the row before it was removed or changed")
+        expected = hashlib.sha256(
+            canonical(
+                event.occurred_at,
+                event.staff_id,
+                event.action,
+                event.entity,
+                event.entity_id,
+                event.detail,
+                event.prev_hash,
+            )
+        ).hexdigest()
+        if expected != event.row_hash:
+            problems.append(f"audit row {event.id} was changed")
+        prev = event.row_hash
+        if event.entity == "administration" and event.entity_id:
+            digest = json.loads(event.detail or "{}").get("digest")
+            if digest:
+                digests[int(event.entity_id)] = digest
+    rows = {
+        a.id: a
+        for a in session.scalars(select(Administration).where(Administration.id.in_(list(digests))))
+    }
+    for admin_id, digest in sorted(digests.items()):
+        row = rows.get(admin_id)
+        if row is None:
+            problems.append(f"administration {admin_id} was deleted")
+        elif row_digest(row) != digest:
+            problems.append(f"administration {admin_id} was changed")
+    return AuditReport(count, len(digests), tuple(problems))

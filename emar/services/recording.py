@@ -30,7 +30,7 @@ from emar.models import (
 )
 from emar.models.administration import ENTERED_IN_ERROR, PRN_EFFECTS
 from emar.passwords import verify_secret
-from emar.services.audit import record_event
+from emar.services.audit import record_event, row_digest
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
 from emar.services.round_data import load_lines
@@ -219,6 +219,7 @@ def record_given(
         detail={
             "chart_line_id": line.id,
             "resident_id": intent.resident_id,
+            "digest": row_digest(entry),
             "dose": str(verdict.dose),
             "witness_id": entry.witness_id,
             "override": [c.code.value for c in verdict.blocks] if entry.override_reason else None,
@@ -295,7 +296,7 @@ def record_not_given(
         staff_id=staff.id,
         entity="administration",
         entity_id=entry.id,
-        detail={"chart_line_id": line.id, "code": code},
+        detail={"chart_line_id": line.id, "code": code, "digest": row_digest(entry)},
     )
     return Recorded(entry.id, f"Recorded: {line.medicine} not given ({code} {code_row.label}).")
 
@@ -407,7 +408,12 @@ def correct_entry(
         staff_id=staff.id,
         entity="administration",
         entity_id=new.id,
-        detail={"supersedes": old.id, "reason": reason.strip(), "outcome": outcome},
+        detail={
+            "supersedes": old.id,
+            "reason": reason.strip(),
+            "outcome": outcome,
+            "digest": row_digest(new),
+        },
     )
     return Recorded(new.id, "Correction recorded; the original entry is kept.")
 

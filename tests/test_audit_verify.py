@@ -1,0 +1,85 @@
+"""`emar audit verify` names the first broken row when records are changed or deleted directly in
+SQL, bypassing the append-only triggers the way each backend allows (both backends)."""
+
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from emar.cli import main
+from emar.services.recording import record_given, record_not_given
+from tests.engine_helpers import Home, local
+
+DAY = date(2026, 6, 10)
+
+
+def _record_some(db):
+    home = Home(db)
+    at = local(DAY, 8, 5)
+    with db.write() as s:
+        record_given(s, home.intent("Mary Jones", "Amlodipine", at), at)
+        record_not_given(
+            s,
+            resident_id=home.residents["Edith Baker"],
+            chart_line_id=home.line("Edith Baker", "Furosemide"),
+            staff_id=home.staff["amy"],
+            code="R",
+            now=at,
+            scheduled_at=local(DAY, 8, 0),
+        )
+
+
+@contextmanager
+def tamperer(db):
+    """A connection that gets round the triggers, as someone with the database files might."""
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            for trigger in (
+                "administration_no_update",
+                "administration_no_delete",
+                "audit_event_no_update",
+                "audit_event_no_delete",
+            ):
+                conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        else:
+            conn.exec_driver_sql("SET session_replication_role = replica")
+        yield conn
+        conn.commit()
+
+
+def verify(db, capsys):
+    code = main(["--db", db.url.render_as_string(hide_password=False), "audit", "verify"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_an_untouched_trail_verifies(home_db, capsys):
+    _record_some(home_db)
+    code, out, _ = verify(home_db, capsys)
+    assert code == 0 and "2 administration records match" in out
+
+
+@pytest.mark.parametrize(
+    ("sql", "named"),
+    [
+        ("UPDATE administration SET dose_given = 2 WHERE id = 1", "administration 1 was changed"),
+        ("DELETE FROM administration WHERE id = 2", "administration 2 was deleted"),
+        (
+            "UPDATE audit_event SET detail = '{}' WHERE id = (SELECT max(id) FROM audit_event)",
+            "was changed",
+        ),
+        (
+            "DELETE FROM audit_event WHERE id = (SELECT min(id) + 1 FROM audit_event)",
+            "the row before it was removed or changed",
+        ),
+    ],
+)
+def test_tampering_is_named(home_db, capsys, sql, named):
+    _record_some(home_db)
+    with tamperer(home_db) as conn:
+        conn.execute(text(sql))
+    code, _, err = verify(home_db, capsys)
+    assert code == 1
+    assert err.startswith("emar: audit trail BROKEN: ") and named in err.splitlines()[0]
