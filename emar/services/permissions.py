@@ -77,3 +77,17 @@ def require(session: Session, staff_id: int, action: Action) -> Staff:
         label = ROLE_LABELS.get(Role(staff.role), staff.role)
         raise NotPermitted(f"{staff.full_name} ({label}) may not {action.value}.")
     return staff
+
+
+def matrix_markdown() -> str:
+    """The role x action matrix as a Markdown table (docs/roles.md quotes it)."""
+    roles = list(Role)
+    head = "| Action | " + " | ".join(ROLE_LABELS[r] for r in roles) + " |"
+    rule = "|---|" + "---|" * len(roles)
+    rows = [
+        f"| {action.value} | "
+        + " | ".join("yes" if action in PERMISSIONS[r] else "-" for r in roles)
+        + " |"
+        for action in Action
+    ]
+    return "\n".join([head, rule, *rows])
