@@ -39,3 +39,34 @@ def test_badge_and_pin(demo_db):
         assert sign_in_with_badge(s, "B1002", "3917").username == "ben"
         assert sign_in_with_badge(s, "B1002", "0000") is None
     assert [a for a, _ in _events(demo_db)[-2:]] == ["signin.ok", "signin.failed"]
+
+
+def test_throttled_after_three_failures_then_locked_and_all_recorded(demo_db):
+    from emar.services.auth import refusal
+
+    for _ in range(3):
+        with demo_db.write() as s:
+            assert sign_in(s, "amy", "not-her-password") is None
+    with demo_db.read() as s:
+        assert refusal(s, username="amy").startswith("Too many failed attempts: wait")
+    with demo_db.write() as s:  # even the right password is refused while throttled
+        assert sign_in(s, "amy", "amy-demo-2026") is None
+    assert _events(demo_db)[-1][0] == "signin.blocked"
+    for _ in range(6):
+        with demo_db.write() as s:
+            sign_in(s, "amy", "still-wrong-password")
+    with demo_db.read() as s:
+        assert refusal(s, username="amy").startswith("Locked after 10 failed attempts")
+        assert refusal(s, username="ben") == "Wrong username or password."  # others unaffected
+    with demo_db.write() as s:
+        assert sign_in(s, "ben", "ben-demo-2026") is not None
+
+
+def test_badges_are_throttled_too(demo_db):
+    from emar.services.auth import refusal
+
+    for _ in range(3):
+        with demo_db.write() as s:
+            assert sign_in_with_badge(s, "B1002", "0000") is None
+    with demo_db.read() as s:
+        assert refusal(s, badge="b1002").startswith("Too many failed attempts")

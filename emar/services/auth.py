@@ -8,11 +8,14 @@ security work.
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.errors import EmarError
-from emar.models import Staff
+from emar.models import AuditEvent, Staff, utcnow
 from emar.passwords import hash_secret, needs_rehash, verify_secret
 from emar.services.audit import record_event
 from emar.services.staff import StaffView
@@ -31,7 +34,52 @@ def _view(staff: Staff) -> StaffView:
     return StaffView(staff.id, staff.username, staff.full_name, staff.initials, staff.role)
 
 
+THROTTLE_AFTER, THROTTLE_WAIT = 3, timedelta(seconds=30)
+LOCK_AFTER, LOCK_FOR = 10, timedelta(minutes=15)
+FAILED = ("signin.failed", "signin.blocked")
+
+
+def _recent_failures(session: Session, key: str, value: str, now: datetime) -> list[datetime]:
+    """Failed and throttled attempts for one username or badge in the lock window (from the
+    audit trail, which is where every attempt is recorded anyway)."""
+    rows = session.execute(
+        select(AuditEvent.occurred_at, AuditEvent.detail).where(
+            AuditEvent.action.in_(FAILED), AuditEvent.occurred_at > now - LOCK_FOR
+        )
+    ).all()
+    return sorted(t for t, detail in rows if json.loads(detail or "{}").get(key) == value)
+
+
+def attempt_blocked(session: Session, key: str, value: str, now: datetime) -> str | None:
+    """Why an attempt may not be made now (throttled, then locked), or None."""
+    fails = _recent_failures(session, key, value, now)
+    if len(fails) >= LOCK_AFTER:
+        until = fails[-1] + LOCK_FOR
+        return (
+            f"Locked after {len(fails)} failed attempts: try again after "
+            f"{until:%H:%M} UTC, or ask a manager."
+        )
+    if len(fails) >= THROTTLE_AFTER and now - fails[-1] < THROTTLE_WAIT:
+        wait = int((fails[-1] + THROTTLE_WAIT - now).total_seconds()) + 1
+        return f"Too many failed attempts: wait {wait} seconds and try again."
+    return None
+
+
+def refusal(session: Session, *, username: str | None = None, badge: str | None = None) -> str:
+    """What to tell the person after a refused attempt."""
+    now = utcnow()
+    if username is not None:
+        return attempt_blocked(session, "username", username.strip().lower()[:64], now) or REFUSED
+    return attempt_blocked(session, "badge", (badge or "").strip().upper()[:64], now) or (
+        BADGE_REFUSED
+    )
+
+
 def sign_in(session: Session, username: str, password: str) -> StaffView | None:
+    name = username.strip().lower()[:64]
+    if attempt_blocked(session, "username", name, utcnow()):
+        record_event(session, "signin.blocked", detail={"username": name, "method": "password"})
+        return None
     staff = session.scalars(select(Staff).where(Staff.username == username.strip().lower())).first()
     if staff is None or not staff.active or not verify_secret(staff.password_hash, password):
         record_event(
@@ -48,6 +96,10 @@ def sign_in(session: Session, username: str, password: str) -> StaffView | None:
 
 
 def sign_in_with_badge(session: Session, badge_code: str, pin: str) -> StaffView | None:
+    code = badge_code.strip().upper()[:64]
+    if attempt_blocked(session, "badge", code, utcnow()):
+        record_event(session, "signin.blocked", detail={"badge": code, "method": "badge"})
+        return None
     staff = session.scalars(
         select(Staff).where(Staff.badge_code == badge_code.strip().upper())
     ).first()

@@ -44,7 +44,13 @@ from emar.domain.verdict import Verdict
 from emar.errors import EmarError
 from emar.models import Staff
 from emar.services.alerts import Alert, alerts
-from emar.services.auth import REFUSED, badge_holder, sign_in, sign_in_with_badge
+from emar.services.auth import (
+    REFUSED,
+    badge_holder,
+    refusal,
+    sign_in,
+    sign_in_with_badge,
+)
 from emar.services.charts import ChartLineView, resident_chart
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import DueDose, PrnStatus, ResidentRound, due_list
@@ -429,14 +435,18 @@ class MainWindow(QMainWindow):
 
     def _sign_in_password(self, username: str, password: str) -> None:
         self.tasks.run(
-            lambda: self._write(lambda s: sign_in(s, username, password)),
+            lambda: self._write(
+                lambda s: sign_in(s, username, password) or refusal(s, username=username)
+            ),
             lambda staff: self._after_sign_in(staff, REFUSED),
             self._show_error,
         )
 
     def _sign_in_badge(self, badge: str, pin: str) -> None:
         self.tasks.run(
-            lambda: self._write(lambda s: sign_in_with_badge(s, badge, pin)),
+            lambda: self._write(
+                lambda s: sign_in_with_badge(s, badge, pin) or refusal(s, badge=badge)
+            ),
             lambda staff: self._after_sign_in(staff, "Wrong badge or PIN."),
             self._show_error,
         )
@@ -445,9 +455,9 @@ class MainWindow(QMainWindow):
         with self.db.write() as session:
             return fn(session)
 
-    def _after_sign_in(self, staff: StaffView | None, refused: str) -> None:
-        if staff is None:
-            self.sign_in_page.refused(refused)
+    def _after_sign_in(self, staff: StaffView | str | None, refused: str) -> None:
+        if staff is None or isinstance(staff, str):  # a string says why (wrong, or locked)
+            self.sign_in_page.refused(staff or refused)
             return
         self.user = staff
         role = staff.role.replace("_", " ")

@@ -495,3 +495,16 @@ def test_patch_line_shows_where_it_was_last_applied(qtbot, home_db, tmp_path):
     assert window.site_note.text() == (
         "Fentanyl 12 micrograms/hour transdermal patch: last applied 09:05 at right upper chest"
     )
+
+
+def test_sign_in_page_says_when_an_account_is_throttled(qtbot, home_db, tmp_path):
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    page = window.sign_in_page
+    for _ in range(3):
+        page.username.setText("amy")
+        page.password.setText("wrong-password")
+        page.submit.click()
+        qtbot.waitUntil(lambda: page.error.text() != "", timeout=10_000)
+        last = page.error.text()
+        page.error.clear()
+    assert last.startswith("Too many failed attempts: wait")
