@@ -16,9 +16,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from emar.errors import ValidationError
+
+if TYPE_CHECKING:
+    from emar.domain.doses import LineFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,3 +136,10 @@ def _clock_times(
 def _day_instants(day: date, times: tuple[time, ...], zone: ZoneInfo) -> tuple[datetime, ...]:
     """The instants of one local day's clock times; shared by every line with the same times."""
     return tuple(local_instant(day, clock, zone) for clock in times)
+
+
+def line_instants(
+    line: LineFacts, zone: ZoneInfo, start: datetime, end: datetime
+) -> list[datetime]:
+    """A chart line's scheduled instants in [start, end), within its active periods."""
+    return dose_instants(line.timing, zone, line.starts_at, line.active_periods, start, end)

@@ -22,7 +22,7 @@ from emar.domain.doses import (
 )
 from emar.domain.line_periods import ACTIVE
 from emar.domain.prn import DAY, PrnLimitCheck, check_prn
-from emar.domain.schedule import dose_instants
+from emar.domain.schedule import line_instants
 from emar.models.administration import ENTERED_IN_ERROR
 from emar.services.home import HomeSettings, get_home
 from emar.services.round_data import (
@@ -264,14 +264,7 @@ def _line_doses(
     zone = home.zone
     minutes = window_minutes(home, line)
     # expand a day past `until` so the last dose knows when the next one opens
-    instants = dose_instants(
-        line.timing,
-        zone,
-        line.starts_at,
-        line.active_periods,
-        since - timedelta(hours=12),
-        until + DAY,
-    )
+    instants = line_instants(line, zone, since - timedelta(hours=12), until + DAY)
     out = []
     for i, scheduled in enumerate(instants):
         if not since <= scheduled < until:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.doses import LineFacts
 from emar.domain.prn import DAY
-from emar.domain.schedule import dose_instants
+from emar.domain.schedule import line_instants
 from emar.models import Administration, PrnOutcome, Staff, StockMovement
 from emar.services.home import get_home
 from emar.services.round_data import load_lines, load_residents
@@ -69,9 +69,7 @@ def generate_history(
         minutes = (
             home.time_critical_window_minutes if line.time_critical else (home.dose_window_minutes)
         )
-        for scheduled in dose_instants(
-            line.timing, home.zone, line.starts_at, line.active_periods, start, end
-        ):
+        for scheduled in line_instants(line, home.zone, start, end):
             if away[line.resident_id].away_at(scheduled):
                 continue
             entry = _scheduled_entry(line, scheduled, minutes, rng, carers, rates)

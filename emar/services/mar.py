@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.doses import DoseState, EntryFacts, Window, classify, next_opening
 from emar.domain.doses import overdue_until as overdue_limit
-from emar.domain.schedule import dose_instants, local_instant
+from emar.domain.schedule import line_instants, local_instant
 from emar.services.due import dose_entries, given_entries, window_minutes
 from emar.services.home import get_home
 from emar.services.round_data import line_dose_text, load_entries, load_lines, load_residents
@@ -66,9 +66,7 @@ def resident_mar(
             rows.append(_prn_row(line, entries, day_list, zone))
             continue
         minutes = window_minutes(home, line)
-        instants = dose_instants(
-            line.timing, zone, line.starts_at, line.active_periods, start, end + timedelta(days=1)
-        )
+        instants = line_instants(line, zone, start, end + timedelta(days=1))
         by_slot: dict[str, dict[date, MarCell]] = defaultdict(dict)
         for i, scheduled in enumerate(instants):
             if scheduled >= end:

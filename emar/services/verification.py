@@ -21,7 +21,7 @@ from emar.domain.doses import EntryFacts, LineFacts, Window
 from emar.domain.gtin import to_gtin14
 from emar.domain.line_periods import ACTIVE
 from emar.domain.prn import DAY, check_prn
-from emar.domain.schedule import dose_instants
+from emar.domain.schedule import line_instants
 from emar.domain.verdict import Check, CheckCode, Severity, Verdict
 from emar.domain.wording import dose_text, format_amount, unit_text
 from emar.errors import ValidationError
@@ -289,14 +289,7 @@ def _check_time(
 ) -> tuple[datetime | None, Window | None]:
     zone = home.zone
     minutes = window_minutes(home, line)
-    instants = dose_instants(
-        line.timing,
-        zone,
-        line.starts_at,
-        line.active_periods,
-        intent.at - DOSE_SEARCH,
-        intent.at + DOSE_SEARCH,
-    )
+    instants = line_instants(line, zone, intent.at - DOSE_SEARCH, intent.at + DOSE_SEARCH)
     recorded = dose_entries(entries)
     if intent.scheduled_at is not None:
         if intent.scheduled_at not in instants:

@@ -96,6 +96,19 @@ MAR_DAYS = 28
 LONDON = ZoneInfo("Europe/London")  # until the home says otherwise
 
 
+def _with_buttons(view: QWidget, *buttons: QPushButton) -> QWidget:
+    """A list with its action buttons in a row under it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(view, 1)
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    layout.addLayout(row)
+    return box
+
+
 def ask_text(parent: QWidget, title: str, question: str) -> str | None:
     text, ok = QInputDialog.getText(parent, title, question)
     return text.strip() if ok and text.strip() else None
@@ -277,14 +290,7 @@ class MainWindow(QMainWindow):
         self.give_button.clicked.connect(self.give_without_scan)
         self.not_given_button = QPushButton("&Not given…")
         self.not_given_button.clicked.connect(self.not_given)
-        dose_buttons = QHBoxLayout()
-        dose_buttons.addWidget(self.give_button)
-        dose_buttons.addWidget(self.not_given_button)
-        dose_box = QWidget()
-        dose_layout = QVBoxLayout(dose_box)
-        dose_layout.setContentsMargins(0, 0, 0, 0)
-        dose_layout.addWidget(self.dose_view, 1)
-        dose_layout.addLayout(dose_buttons)
+        dose_box = _with_buttons(self.dose_view, self.give_button, self.not_given_button)
         now_tab = QSplitter(Qt.Orientation.Vertical)
         now_tab.addWidget(dose_box)
         now_tab.addWidget(self.prn_view)
@@ -298,12 +304,7 @@ class MainWindow(QMainWindow):
         self.mar_view.setWordWrap(True)
         self.correct_button = QPushButton("Co&rrect selected entry…")
         self.correct_button.clicked.connect(self.correct_selected)
-        mar_box = QWidget()
-        mar_layout = QVBoxLayout(mar_box)
-        mar_layout.setContentsMargins(0, 0, 0, 0)
-        mar_layout.addWidget(self.mar_view, 1)
-        mar_layout.addWidget(self.correct_button)
-        tabs.addTab(mar_box, "&MAR (28 days)")
+        tabs.addTab(_with_buttons(self.mar_view, self.correct_button), "&MAR (28 days)")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -321,11 +322,7 @@ class MainWindow(QMainWindow):
         self.alert_view.doubleClicked.connect(self._alert_opened)
         self.prn_outcome_button = QPushButton("Record PRN &outcome…")
         self.prn_outcome_button.clicked.connect(self.record_prn_outcome)
-        alert_box = QWidget()
-        alert_layout = QVBoxLayout(alert_box)
-        alert_layout.setContentsMargins(0, 0, 0, 0)
-        alert_layout.addWidget(self.alert_view, 1)
-        alert_layout.addWidget(self.prn_outcome_button)
+        alert_box = _with_buttons(self.alert_view, self.prn_outcome_button)
         self.left_tabs = QTabWidget()
         self.left_tabs.addTab(self.round_view, "&Round")
         self.left_tabs.addTab(alert_box, "&Alerts")
