@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from emar.backups import make_backup, restore_backup
 from emar.config import resolve_db_url
 from emar.db import Database, open_database
 from emar.devices.labels import label_sheet, self_test_sheet
@@ -27,9 +28,10 @@ from emar.domain.doses import DoseState
 from emar.errors import EmarError
 from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role
-from emar.services.audit import verify_trail
+from emar.services.audit import record_event, verify_trail
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import due_list
+from emar.services.export import export_to_file
 from emar.services.generator import generate_home
 from emar.services.label_data import pack_labels, resident_labels, staff_badges
 from emar.services.staff import add_staff
@@ -193,6 +195,50 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    db = _open_current(args)
+    made = make_backup(db, Path(args.file))
+    with db.write() as session:
+        record_event(session, "backup.made", detail={"file": made.path.name, "bytes": made.size})
+    print(f"Backup written to {made.path} ({made.size:,} bytes, {made.kind}; {made.checked}).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    db = restore_backup(Path(args.file), resolve_db_url(args.db))
+    restored_at = current_revision(db)
+    upgrade_to_head(db, backup=False)
+    with db.write() as session:
+        record_event(
+            session,
+            "backup.restored",
+            detail={"file": Path(args.file).name, "schema": restored_at},
+        )
+    with db.read() as session:
+        report = verify_trail(session)
+    if not report.ok:
+        print(
+            f"emar: restored, but the audit trail is BROKEN: {report.problems[0]}", file=sys.stderr
+        )
+        return EXIT_ERROR
+    print(
+        f"Restored {args.file} into {db.display_url} (schema {restored_at} -> "
+        f"{current_revision(db)}); audit trail verified ({report.events} events)."
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    db = _open_current(args)
+    out = Path(args.out)
+    if out.exists():
+        raise EmarError(f"{out} already exists; an export never overwrites a file.")
+    with db.write() as session:
+        counts = export_to_file(session, None, out)
+    print(f"Exported {sum(counts.values()):,} rows from {len(counts)} tables to {out}.")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     if args.residents < 1 or args.days < 1:
         raise EmarError("--residents and --days must be at least 1.")
@@ -300,6 +346,20 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="check the hash chain and the records it covers"
     )
     p.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("backup", parents=[common], help="write a checked backup of the database")
+    p.add_argument("file", help="file to write (must not exist)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="restore a backup into an empty database")
+    p.add_argument("file", help="a file made by 'emar backup'")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "export", parents=[common], help="write every table as canonical JSON (owner-only file)"
+    )
+    p.add_argument("--out", required=True, help="JSON file to write (must not exist)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("labels", parents=[common], help="print Code 128 label sheets (PDF)")
     p.add_argument("kind", choices=["residents", "badges", "packs"])

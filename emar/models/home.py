@@ -16,6 +16,7 @@ class CareHome(Base):
         CheckConstraint("dose_window_minutes BETWEEN 5 AND 240", name="dose_window"),
         CheckConstraint("time_critical_window_minutes BETWEEN 5 AND 120", name="tc_window"),
         CheckConstraint("idle_lock_minutes BETWEEN 1 AND 60", name="idle_lock"),
+        CheckConstraint("backup_retention_days BETWEEN 1 AND 3650", name="backup_retention"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,6 +26,8 @@ class CareHome(Base):
     time_critical_window_minutes: Mapped[int] = mapped_column(default=30)
     idle_lock_minutes: Mapped[int] = mapped_column(default=3)
     cycle_start_date: Mapped[date | None] = mapped_column(Date)
+    # Days of daily SQLite backups kept beside the database file (emar.backups).
+    backup_retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     units: Mapped[list["Unit"]] = relationship(back_populates="home", order_by="Unit.name")

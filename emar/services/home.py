@@ -22,6 +22,7 @@ class HomeSettings:
     time_critical_window_minutes: int
     idle_lock_minutes: int
     cycle_start_date: date | None
+    backup_retention_days: int = 30
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,6 +63,7 @@ def get_home(session: Session) -> HomeSettings:
         time_critical_window_minutes=home.time_critical_window_minutes,
         idle_lock_minutes=home.idle_lock_minutes,
         cycle_start_date=home.cycle_start_date,
+        backup_retention_days=home.backup_retention_days,
     )
 
 
@@ -80,17 +82,29 @@ def list_units(session: Session) -> list[UnitView]:
     return [UnitView(u.id, u.name) for u in session.scalars(select(Unit).order_by(Unit.name))]
 
 
-def set_cycle_start(session: Session, staff_id: int, start: date) -> None:
-    """The first day of the home's 28-day medicines cycle (stock is counted and carried then)."""
+def _change_setting(session: Session, staff_id: int, name: str, value: object) -> None:
+    """Change one home-wide setting, audited with its value before and after."""
     require(session, staff_id, Action.MANAGE_SETTINGS)
     home = session.scalars(select(CareHome).order_by(CareHome.id).limit(1)).one()
-    before = home.cycle_start_date
-    home.cycle_start_date = start
+    before = getattr(home, name)
+    setattr(home, name, value)
     record_event(
         session,
         "settings.changed",
         staff_id=staff_id,
         entity="care_home",
         entity_id=home.id,
-        detail={"cycle_start_date": {"before": before, "after": start}},
+        detail={name: {"before": before, "after": value}},
     )
+
+
+def set_cycle_start(session: Session, staff_id: int, start: date) -> None:
+    """The first day of the home's 28-day medicines cycle (stock is counted and carried then)."""
+    _change_setting(session, staff_id, "cycle_start_date", start)
+
+
+def set_backup_retention(session: Session, staff_id: int, days: int) -> None:
+    """How many days of daily backups to keep (the newest is always kept)."""
+    if not 1 <= days <= 3650:
+        raise ValidationError("Keep backups for between 1 and 3650 days.")
+    _change_setting(session, staff_id, "backup_retention_days", days)

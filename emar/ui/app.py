@@ -14,6 +14,7 @@ from emar.db import open_database
 from emar.devices.serial_scanner import SerialScanner
 from emar.errors import EmarError
 from emar.migrate import upgrade_to_head
+from emar.ui.backup_window import DailyBackups
 from emar.ui.keyboard_wedge import KeyboardWedgeFilter, WedgeSettings
 from emar.ui.main_window import MainWindow
 from emar.ui.scan_hub import ScanHub
@@ -50,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     hub.status.connect(lambda _state, message: window.statusBar().showMessage(message))
     window.show()
     window.start()
+    daily = DailyBackups(db, window.tasks, parent=window)
+    for signal in (daily.made, daily.failed):
+        signal.connect(window.statusBar().showMessage)
+    daily.start()
     try:
         return app.exec()
     finally:

@@ -72,6 +72,7 @@ from emar.services.recording import (
 from emar.services.residents import ResidentSummary, list_residents, resident_photo
 from emar.services.staff import StaffView
 from emar.services.verification import Intent, PackScan, verify
+from emar.ui.backup_window import BackupWindow
 from emar.ui.idle_lock import IdleLock
 from emar.ui.manage_window import ManageWindow
 from emar.ui.mar_grid_model import MarGridModel
@@ -359,6 +360,11 @@ class MainWindow(QMainWindow):
         self.scanner_action.triggered.connect(self.open_scanner_settings)
         self.scanner_action.setEnabled(scanner_settings is not None)
         settings_menu.addAction(self.scanner_action)
+        self.backup_action = QAction("&Backups…", self)
+        self.backup_action.triggered.connect(self.open_backups)
+        self.backup_action.setEnabled(False)
+        settings_menu.addAction(self.backup_action)
+        self._backup_window: BackupWindow | None = None
         manage_menu = self.menuBar().addMenu("&Manage")
         self.manage_action = QAction("&Residents, charts and stock…", self)
         self.manage_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
@@ -468,6 +474,7 @@ class MainWindow(QMainWindow):
         self.manage_action.setEnabled(
             allowed(staff.role, Action.EDIT_CHARTS) or allowed(staff.role, Action.MANAGE_STOCK)
         )
+        self.backup_action.setEnabled(allowed(staff.role, Action.VERIFY_AUDIT))
         if not self.can_administer:
             self.statusBar().showMessage(
                 "Read-only: charts and the MAR can be viewed, not changed."
@@ -503,8 +510,10 @@ class MainWindow(QMainWindow):
             "eMAR is locked", "Scan your badge and enter your PIN, or sign in to continue."
         )
         self.manage_action.setEnabled(False)
-        if self._manage_window is not None:
-            self._manage_window.close()  # it shows resident data too
+        self.backup_action.setEnabled(False)
+        for window in (self._manage_window, self._backup_window):
+            if window is not None:
+                window.close()  # they show resident data or settings
         self.locked.emit()
 
     # --- the round --------------------------------------------------------------------------
@@ -939,6 +948,17 @@ class MainWindow(QMainWindow):
             )
         self._manage_window.show()
         self._manage_window.raise_()
+
+    def open_backups(self) -> None:
+        if self.user is None or not self.backup_action.isEnabled():
+            return
+        if self._backup_window is None:
+            self._backup_window = BackupWindow(
+                self.db, lambda: self.user.id if self.user else None, clock=self.clock
+            )
+        self._backup_window.refresh()
+        self._backup_window.show()
+        self._backup_window.raise_()
 
     def _manage_takes_scans(self) -> bool:
         """While the stock or catalogue tab is open, pack scans go there, not to a dose."""

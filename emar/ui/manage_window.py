@@ -76,6 +76,7 @@ from emar.services.stock import (
     carry_forward,
     remove_stock,
 )
+from emar.ui.message_line import MessageLine
 from emar.ui.scan_hub import ScanHub
 from emar.ui.table_models import ChartLineModel, RowTableModel
 from emar.ui.tasks import TaskRunner
@@ -175,8 +176,7 @@ class ManageWindow(QWidget):
         self.tasks = TaskRunner(self)
         self.photo: bytes | None = None
         self.zone = ZoneInfo("Europe/London")  # replaced by the home's zone once loaded
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = MessageLine()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._admission_tab(), "&Admit a resident")
         self.tabs.addTab(self._chart_tab(), "&Chart lines")
@@ -193,15 +193,10 @@ class ManageWindow(QWidget):
         self.tasks.run(fn, done, self._fail)
 
     def _fail(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, EmarError) else f"Not saved: {exc}"
-        self.message.setText(f"NOT SAVED: {text}")
-        self.message.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.failed.emit(text)
+        self.failed.emit(self.message.failure(exc, "not saved"))
 
     def _ok(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #1b5e20; font-weight: bold;")
-        self.saved.emit(text)
+        self.saved.emit(self.message.success(text))
 
     def refresh(self) -> None:
         def fetch() -> tuple[list[Any], list[ResidentSummary], Any]:

@@ -1,0 +1,334 @@
+"""Backups and restores: a checked copy of the whole database, never overwriting anything.
+
+SQLite: the online backup API (safe while the round goes on), the copy switched to a single
+self-contained file, then `PRAGMA integrity_check` on the copy before it gets its final name.
+PostgreSQL: `pg_dump --format=custom`, then `pg_restore --list` reads it back. Restores go into an
+empty database only; an older backup is brought up to the current schema afterwards.
+Backups hold personal data, so files are created owner-only.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL
+
+from emar.db import Database, open_database
+from emar.errors import EmarError
+from emar.services.audit import record_event
+from emar.services.home import get_home
+from emar.services.permissions import Action, require
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"
+DAILY_PATTERN = re.compile(r"^emar-(\d{8}T\d{6}Z)\.sqlite$")
+DAILY_EVERY = timedelta(hours=24)
+DEFAULT_RETENTION_DAYS = 30
+
+
+class BackupError(EmarError):
+    """A backup or restore could not be made; nothing was overwritten."""
+
+
+@dataclass(frozen=True)
+class BackupMade:
+    path: Path
+    size: int
+    kind: str  # "sqlite" | "pg_dump"
+    checked: str  # what was checked, in words
+
+
+@dataclass(frozen=True)
+class DailyBackup:
+    path: Path
+    taken_at: datetime
+    size: int
+
+
+def _private_file(path: Path) -> None:
+    """Create an empty file only its owner can read; refuse one that exists."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        raise BackupError(f"{path} already exists; a backup never overwrites a file.") from None
+    except OSError as exc:
+        raise BackupError(f"Cannot create {path}: {exc.strerror}.") from None
+    os.close(fd)
+
+
+def _sqlite_integrity(path: Path) -> str:
+    """ "ok", or what is wrong with the file."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc).splitlines()[0]
+    return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
+
+
+def backup_sqlite(db: Database, dest: Path) -> BackupMade:
+    src = db.sqlite_path
+    assert src is not None
+    if dest.exists():
+        raise BackupError(f"{dest} already exists; a backup never overwrites a file.")
+    partial = dest.with_name(dest.name + ".partial")
+    _private_file(partial)
+    try:
+        with (
+            sqlite3.connect(f"file:{src}?mode=ro", uri=True) as source,
+            sqlite3.connect(partial) as copy,
+        ):
+            source.backup(copy)
+            # One file that opens on its own: no -wal or -shm needed beside it.
+            copy.execute("PRAGMA journal_mode = DELETE")
+        source.close()
+        copy.close()
+        verdict = _sqlite_integrity(partial)
+        if verdict != "ok":
+            raise BackupError(f"The copy failed its integrity check ({verdict}); not kept.")
+        os.replace(partial, dest)
+    except sqlite3.Error as exc:
+        raise BackupError(f"Backup of {src} failed: {exc}.") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupMade(dest, dest.stat().st_size, "sqlite", "integrity_check ok")
+
+
+def pg_tool(name: str) -> Path:
+    """The newest installed pg_dump/pg_restore (it must be at least the server's version)."""
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: (
+            int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0
+        ),
+    )
+    if candidates:
+        return Path(candidates[-1])
+    found = shutil.which(name)
+    if found:
+        return Path(found)
+    raise BackupError(
+        f"{name} is not installed on this PC; install the PostgreSQL client tools "
+        "(apt-get install postgresql-client) to back up or restore a PostgreSQL database."
+    )
+
+
+def _libpq(url: URL) -> tuple[str, dict[str, str]]:
+    """A libpq URL without the password, and an environment carrying it (not on the command
+    line, where other users could see it)."""
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    plain = url.set(drivername="postgresql", password=None)
+    return plain.render_as_string(hide_password=False), env
+
+
+def _run_pg(args: list[str], env: dict[str, str], what: str) -> str:
+    try:
+        done = subprocess.run(  # noqa: S603 (fixed tool path, no shell)
+            args, env=env, capture_output=True, text=True, timeout=3600, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BackupError(f"{what} failed: {exc}.") from None
+    if done.returncode != 0:
+        detail = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise BackupError(f"{what} failed: {detail}")
+    return done.stdout
+
+
+def backup_postgresql(db: Database, dest: Path) -> BackupMade:
+    if dest.exists():
+        raise BackupError(f"{dest} already exists; a backup never overwrites a file.")
+    partial = dest.with_name(dest.name + ".partial")
+    _private_file(partial)
+    conninfo, env = _libpq(db.url)
+    try:
+        _run_pg(
+            [
+                str(pg_tool("pg_dump")),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={partial}",
+                f"--dbname={conninfo}",
+            ],
+            env,
+            "pg_dump",
+        )
+        listing = _run_pg([str(pg_tool("pg_restore")), "--list", str(partial)], env, "Checking")
+        if "TABLE DATA" not in listing or "audit_event" not in listing:
+            raise BackupError("The dump does not hold eMAR's tables; not kept.")
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupMade(dest, dest.stat().st_size, "pg_dump", "pg_restore --list read it back")
+
+
+def make_backup(db: Database, dest: Path) -> BackupMade:
+    """Write a checked backup of `db` to `dest` (which must not exist)."""
+    if not dest.parent.is_dir():
+        raise BackupError(f"Folder {dest.parent} does not exist.")
+    if db.is_sqlite:
+        return backup_sqlite(db, dest)
+    return backup_postgresql(db, dest)
+
+
+def backup_kind(path: Path) -> str:
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise BackupError(f"Cannot read {path}: {exc.strerror}.") from None
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(PG_DUMP_MAGIC):
+        return "pg_dump"
+    raise BackupError(f"{path} is not an eMAR backup (neither a SQLite file nor a pg_dump).")
+
+
+def _is_empty(db: Database) -> bool:
+    return not inspect(db.engine).get_table_names()
+
+
+def restore_backup(src: Path, target_url: str) -> Database:
+    """Restore `src` into the empty database at `target_url`; returns it opened.
+
+    The caller brings it to the current schema and verifies the audit trail."""
+    kind = backup_kind(src)
+    db = open_database(target_url, create=True)
+    if not _is_empty(db):
+        db.dispose()
+        raise BackupError(
+            f"{db.display_url} is not empty; restore only into a new, empty database so "
+            "nothing is overwritten."
+        )
+    if kind == "sqlite" and not db.is_sqlite:
+        raise BackupError(
+            "This is a SQLite backup: restore it into a SQLite database (sqlite:///)."
+        )
+    if kind == "pg_dump" and db.is_sqlite:
+        raise BackupError(
+            "This is a PostgreSQL dump: restore it into an empty PostgreSQL database."
+        )
+    if kind == "sqlite":
+        verdict = _sqlite_integrity(src)
+        if verdict != "ok":
+            raise BackupError(f"{src} failed its integrity check ({verdict}); nothing restored.")
+        with sqlite3.connect(f"file:{src}?mode=ro", uri=True) as check:
+            tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master")}
+        check.close()
+        if "alembic_version" not in tables or "audit_event" not in tables:
+            raise BackupError(f"{src} is a SQLite file but not an eMAR database.")
+        db.dispose()
+        target = db.sqlite_path
+        assert target is not None
+        with (
+            sqlite3.connect(f"file:{src}?mode=ro", uri=True) as source,
+            sqlite3.connect(target) as dest,
+        ):
+            source.backup(dest)
+        source.close()
+        dest.close()
+        return open_database(target_url, create=False)
+    conninfo, env = _libpq(db.url)
+    _run_pg(
+        [
+            str(pg_tool("pg_restore")),
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={conninfo}",
+            str(src),
+        ],
+        env,
+        "pg_restore",
+    )
+    return db
+
+
+# --- the daily automatic backup of the SQLite file -------------------------------------------
+
+
+def daily_folder(db: Database) -> Path:
+    """Beside the database file, one folder per database: emar.sqlite -> emar-backups/."""
+    path = db.sqlite_path
+    assert path is not None
+    return path.parent / f"{path.stem}-backups"
+
+
+def list_daily(folder: Path) -> list[DailyBackup]:
+    """Daily backups in `folder`, newest first."""
+    found = []
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            m = DAILY_PATTERN.match(entry.name)
+            if m:
+                taken = datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                found.append(DailyBackup(entry, taken, entry.stat().st_size))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def prune_daily(folder: Path, retention_days: int, now: datetime) -> list[Path]:
+    """Delete daily backups older than the retention, always keeping the newest."""
+    backups = list_daily(folder)
+    cutoff = now - timedelta(days=retention_days)
+    gone = []
+    for old in backups[1:]:
+        if old.taken_at < cutoff:
+            old.path.unlink(missing_ok=True)
+            gone.append(old.path)
+    return gone
+
+
+def daily_backup_due(folder: Path, now: datetime) -> bool:
+    newest = list_daily(folder)
+    return not newest or now - newest[0].taken_at >= DAILY_EVERY
+
+
+def _daily(db: Database, now: datetime, staff_id: int | None) -> BackupMade:
+    folder = daily_folder(db)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    made = backup_sqlite(db, folder / f"emar-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.sqlite")
+    with db.write() as session:
+        retention = get_home(session).backup_retention_days
+        gone = prune_daily(folder, retention, now)
+        record_event(
+            session,
+            "backup.made",
+            staff_id=staff_id,
+            detail={"file": made.path.name, "bytes": made.size, "pruned": len(gone)},
+        )
+    return made
+
+
+def run_daily_backup(db: Database, now: datetime) -> BackupMade | None:
+    """Make the day's backup of a SQLite database if the last is a day old, then prune to the
+    home's retention; None when not due (or the database is on a server)."""
+    if not db.is_sqlite or not daily_backup_due(daily_folder(db), now):
+        return None
+    return _daily(db, now, None)
+
+
+def backup_now(db: Database, staff_id: int, now: datetime) -> BackupMade:
+    """A manager's "Back up now": one more daily backup, straight away."""
+    with db.read() as session:
+        require(session, staff_id, Action.VERIFY_AUDIT)
+    if not db.is_sqlite:
+        raise BackupError(
+            "This database is on a PostgreSQL server: IT backs it up with 'emar backup FILE' "
+            "(pg_dump) on the server's schedule."
+        )
+    return _daily(db, now, staff_id)
