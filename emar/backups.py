@@ -10,6 +10,7 @@ Backups hold personal data, so files are created owner-only.
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ from emar.services.audit import record_event
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
 
+log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 DAILY_PATTERN = re.compile(r"^emar-(\d{8}T\d{6}Z)\.sqlite$")
@@ -180,9 +182,9 @@ def make_backup(db: Database, dest: Path) -> BackupMade:
     """Write a checked backup of `db` to `dest` (which must not exist)."""
     if not dest.parent.is_dir():
         raise BackupError(f"Folder {dest.parent} does not exist.")
-    if db.is_sqlite:
-        return backup_sqlite(db, dest)
-    return backup_postgresql(db, dest)
+    made = backup_sqlite(db, dest) if db.is_sqlite else backup_postgresql(db, dest)
+    log.info("backup made: %s (%d bytes, %s)", made.path, made.size, made.checked)
+    return made
 
 
 def backup_kind(path: Path) -> str:
@@ -301,7 +303,7 @@ def daily_backup_due(folder: Path, now: datetime) -> bool:
 def _daily(db: Database, now: datetime, staff_id: int | None) -> BackupMade:
     folder = daily_folder(db)
     folder.mkdir(mode=0o700, exist_ok=True)
-    made = backup_sqlite(db, folder / f"emar-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.sqlite")
+    made = make_backup(db, folder / f"emar-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.sqlite")
     with db.write() as session:
         retention = get_home(session).backup_retention_days
         gone = prune_daily(folder, retention, now)

@@ -25,6 +25,7 @@ from tests.pg_server import PgServer, start_pg_server
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Per-PC settings (QSettings: scanner port...) go to a throwaway folder, not the tester's own.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="emar-test-config-")
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="emar-test-state-")  # the app's log file
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 DEMO_NOW = datetime.now(UTC)

@@ -7,6 +7,7 @@ SQLite write transactions are already exclusive) so the chain never forks.
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from emar.models import AuditEvent, utcnow
 
+log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 _AUDIT_LOCK_KEY = 0x454D4152  # "EMAR"
 
@@ -74,6 +76,8 @@ def record_event(
     )
     session.add(event)
     session.flush()
+    # ids and the event name only: `detail` may name people (see emar/logs.py)
+    log.info("audit %s %s %s staff=%s", action, entity or "-", eid or "-", staff_id)
     return event
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -13,6 +14,7 @@ from emar.config import resolve_db_url
 from emar.db import open_database
 from emar.devices.serial_scanner import SerialScanner
 from emar.errors import EmarError
+from emar.logs import configure_logging
 from emar.migrate import upgrade_to_head
 from emar.ui.backup_window import DailyBackups
 from emar.ui.keyboard_wedge import KeyboardWedgeFilter, WedgeSettings
@@ -20,6 +22,8 @@ from emar.ui.main_window import MainWindow
 from emar.ui.scan_hub import ScanHub
 from emar.ui.scanner_settings import ScannerSettings, load_config, save_config
 from emar.ui.style import BASE, HIGH_CONTRAST
+
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -35,6 +39,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    log_file = configure_logging()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("eMAR")
     app.setOrganizationName("eMAR")
@@ -44,8 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         db = open_database(resolve_db_url(args.db))
         upgrade_to_head(db)
     except EmarError as exc:
+        log.error("cannot open the database: %s", type(exc).__name__)
         QMessageBox.critical(None, "eMAR cannot open its database", str(exc))
         return 1
+    log.info("eMAR started; database %s; log %s", db.display_url, log_file)
     hub, wedge, serial = start_scanners(app)
     window = MainWindow(db, scanner_settings=lambda: scanner_screen(hub, wedge))
     hub.status.connect(lambda _state, message: window.statusBar().showMessage(message))

@@ -6,6 +6,7 @@ carer confirms. Database work runs through the TaskRunner, never on the GUI thre
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ from emar.ui.table_models import (
 from emar.ui.tasks import TaskRunner
 from emar.ui.verdict_panel import VerdictPanel
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 REFRESH_MS = 5000  # another PC's record shows within 5 seconds
 MAR_DAYS = 28
@@ -932,6 +934,7 @@ class MainWindow(QMainWindow):
         QApplication.beep()
 
     def _show_error(self, exc: BaseException) -> None:
+        log.warning("shown to the user: %s", type(exc).__name__)  # the text may name a resident
         self.error_banner.setText(f"{exc}  Nothing was changed; try again when it is back.")
         self.error_banner.show()
         self.statusBar().showMessage("Database problem")
