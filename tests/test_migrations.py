@@ -93,3 +93,28 @@ def test_app_upgrade_backs_up_an_older_sqlite_database_first(tmp_path):
         assert conn.execute("SELECT name FROM care_home").fetchone() == ("Before",)
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (older,)
     db.dispose()
+
+
+def test_each_upgrade_keeps_a_home_whose_rows_reference_each_other(empty_url):
+    """Upgrading a real home (units and staff pointing at the care_home row) keeps every row:
+    a migration that rebuilt a referenced table would trip the foreign keys here."""
+    db = open_database(empty_url)
+    revisions = _revisions_base_to_head()
+    upgrade(db, revisions[0])
+    with db.write() as s:
+        home_id = s.execute(
+            text(
+                "INSERT INTO care_home (name, time_zone, dose_window_minutes, "
+                "time_critical_window_minutes, idle_lock_minutes, created_at) VALUES "
+                "('Before', 'Europe/London', 60, 30, 3, '2026-01-01 00:00:00') RETURNING id"
+            )
+        ).scalar_one()
+        s.execute(text("INSERT INTO unit (home_id, name) VALUES (:h, 'Rose')"), {"h": home_id})
+    for revision in revisions[1:]:
+        upgrade(db, revision)
+        with db.read() as s:
+            assert s.execute(text("SELECT name FROM unit")).scalars().all() == ["Rose"]
+    with db.read() as s:
+        retention = s.execute(text("SELECT backup_retention_days FROM care_home")).scalar_one()
+    assert retention == 30
+    db.dispose()

@@ -6,7 +6,6 @@ Revises: 0003
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
@@ -16,17 +15,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # care_home has no append-only triggers, so batch mode (a table rebuild on SQLite) is safe.
-    with op.batch_alter_table("care_home") as batch:
-        batch.add_column(
-            sa.Column("backup_retention_days", sa.Integer(), nullable=False, server_default="30")
-        )
-        batch.create_check_constraint(
-            op.f("ck_care_home_backup_retention"), "backup_retention_days BETWEEN 1 AND 3650"
-        )
+    # A plain ADD COLUMN with its CHECK, on both backends. Batch mode would rebuild care_home on
+    # SQLite, and dropping the old table breaks the foreign keys of every unit and resident.
+    op.execute(
+        "ALTER TABLE care_home ADD COLUMN backup_retention_days INTEGER NOT NULL DEFAULT 30 "
+        "CONSTRAINT ck_care_home_backup_retention "
+        "CHECK (backup_retention_days BETWEEN 1 AND 3650)"
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("care_home") as batch:
-        batch.drop_constraint(op.f("ck_care_home_backup_retention"), type_="check")
-        batch.drop_column("backup_retention_days")
+    op.execute("ALTER TABLE care_home DROP COLUMN backup_retention_days")
