@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL
 
 from emar.db import Database, open_database
 from emar.errors import EmarError
+from emar.private_files import create_new
 from emar.services.audit import record_event
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
@@ -59,12 +60,11 @@ class DailyBackup:
 def _private_file(path: Path) -> None:
     """Create an empty file only its owner can read; refuse one that exists."""
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        create_new(path)
     except FileExistsError:
         raise BackupError(f"{path} already exists; a backup never overwrites a file.") from None
     except OSError as exc:
         raise BackupError(f"Cannot create {path}: {exc.strerror}.") from None
-    os.close(fd)
 
 
 def _sqlite_integrity(path: Path) -> str:

@@ -13,9 +13,11 @@ import queue
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from emar.backups import make_backup, restore_backup
@@ -27,13 +29,16 @@ from emar.devices.serial_scanner import SerialScanner, find_scanner_ports
 from emar.domain.doses import DoseState
 from emar.errors import EmarError
 from emar.migrate import current_revision, head_revision, upgrade_to_head
-from emar.models import Role
+from emar.models import Role, Staff
+from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
 from emar.services.audit import record_event, verify_trail
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import due_list
 from emar.services.export import export_to_file
 from emar.services.generator import generate_home
+from emar.services.home import get_home, list_units
 from emar.services.label_data import pack_labels, resident_labels, staff_badges
+from emar.services.report_data import Scope
 from emar.services.staff import add_staff
 
 EXIT_ERROR = 1
@@ -239,6 +244,67 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(text: str, zone: ZoneInfo, *, end: bool) -> datetime:
+    """A local date (a whole day: --to includes it) or local date and time, as an instant."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return day_bounds(day, day, zone)[1 if end else 0]
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise EmarError(
+            f"{text!r}: give a date (2026-11-22) or date and time (2026-11-22T08:00)."
+        ) from None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    db = _open_current(args)
+    kind = ReportKind(args.kind)
+    out = Path(args.out)
+    if out.exists():
+        raise EmarError(f"{out} already exists; a report never overwrites a file.")
+    if args.csv and kind != ReportKind.AUDIT:
+        raise EmarError("--csv is for the audit report.")
+    with db.read() as session:
+        zone = get_home(session).zone
+        staff_id = None
+        if args.staff:
+            staff_id = session.scalar(select(Staff.id).where(Staff.username == args.staff.lower()))
+            if staff_id is None:
+                raise EmarError(f"No staff member with username {args.staff!r}.")
+        unit_id = None
+        if args.unit:
+            units = {u.name.lower(): u.id for u in list_units(session)}
+            unit_id = int(args.unit) if args.unit.isdigit() else units.get(args.unit.lower())
+            if unit_id not in units.values():
+                raise EmarError(f"No unit {args.unit!r}; units: {', '.join(sorted(units))}.")
+    start = _when(args.start, zone, end=False)
+    if args.end:
+        end = _when(args.end, zone, end=True)
+    elif kind == ReportKind.MAR:
+        end = start + timedelta(days=28)
+    else:
+        raise EmarError("Give --to as well (the end of the period).")
+    request = ReportRequest(
+        kind,
+        Scope(start, end, unit_id, args.resident, staff_id, args.medicine),
+        blank=args.blank,
+        csv_out=Path(args.csv) if args.csv else None,
+    )
+    made = make_report(
+        db,
+        request,
+        out,
+        now=datetime.now(UTC),
+        staff_id=None,
+        printed_by=f"{getpass.getuser()} (emar command line)",
+    )
+    extra = f"; {made.csv_rows} entries in {args.csv}" if made.csv_rows is not None else ""
+    print(f"{TITLES[kind]}: {made.pages} page(s) written to {out}{extra}.")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     if args.residents < 1 or args.days < 1:
         raise EmarError("--residents and --days must be at least 1.")
@@ -360,6 +426,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, help="JSON file to write (must not exist)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", parents=[common], help="print a report as PDF")
+    p.add_argument("kind", choices=[k.value for k in ReportKind])
+    p.add_argument("--from", dest="start", required=True, help="local date or date and time")
+    p.add_argument("--to", dest="end", help="local date (included) or date and time")
+    p.add_argument("--unit", help="unit name or id (default: the whole home)")
+    p.add_argument("--resident", type=int, help="one resident id")
+    p.add_argument("--staff", help="one staff member's username (audit)")
+    p.add_argument("--medicine", help="medicines whose name contains this (audit, CD register)")
+    p.add_argument("--blank", action="store_true", help="MAR: empty boxes, for downtime")
+    p.add_argument("--csv", help="audit: also write the entries to this CSV file")
+    p.add_argument("--out", required=True, help="PDF file to write (must not exist)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("labels", parents=[common], help="print Code 128 label sheets (PDF)")
     p.add_argument("kind", choices=["residents", "badges", "packs"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.models import Base
+from emar.private_files import owner_only
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
 
@@ -54,7 +54,7 @@ def export_to_file(session: Session, staff_id: int | None, out: Path) -> dict[st
         require(session, staff_id, Action.VERIFY_AUDIT)
     data = canonical_export(session)
     text = json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False)
-    with open(out, "x", encoding="utf-8", opener=_owner_only) as f:
+    with open(out, "x", encoding="utf-8", opener=owner_only) as f:
         f.write(text)
     counts = {name: len(rows) for name, rows in data["tables"].items()}
     record_event(
@@ -64,7 +64,3 @@ def export_to_file(session: Session, staff_id: int | None, out: Path) -> dict[st
         detail={"file": out.name, "rows": sum(counts.values())},
     )
     return counts
-
-
-def _owner_only(path: str, flags: int) -> int:
-    return os.open(path, flags, 0o600)

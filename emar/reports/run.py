@@ -1,0 +1,170 @@
+"""Make a report: gather its data in one read, draw the PDF, audit the printing.
+
+One entry point for the CLI and the app, so both print the same thing. Long reports report
+progress and can be cancelled between residents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from emar.db import Database
+from emar.errors import ValidationError
+from emar.private_files import create_new, owner_only
+from emar.reports.audit import render_audit, write_audit_csv
+from emar.reports.cd_register import render_cd_register
+from emar.reports.handover import render_handover
+from emar.reports.mar_chart import render_mar
+from emar.reports.pdf import ReportMeta
+from emar.services.audit import record_event
+from emar.services.dose_outcomes import Progress
+from emar.services.home import get_home
+from emar.services.permissions import Action, require
+from emar.services.report_data import (
+    Scope,
+    audit_data,
+    cd_register_data,
+    handover_data,
+    mar_data,
+)
+
+MAX_MAR_DAYS = 28
+
+
+class ReportKind(StrEnum):
+    HANDOVER = "handover"
+    AUDIT = "audit"
+    MAR = "mar"
+    CD_REGISTER = "cd-register"
+
+
+TITLES = {
+    ReportKind.HANDOVER: "Shift handover",
+    ReportKind.AUDIT: "Administration audit",
+    ReportKind.MAR: "MAR chart",
+    ReportKind.CD_REGISTER: "Controlled drugs register",
+}
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: ReportKind
+    scope: Scope
+    blank: bool = False  # MAR only: empty boxes for downtime
+    csv_out: Path | None = None  # audit only
+
+
+@dataclass(frozen=True)
+class ReportMade:
+    path: Path
+    pages: int
+    csv_rows: int | None = None
+
+
+def make_report(
+    db: Database,
+    request: ReportRequest,
+    out: Path,
+    *,
+    now: datetime,
+    staff_id: int | None,
+    printed_by: str,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ReportMade:
+    scope = request.scope
+    if scope.end <= scope.start:
+        raise ValidationError("The report's end must be after its start.")
+    with db.read() as session:
+        if staff_id is not None:
+            printed_by = require(session, staff_id, Action.RUN_REPORTS).full_name
+        home = get_home(session)
+        meta = ReportMeta(TITLES[request.kind], home.name, printed_by, now, home.zone)
+        kind = request.kind
+        render: Callable[[], tuple[int, int | None]]
+        if kind == ReportKind.HANDOVER:
+            handover = handover_data(session, scope, now, progress, cancelled)
+            render = lambda: (render_handover(handover, meta, out), None)  # noqa: E731
+        elif kind == ReportKind.AUDIT:
+            audit = audit_data(session, scope, now, progress, cancelled)
+
+            def render() -> tuple[int, int | None]:
+                pages = render_audit(audit, meta, out)
+                if request.csv_out is None:
+                    return pages, None
+                with open(
+                    request.csv_out, "x", newline="", encoding="utf-8", opener=owner_only
+                ) as f:
+                    return pages, write_audit_csv(audit, f)
+
+        elif kind == ReportKind.CD_REGISTER:
+            register = cd_register_data(session, scope)
+            render = lambda: (render_cd_register(register, meta, out), None)  # noqa: E731
+        else:
+            first = scope.start.astimezone(home.zone).date()
+            last = scope.end.astimezone(home.zone).date()
+            chart = mar_data(
+                session,
+                first,
+                now,
+                days=max(1, min(MAX_MAR_DAYS, (last - first).days or MAX_MAR_DAYS)),
+                unit_id=scope.unit_id,
+                resident_id=scope.resident_id,
+                blank=request.blank,
+                progress=progress,
+                cancelled=cancelled,
+            )
+            render = lambda: (render_mar(chart, meta, out), None)  # noqa: E731
+    # Drawing needs no database: the read transaction is over before it starts. The file holds
+    # personal data, so it is created owner-only (and never over another file).
+    _private_new_file(out)
+    try:
+        pages, csv_rows = render()
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    with db.write() as session:
+        # who printed what, for which period: no names in the detail (the ids say whose)
+        record_event(
+            session,
+            "report.printed",
+            staff_id=staff_id,
+            entity="report",
+            entity_id=kind.value,
+            detail={
+                "start": scope.start,
+                "end": scope.end,
+                "unit_id": scope.unit_id,
+                "resident_id": scope.resident_id,
+                "staff_id": scope.staff_id,
+                "medicine": scope.medicine,
+                "blank": request.blank,
+                "pages": pages,
+                "csv": csv_rows is not None,
+            },
+        )
+    return ReportMade(out, pages, csv_rows)
+
+
+def _private_new_file(path: Path) -> None:
+    try:
+        create_new(path)
+    except FileExistsError:
+        raise ValidationError(f"{path} already exists; a report never overwrites a file.") from None
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror}.") from None
+
+
+def day_bounds(first: date, last: date, zone) -> tuple[datetime, datetime]:  # type: ignore[no-untyped-def]
+    """From local midnight of `first` to local midnight after `last`."""
+    from datetime import time, timedelta
+
+    from emar.domain.schedule import local_instant
+
+    return local_instant(first, time(0), zone), local_instant(
+        last + timedelta(days=1), time(0), zone
+    )
