@@ -376,3 +376,25 @@ def test_cli_reports_and_their_clear_refusals(home_db, day, tmp_path, capsys):
     )
     assert "No unit 'Nowhere'" in capsys.readouterr().err
     assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "n.pdf").exists()
+
+
+def test_a_long_report_reports_progress_and_stops_when_cancelled(home_db, day):
+    from emar.services.dose_outcomes import Cancelled, period_facts
+    from emar.services.home import get_home
+
+    seen: list[tuple[int, int]] = []
+    with home_db.read() as s:
+        home = get_home(s)
+        facts = period_facts(
+            s,
+            home,
+            local(DAY, 0),
+            local(DAY, 23),
+            local(DAY, 23),
+            progress=lambda *a: seen.append(a),
+        )
+        assert seen[-1] == (20, 20) and len(facts.residents) == 20
+        with pytest.raises(Cancelled):
+            period_facts(
+                s, home, local(DAY, 0), local(DAY, 23), local(DAY, 23), cancelled=lambda: True
+            )

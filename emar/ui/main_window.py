@@ -78,6 +78,7 @@ from emar.ui.idle_lock import IdleLock
 from emar.ui.manage_window import ManageWindow
 from emar.ui.mar_grid_model import MarGridModel
 from emar.ui.not_given_dialog import CodeChoice, ask_not_given
+from emar.ui.reports_window import ReportsWindow
 from emar.ui.resident_banner import ResidentBanner
 from emar.ui.scan_hub import ScanHub
 from emar.ui.sign_in_page import SignInPage
@@ -374,6 +375,12 @@ class MainWindow(QMainWindow):
         self.manage_action.setEnabled(False)
         manage_menu.addAction(self.manage_action)
         self._manage_window: ManageWindow | None = None
+        self.reports_action = QAction("Re&ports…", self)
+        self.reports_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.reports_action.triggered.connect(self.open_reports)
+        self.reports_action.setEnabled(False)
+        manage_menu.addAction(self.reports_action)
+        self._reports_window: ReportsWindow | None = None
 
         self.idle_lock = IdleLock(3, idle_clock, self)
         self.idle_lock.idle.connect(self.lock)
@@ -477,6 +484,7 @@ class MainWindow(QMainWindow):
             allowed(staff.role, Action.EDIT_CHARTS) or allowed(staff.role, Action.MANAGE_STOCK)
         )
         self.backup_action.setEnabled(allowed(staff.role, Action.VERIFY_AUDIT))
+        self.reports_action.setEnabled(allowed(staff.role, Action.RUN_REPORTS))
         if not self.can_administer:
             self.statusBar().showMessage(
                 "Read-only: charts and the MAR can be viewed, not changed."
@@ -513,7 +521,8 @@ class MainWindow(QMainWindow):
         )
         self.manage_action.setEnabled(False)
         self.backup_action.setEnabled(False)
-        for window in (self._manage_window, self._backup_window):
+        self.reports_action.setEnabled(False)
+        for window in (self._manage_window, self._backup_window, self._reports_window):
             if window is not None:
                 window.close()  # they show resident data or settings
         self.locked.emit()
@@ -951,6 +960,16 @@ class MainWindow(QMainWindow):
             )
         self._manage_window.show()
         self._manage_window.raise_()
+
+    def open_reports(self) -> None:
+        if self.user is None or not self.reports_action.isEnabled():
+            return
+        if self._reports_window is None:
+            self._reports_window = ReportsWindow(
+                self.db, lambda: self.user.id if self.user else None, clock=self.clock
+            )
+        self._reports_window.show()
+        self._reports_window.raise_()
 
     def open_backups(self) -> None:
         if self.user is None or not self.backup_action.isEnabled():
