@@ -97,6 +97,7 @@ def main() -> int:
     shot(window, "mar-grid.png")
     manage_screens(window, ids)
     scanner_screen()
+    report_pages(window, ids, now)
     window.close()
     return 0
 
@@ -141,6 +142,98 @@ def manage_screens(window: MainWindow, ids: dict[str, int]) -> None:
     loop_until(lambda: manage.stock.rowCount() > 0)
     shot(manage, "stock.png")
     manage.close()
+
+
+def demo_photo() -> bytes:
+    """A drawn head-and-shoulders picture standing in for a resident's photo."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (240, 240), "#cfd8dc")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((75, 40, 165, 140), fill="#8d6e63")
+    draw.ellipse((40, 150, 200, 300), fill="#455a64")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def report_pages(window: MainWindow, ids: dict[str, int], now: datetime) -> None:
+    """Each report's first page as PNG (pdftoppm), and the reports and backups windows."""
+    import subprocess
+    from datetime import timedelta
+
+    from emar.models import Resident
+    from emar.reports.run import ReportKind, ReportRequest, day_bounds, make_report
+    from emar.services.report_data import Scope
+    from emar.ui.backup_window import BackupWindow
+    from emar.ui.reports_window import ReportsWindow
+
+    mark = 4  # the demo manager
+    db = window.db
+    with db.write() as s:
+        s.get(Resident, ids["Arthur Price"]).photo = demo_photo()
+    zone = ZoneInfo("Europe/London")
+    yesterday = now.date() - timedelta(days=1)
+    shift_start = datetime.combine(yesterday, time(8), tzinfo=zone)
+    week_start, week_end = day_bounds(now.date() - timedelta(days=7), yesterday, zone)
+    folder = Path(tempfile.mkdtemp())
+    for name, kind, scope, blank in (
+        (
+            "handover",
+            ReportKind.HANDOVER,
+            Scope(shift_start, shift_start + timedelta(hours=12)),
+            False,
+        ),
+        ("audit", ReportKind.AUDIT, Scope(week_start, week_end), False),
+        (
+            "mar",
+            ReportKind.MAR,
+            Scope(week_start, week_start + timedelta(days=28), resident_id=ids["Arthur Price"]),
+            False,
+        ),
+        (
+            "mar-blank",
+            ReportKind.MAR,
+            Scope(week_end, week_end + timedelta(days=28), resident_id=ids["Mary Jones"]),
+            True,
+        ),
+        ("cd-register", ReportKind.CD_REGISTER, Scope(week_start, week_end), False),
+    ):
+        pdf = folder / f"{name}.pdf"
+        make_report(
+            db, ReportRequest(kind, scope, blank=blank), pdf, now=now, staff_id=mark, printed_by=""
+        )
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "100",
+                "-png",
+                "-singlefile",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(pdf),
+                str(OUT / f"report-{name}"),
+            ],
+            check=True,
+        )
+        print(f"wrote {OUT / f'report-{name}.png'}")
+    reports = ReportsWindow(db, lambda: mark, clock=lambda: now)
+    reports.show()
+    loop_until(lambda: reports.unit.count() > 1)
+    reports.kind.setCurrentIndex(1)
+    wait_for(reports.done, reports.make)
+    shot(reports, "reports-window.png")
+    backups = BackupWindow(db, lambda: mark, clock=lambda: now)
+    backups.show()
+    loop_until(lambda: "Database:" in backups.summary.text())
+    wait_for(backups.saved, backups.back_up_now)
+    loop_until(lambda: backups.table.rowCount() > 0)
+    shot(backups, "backups-window.png")
 
 
 def loop_until(condition, timeout_ms: int = 20_000) -> None:  # type: ignore[no-untyped-def]

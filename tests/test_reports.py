@@ -232,7 +232,18 @@ def test_audit_for_one_staff_member_and_one_medicine(home_db, day, tmp_path):
 
 
 def test_mar_chart_filled_with_scannable_resident_barcode(home_db, day, tmp_path):
+    import io
+
+    import pdfplumber
+    from PIL import Image
+
+    from emar.models import Resident
+
     resident = day.home.residents["Arthur Price"]
+    photo = io.BytesIO()
+    Image.new("RGB", (120, 160), "#8d6e63").save(photo, "PNG")
+    with home_db.write() as s:
+        s.get(Resident, resident).photo = photo.getvalue()
     start, _ = day_bounds(DAY - timedelta(days=9), DAY, LONDON_ZONE)
     scope = Scope(start, start + timedelta(days=28), resident_id=resident)
     out = _make(home_db, day, ReportKind.MAR, tmp_path / "mar.pdf", scope)
@@ -242,10 +253,17 @@ def test_mar_chart_filled_with_scannable_resident_barcode(home_db, day, tmp_path
     assert "Oxycodone" in text and "Fentanyl" in text
     assert "PRN 14:00" in text and "oral AC" in text  # the PRN dose (time, initials) in its day
     assert f"EMAR-R-{resident}" in barcodes(out)
+    with pdfplumber.open(out) as pdf:
+        (picture,) = pdf.pages[0].images  # the photo in the banner
+    assert picture["srcsize"] == (120, 160)
 
 
 def test_blank_mar_for_downtime_has_the_rows_and_no_records(home_db, day, tmp_path):
+    from emar.models import Resident
+
     resident = day.home.residents["Arthur Price"]
+    with home_db.write() as s:  # a damaged photo must not stop the downtime chart printing
+        s.get(Resident, resident).photo = b"\x89PNG not really"
     start, _ = day_bounds(DAY, DAY, LONDON_ZONE)
     scope = Scope(start, start + timedelta(days=28), resident_id=resident)
     out = _make(home_db, day, ReportKind.MAR, tmp_path / "blank.pdf", scope, blank=True)
@@ -253,6 +271,7 @@ def test_blank_mar_for_downtime_has_the_rows_and_no_records(home_db, day, tmp_pa
     assert "BLANK MAR for downtime: Wed 10 Jun 2026 to Tue 07 Jul 2026" in text
     assert "Fentanyl" in text and "Oxycodone" in text and "PRN" in text
     assert "14:00" not in text and "AC" not in text
+    assert "(photo" in text and "unreadable)" in text
     assert f"EMAR-R-{resident}" in barcodes(out)
 
 

@@ -15,7 +15,6 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Table, TableStyle
 
 from emar.domain.doses import DoseState
@@ -63,7 +62,7 @@ def _banner(sheet: MarSheet, width: float) -> Table:
     if sheet.photo:
         try:
             picture: Flowable = Image(
-                ImageReader(io.BytesIO(sheet.photo)), width=PHOTO, height=PHOTO, kind="proportional"
+                io.BytesIO(sheet.photo), width=PHOTO, height=PHOTO, kind="proportional"
             )
         except Exception:  # a damaged photo must not stop the chart printing
             picture = para("(photo unreadable)")
