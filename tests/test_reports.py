@@ -417,3 +417,24 @@ def test_a_long_report_reports_progress_and_stops_when_cancelled(home_db, day):
             period_facts(
                 s, home, local(DAY, 0), local(DAY, 23), local(DAY, 23), cancelled=lambda: True
             )
+
+
+def test_a_long_listing_breaks_across_pages_with_its_header_on_each(tmp_path):
+    from datetime import UTC, datetime
+
+    from emar.reports.pdf import ReportMeta, build
+    from emar.reports.rows import RowList
+
+    rows = [
+        [f"row {i}", "Co-codamol 30 mg/500 mg effervescent tablets " * (i % 3 + 1)]
+        for i in range(400)
+    ]
+    out = tmp_path / "long.pdf"
+    meta = ReportMeta("Listing", "Home", "Tester", datetime(2026, 1, 5, tzinfo=UTC), LONDON_ZONE)
+    pages = build(out, meta, [RowList(["Number", "Medicine"], rows, [60, 200])], wide=False)
+    texts = page_texts(out)
+    assert pages == len(texts) > 5
+    assert all("Number Medicine" in t for t in texts)
+    assert "row 0" in texts[0] and "row 399" in texts[-1]
+    assert sum(t.count("row ") for t in texts) == 400  # every row once, none lost at a break
+    assert overflows(out) == []

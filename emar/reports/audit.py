@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from emar.reports.handover import period_text
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
+from emar.reports.rows import RowList
 from emar.services.report_data import AuditData, AuditRow
 
 SERIES = [
@@ -188,7 +189,7 @@ def render_audit(data: AuditData, meta: ReportMeta, out: Path | BinaryIO) -> int
     )
     story.append(Paragraph(f"Every entry ({len(data.rows)})", STYLES["h2"]))
     story.append(
-        table(
+        RowList(
             [
                 "Due",
                 "Recorded",
@@ -219,7 +220,6 @@ def render_audit(data: AuditData, meta: ReportMeta, out: Path | BinaryIO) -> int
                 for r in data.rows
             ],
             [w * width for w in (0.07, 0.07, 0.04, 0.1, 0.17, 0.07, 0.07, 0.04, 0.1, 0.09, 0.18)],
-            style="tiny",
         )
     )
     return build(out, meta, story, wide=True)

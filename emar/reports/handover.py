@@ -69,10 +69,8 @@ def render_handover(data: HandoverData, meta: ReportMeta, out: Path | BinaryIO) 
         grid = table(
             ["What", "Time", "Detail"],
             [
-                [
-                    para(c, "urgent" if i.kind in URGENT else "cell")
-                    for c in (i.kind, i.when, i.text)
-                ]
+                # red (a Paragraph) only where the next shift must act; plain text is faster
+                [para(c, "urgent") if i.kind in URGENT else c for c in (i.kind, i.when, i.text)]
                 for i in items
             ],
             [width * 0.14, width * 0.1, width * 0.76],

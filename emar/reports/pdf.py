@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -19,6 +20,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
@@ -65,6 +68,27 @@ def para(text: object, style: str = "cell") -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
 
 
+PAD = 2.5
+FONTS = {"cell": ("Helvetica", 7.5, 9.0), "tiny": ("Helvetica", 6.0, 7.0)}
+
+
+@lru_cache(maxsize=65_536)
+def wrap_text(text: str, font: str, size: float, width: float) -> str:
+    """`text` broken into lines that fit `width` (a word too long for a line is cut), so a
+    plain-string cell never runs over its border. Cached: names and medicines repeat."""
+    lines: list[str] = []
+    for line_text in text.split("\n"):
+        for line in simpleSplit(line_text, font, size, width) or [""]:
+            while stringWidth(line, font, size) > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def table(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -73,20 +97,34 @@ def table(
     style: str = "cell",
     extra: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
-    """A grid whose header repeats on every page and whose cells wrap."""
-    data = [[para(h, "head" if style == "cell" else "tiny_bold") for h in header]]
-    data += [[c if isinstance(c, Flowable) else para(c, style) for c in row] for row in rows]
+    """A grid whose header repeats on every page and whose cells wrap.
+
+    Text cells are plain strings wrapped here (much faster than a Paragraph per cell, which
+    matters for a month's audit); a cell may also be any Flowable (a Paragraph for colour)."""
+    font, size, leading = FONTS[style]
+    data: list[list[object]] = [
+        [para(h, "head" if style == "cell" else "tiny_bold") for h in header]
+    ]
+    inner = [w - 2 * PAD for w in widths]
+    data += [
+        [
+            c if isinstance(c, Flowable) else wrap_text(str(c), font, size, inner[i])
+            for i, c in enumerate(row)
+        ]
+        for row in rows
+    ]
     t = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=True)
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
+        ("FONT", (0, 1), (-1, -1), font, size, leading),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
-    commands += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, len(data), 2)]
     t.setStyle(TableStyle([*commands, *extra]))
     return t
 

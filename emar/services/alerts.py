@@ -143,10 +143,9 @@ def daily_use(line: LineFacts) -> Decimal:
     return per_day * line.dose_max
 
 
-def _stock_low(session: Session, rounds: list[ResidentRound], now: datetime) -> list[Alert]:
-    ids = [r.resident_id for r in rounds]
-    by_id = {r.resident_id: r for r in rounds}
-    lines = [ln for ln in load_lines(session, ids, now) if ln.status == ACTIVE]
+def stock_running_out(session: Session, lines: list[LineFacts]) -> list[tuple[LineFacts, str]]:
+    """Active lines with under LOW_STOCK_DAYS of stock left, each with what to say."""
+    lines = [ln for ln in lines if ln.status == ACTIVE]
     balances: dict[int, Decimal] = defaultdict(Decimal)
     for line_id, total in session.execute(
         select(StockMovement.chart_line_id, func.sum(StockMovement.quantity))
@@ -160,17 +159,28 @@ def _stock_low(session: Session, rounds: list[ResidentRound], now: datetime) -> 
         use = daily_use(line)
         left = balances[line.id]
         if use > 0 and left < use * LOW_STOCK_DAYS:
-            r = by_id[line.resident_id]
             days = (left / use).quantize(Decimal("0.1")) if left > 0 else Decimal(0)
             out.append(
-                Alert(
-                    "stock",
-                    r.resident_id,
-                    r.name,
-                    r.room,
+                (
+                    line,
                     f"{line.medicine}: {left.normalize():f} {line.dose_unit}(s) left, "
                     f"about {days} days: order more",
-                    now,
                 )
             )
     return out
+
+
+def _stock_low(session: Session, rounds: list[ResidentRound], now: datetime) -> list[Alert]:
+    by_id = {r.resident_id: r for r in rounds}
+    lines = load_lines(session, list(by_id), now)
+    return [
+        Alert(
+            "stock",
+            line.resident_id,
+            by_id[line.resident_id].name,
+            by_id[line.resident_id].room,
+            message,
+            now,
+        )
+        for line, message in stock_running_out(session, lines)
+    ]

@@ -19,7 +19,7 @@ from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState, EntryFacts
 from emar.domain.schedule import line_instants
 from emar.models import Administration, Medicine, NotGivenCode, PrnOutcome, Staff, StockMovement
-from emar.services.alerts import alerts
+from emar.services.alerts import stock_running_out
 from emar.services.dose_outcomes import (
     Cancelled,
     DoseOutcome,
@@ -264,9 +264,9 @@ def handover_data(
                     f"{line.medicine} is TIME-CRITICAL: due {clock(due, zone)} next shift",
                 )
             )
-    for a in alerts(session, scope.end, unit_id=scope.unit_id):
-        if a.kind == "stock" and a.resident_id in people:
-            people[a.resident_id].items.append(HandoverItem("stock", "", a.message))
+    for line, message in stock_running_out(session, list(facts.lines.values())):
+        if line.resident_id in people:
+            people[line.resident_id].items.append(HandoverItem("stock", "", message))
     order = ["Doses given", "Given late", "Not given", "Missed", "Still to give or record"]
     order += ["PRN doses given", "PRN outcomes still to record", "Controlled drug doses"]
     order += ["Overrides", "Corrections"]
