@@ -238,8 +238,17 @@ def test_mar_chart_filled_with_scannable_resident_barcode(home_db, day, tmp_path
     from PIL import Image
 
     from emar.models import Resident
+    from emar.services.chart_editing import suspend_line
 
     resident = day.home.residents["Arthur Price"]
+    with home_db.write() as s:  # the paper chart must say not to give a suspended line
+        suspend_line(
+            s,
+            day.home.staff["nina"],
+            day.home.line("Arthur Price", "Paracetamol", prn=True),
+            "GP review",
+            local(DAY, 18, 0),
+        )
     photo = io.BytesIO()
     Image.new("RGB", (120, 160), "#8d6e63").save(photo, "PNG")
     with home_db.write() as s:
@@ -252,6 +261,7 @@ def test_mar_chart_filled_with_scannable_resident_barcode(home_db, day, tmp_path
     assert "Arthur Price" in text and "ALLERGIES" in text
     assert "Oxycodone" in text and "Fentanyl" in text
     assert "PRN 14:00" in text and "oral AC" in text  # the PRN dose (time, initials) in its day
+    assert "Paracetamol 500 mg tablets PRN\nSUSPENDED: do not give" in text
     assert f"EMAR-R-{resident}" in barcodes(out)
     with pdfplumber.open(out) as pdf:
         (picture,) = pdf.pages[0].images  # the photo in the banner

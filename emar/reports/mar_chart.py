@@ -145,8 +145,19 @@ def _grid(sheet: MarSheet, width: float, blank: bool) -> Table:
     return grid
 
 
+NOT_TO_GIVE = {
+    "pending": "NOT CHECKED YET: do not give",
+    "suspended": "SUSPENDED: do not give",
+    "stopped": "STOPPED: do not give",
+    "ended": "ENDED: do not give",
+    "not started": "NOT STARTED YET",
+}
+
+
 def _line_text(row: MarRow) -> Flowable:
     parts = [f"<b>{_esc(row.medicine)}</b>", _esc(f"{row.dose} {row.route}")]
+    if row.status in NOT_TO_GIVE:  # the paper chart must not invite a dose the system blocks
+        parts.insert(1, f"<font color='#b00020'><b>{NOT_TO_GIVE[row.status]}</b></font>")
     if row.directions:
         parts.append(_esc(row.directions))
     return Paragraph("<br/>".join(parts), STYLES["tiny"])

@@ -34,6 +34,7 @@ class MarRow:
     directions: str
     time_label: str  # "08:00", "every 72 h", "PRN"
     cells: tuple[MarCell | None, ...]  # one per day; None = nothing due that day
+    status: str = "active"  # the line's status now: pending / suspended / stopped ... (printed)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def resident_mar(
                     line.directions,
                     label,
                     tuple(by_slot[label].get(day) for day in day_list),
+                    line.status,
                 )
             )
     return MarChart(resident_id, resident.name, day_list, tuple(rows))
@@ -142,4 +144,5 @@ def _prn_row(line, entries: list[EntryFacts], day_list: tuple[date, ...], zone) 
         line.prn_indication or "",
         "PRN",
         cells,
+        line.status,
     )
