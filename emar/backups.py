@@ -27,7 +27,7 @@ from emar.db import Database, open_database
 from emar.errors import EmarError
 from emar.private_files import create_new
 from emar.services.audit import record_event
-from emar.services.home import get_home
+from emar.services.home import get_home, has_home
 from emar.services.permissions import Action, require
 
 log = logging.getLogger(__name__)
@@ -321,6 +321,9 @@ def run_daily_backup(db: Database, now: datetime) -> BackupMade | None:
     home's retention; None when not due (or the database is on a server)."""
     if not db.is_sqlite or not daily_backup_due(daily_folder(db), now):
         return None
+    with db.read() as session:
+        if not has_home(session):
+            return None  # a new, empty database: nothing worth keeping yet
     return _daily(db, now, None)
 
 

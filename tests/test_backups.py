@@ -199,3 +199,11 @@ def test_export_is_owner_only_complete_and_never_overwrites(demo_db, tmp_path, c
     capsys.readouterr()
     assert main(["export", "--out", str(out), "--db", _url(demo_db)]) == 1
     assert "never overwrites" in capsys.readouterr().err
+
+
+def test_no_daily_backup_of_a_database_without_a_home_yet(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    upgrade_to_head(db, backup=False)
+    assert run_daily_backup(db, datetime(2026, 11, 1, tzinfo=UTC)) is None
+    assert list_daily(daily_folder(db)) == []
+    db.dispose()
