@@ -3,6 +3,7 @@ progress bar and Cancel), then open, save or print the PDF."""
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import subprocess
 import tempfile
@@ -128,6 +129,8 @@ class ReportsWindow(QWidget):
         self.job: ReportJob | None = None
         self.pdf: Path | None = None
         self._folder = Path(tempfile.mkdtemp(prefix="emar-reports-"))  # owner-only (0700)
+        # The PDFs hold personal data: gone when eMAR exits (Save as… keeps a copy on purpose).
+        atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
 
         self.kind = QComboBox()
         for label, kind, blank in CHOICES:
