@@ -1,16 +1,15 @@
-"""Serial scanners on a real pseudo-terminal pair made by socat, and on pyserial's loop://.
+"""Serial scanners on a real pseudo-terminal, and on pyserial's loop://.
 
-Unplugging is killing socat (the pty vanishes); plugging back in is starting it again.
+Unplugging closes the terminal (reads fail, the device path goes); plugging back in opens a new
+one under the same path.
 """
 
 from __future__ import annotations
 
 import os
 import queue
-import shutil
-import signal
-import subprocess
 import time
+import tty
 from pathlib import Path
 
 import pytest
@@ -21,50 +20,32 @@ GS = "\x1d"
 WAIT = 10
 
 
-def _need_socat() -> str:
-    found = shutil.which("socat")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("socat is missing; .ci/run installs it")
-        pytest.skip("socat is not installed (apt-get install socat)")
-    return found
-
-
 class PtyPair:
-    """`scanner` is the end eMAR opens; tests write what a scanner would send to `host`."""
+    """A pseudo-terminal standing in for a USB serial scanner: `scanner` is the device path eMAR
+    opens (a link, so it keeps its name across replugs, like a udev rule); tests write what a
+    scanner would send to the terminal's other end. Unplugging closes that end, which is what
+    the kernel does to a tty whose USB device vanishes: reads fail, the path disappears."""
 
     def __init__(self, folder: Path) -> None:
-        self.scanner, self.host = folder / "scanner", folder / "host"
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.scanner = folder / "scanner"
+        self.master: int | None = None
 
     def plug_in(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                _need_socat(),
-                f"pty,raw,echo=0,link={self.scanner}",
-                f"pty,raw,echo=0,link={self.host}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + WAIT
-        while not (self.scanner.exists() and self.host.exists()):
-            assert time.monotonic() < deadline, "socat did not create the pty pair"
-            time.sleep(0.02)
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        os.symlink(os.ttyname(slave), self.scanner)
+        os.close(slave)  # eMAR opens its own; the terminal lives while the master end is open
+        self.master = master
 
     def unplug(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-        for link in (self.scanner, self.host):
-            link.unlink(missing_ok=True)
+        assert self.master is not None
+        self.scanner.unlink(missing_ok=True)
+        os.close(self.master)
+        self.master = None
 
     def send(self, data: bytes) -> None:
-        fd = os.open(self.host, os.O_WRONLY | os.O_NOCTTY)
-        try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
+        assert self.master is not None
+        os.write(self.master, data)
 
 
 @pytest.fixture
@@ -72,7 +53,7 @@ def pty_pair(tmp_path):
     pair = PtyPair(tmp_path)
     pair.plug_in()
     yield pair
-    if pair.proc and pair.proc.poll() is None:
+    if pair.master is not None:
         pair.unplug()
 
 
