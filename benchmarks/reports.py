@@ -27,6 +27,7 @@ from reportlab.platypus import SimpleDocTemplate, Table
 
 from benchmarks.round_engine import CACHE, build
 from emar.db import open_database
+from emar.migrate import upgrade_to_head
 from emar.reports.run import ReportKind, ReportRequest, make_report
 from emar.services.home import get_home
 from emar.services.report_data import Scope, audit_data, handover_data
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path, built = home_file()
     db = open_database(f"sqlite:///{path}", create=False)
+    upgrade_to_head(db, backup=False)  # a home cached by an older eMAR
     with db.read() as s:
         zone = get_home(s).zone
     local = built.astimezone(zone)

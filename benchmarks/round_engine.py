@@ -93,7 +93,9 @@ def sqlite_db(residents: int, days: int, now: datetime) -> Database:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     shutil.copy(cached, work)
-    return open_database(f"sqlite:///{work}")
+    db = open_database(f"sqlite:///{work}")
+    upgrade_to_head(db, backup=False)  # a home cached by an older eMAR
+    return db
 
 
 def run(db: Database, label: str, runs: int, now: datetime) -> list[tuple]:

@@ -27,6 +27,7 @@ from emar.devices.labels import label_sheet, self_test_sheet
 from emar.devices.scan_parser import parse_scan, visible
 from emar.devices.serial_scanner import SerialScanner, find_scanner_ports
 from emar.domain.doses import DoseState
+from emar.domain.schedule import local_instant
 from emar.errors import EmarError
 from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role, Staff
@@ -255,7 +256,10 @@ def _when(text: str, zone: ZoneInfo, *, end: bool) -> datetime:
         raise EmarError(
             f"{text!r}: give a date (2026-11-22) or date and time (2026-11-22T08:00)."
         ) from None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    if moment.tzinfo is not None:
+        return moment
+    # a wall-clock time in the home's zone, under the DST rules the schedules use
+    return local_instant(moment.date(), moment.time(), zone)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

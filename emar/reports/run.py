@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from emar.db import Database
+from emar.domain.schedule import local_instant
 from emar.errors import ValidationError
 from emar.private_files import create_new, owner_only
 from emar.reports.audit import render_audit, write_audit_csv
@@ -159,12 +161,8 @@ def _private_new_file(path: Path) -> None:
         raise ValidationError(f"Cannot write {path}: {exc.strerror}.") from None
 
 
-def day_bounds(first: date, last: date, zone) -> tuple[datetime, datetime]:  # type: ignore[no-untyped-def]
+def day_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """From local midnight of `first` to local midnight after `last`."""
-    from datetime import time, timedelta
-
-    from emar.domain.schedule import local_instant
-
     return local_instant(first, time(0), zone), local_instant(
         last + timedelta(days=1), time(0), zone
     )

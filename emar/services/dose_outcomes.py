@@ -98,7 +98,7 @@ def period_facts(
         for resident in batch:
             mine = {ln.id for ln in by_resident[resident.id]}
             outcomes.extend(
-                _resident_outcomes(
+                resident_outcomes(
                     home,
                     resident,
                     by_resident[resident.id],
@@ -113,7 +113,7 @@ def period_facts(
     return PeriodFacts(residents, all_lines, outcomes, all_entries)
 
 
-def _resident_outcomes(
+def resident_outcomes(
     home: HomeSettings,
     resident: ResidentFacts,
     lines: list[LineFacts],

@@ -9,10 +9,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from emar.domain.doses import DoseState, EntryFacts, Window, classify, next_opening
-from emar.domain.doses import overdue_until as overdue_limit
-from emar.domain.schedule import line_instants, local_instant
-from emar.services.due import dose_entries, given_entries, window_minutes
+from emar.domain.doses import DoseState, EntryFacts
+from emar.domain.schedule import local_instant
+from emar.services.dose_outcomes import DoseOutcome, resident_outcomes
 from emar.services.home import get_home
 from emar.services.round_data import line_dose_text, load_entries, load_lines, load_residents
 
@@ -56,37 +55,30 @@ def resident_mar(
     (resident,) = load_residents(session, resident_ids=[resident_id])
     lines = load_lines(session, [resident_id], now, since=start)
     entries = load_entries(session, [resident_id], start, end)
-    chains: dict[tuple[int, datetime], list[EntryFacts]] = defaultdict(list)
-    for e in entries:
-        if e.scheduled_at is not None:
-            chains[(e.chart_line_id, e.scheduled_at)].append(e)
-    current = dose_entries(entries)
+    # classified once, as the round and the reports classify them (emar.services.dose_outcomes)
+    by_line: dict[int, list[DoseOutcome]] = defaultdict(list)
+    for o in resident_outcomes(home, resident, lines, entries, start, end, now):
+        by_line[o.line.id].append(o)
     rows: list[MarRow] = []
     for line in sorted(lines, key=lambda ln: (ln.is_prn, ln.medicine, ln.id)):
         if line.is_prn:
-            rows.append(_prn_row(line, entries, day_list, zone))
+            given = [o.entry for o in by_line[line.id] if o.entry is not None and o.entry.is_given]
+            rows.append(_prn_row(line, given, day_list, zone))
             continue
-        minutes = window_minutes(home, line)
-        instants = line_instants(line, zone, start, end + timedelta(days=1))
         by_slot: dict[str, dict[date, MarCell]] = defaultdict(dict)
-        for i, scheduled in enumerate(instants):
-            if scheduled >= end:
-                break
-            local = scheduled.astimezone(zone)
-            window = Window.around(scheduled, minutes)
-            entry = current.get((line.id, scheduled))
-            missed_from = overdue_limit(window, scheduled, next_opening(instants, i, minutes))
-            state = classify(window, missed_from, entry, resident.away_at(scheduled), now)
+        for o in by_line[line.id]:
+            assert o.scheduled_at is not None  # a scheduled line's doses
+            local = o.scheduled_at.astimezone(zone)
             label = (
                 local.strftime("%H:%M")
                 if line.timing.kind != "every_n_hours"
                 else (f"every {line.timing.every_n_hours} h")
             )
             by_slot[label][local.date()] = MarCell(
-                state,
-                _cell_text(state, entry, window, resident.away_at(scheduled)),
-                scheduled,
-                tuple(sorted(chains.get((line.id, scheduled), []), key=lambda e: e.id)),
+                o.state,
+                _cell_text(o, resident.away_at(o.scheduled_at)),
+                o.scheduled_at,
+                o.chain,
             )
         for label in sorted(by_slot):
             rows.append(
@@ -104,10 +96,10 @@ def resident_mar(
     return MarChart(resident_id, resident.name, day_list, tuple(rows))
 
 
-def _cell_text(state: DoseState, entry: EntryFacts | None, window: Window, away: str | None) -> str:
+def _cell_text(o: DoseOutcome, away: str | None) -> str:
+    entry, state = o.entry, o.state
     if state == DoseState.GIVEN and entry is not None:
-        late = " late" if window.minutes_late(entry.administered_at) else ""
-        return entry.staff_initials + late
+        return entry.staff_initials + (" late" if o.late_minutes else "")
     if state == DoseState.NOT_GIVEN and entry is not None:
         return entry.code or "?"
     if state == DoseState.AWAY:
@@ -121,7 +113,7 @@ def _cell_text(state: DoseState, entry: EntryFacts | None, window: Window, away:
 
 def _prn_row(line, entries: list[EntryFacts], day_list: tuple[date, ...], zone) -> MarRow:  # type: ignore[no-untyped-def]
     per_day: dict[date, list[EntryFacts]] = defaultdict(list)
-    for e in given_entries([e for e in entries if e.chart_line_id == line.id]):
+    for e in entries:  # this line's effective "given" entries
         per_day[e.administered_at.astimezone(zone).date()].append(e)
     cells = tuple(
         MarCell(

@@ -16,9 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from emar.domain.clock_text import clock
-from emar.domain.doses import DoseState, EntryFacts
+from emar.domain.doses import DoseState
 from emar.domain.schedule import line_instants
-from emar.models import Administration, Medicine, NotGivenCode, PrnOutcome, Staff, StockMovement
+from emar.models import (
+    Administration,
+    Medicine,
+    NotGivenCode,
+    PrnOutcome,
+    Resident,
+    Staff,
+    StockMovement,
+)
 from emar.services.alerts import stock_running_out
 from emar.services.dose_outcomes import (
     Cancelled,
@@ -512,8 +520,6 @@ class CdRegisterData:
 
 def cd_register_data(session: Session, scope: Scope) -> CdRegisterData:
     """Every stock movement of a controlled drug, per resident and drug, with running balance."""
-    from emar.models import Resident
-
     home = get_home(session)
     witness = aliased(Staff)
     query = (
@@ -584,10 +590,6 @@ def cd_register_data(session: Session, scope: Scope) -> CdRegisterData:
         scope,
         sorted(pages.values(), key=lambda p: (p.room, p.resident, p.medicine)),
     )
-
-
-def entry_outcome(e: EntryFacts) -> str:
-    return "given" if e.is_given else f"not given ({e.code})"
 
 
 # --- MAR chart ----------------------------------------------------------------------------------

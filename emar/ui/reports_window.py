@@ -309,32 +309,43 @@ class ReportsWindow(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf)))
 
     def save_as(self) -> None:
-        if self.pdf is None:
+        pdf = self.pdf
+        if pdf is None:
             return
-        target = self._save_path(self, self.pdf.name)
+        target = self._save_path(self, pdf.name)
         if not target:
             return
-        try:
-            shutil.copyfile(self.pdf, target)
-            csv = self.pdf.with_suffix(".csv")
+
+        def copy() -> str:  # on the task pool: a network folder can be slow
+            shutil.copyfile(pdf, target)
+            csv = pdf.with_suffix(".csv")
             if csv.exists():
                 shutil.copyfile(csv, Path(target).with_suffix(".csv"))
-        except OSError as exc:
-            self.failed.emit(self.message.failure(exc, "not saved"))
-            return
-        self.message.success(f"Saved to {target}.")
+            return target
+
+        self.tasks.run(
+            copy,
+            lambda saved: self.message.success(f"Saved to {saved}."),
+            lambda exc: self.failed.emit(self.message.failure(exc, "not saved")),
+        )
 
     def print_pdf(self) -> None:
-        lp = shutil.which("lp")
-        if self.pdf is None or lp is None:
+        lp, pdf = shutil.which("lp"), self.pdf
+        if pdf is None or lp is None:
             return
-        done = subprocess.run(  # noqa: S603 (the system's lp, our own file)
-            [lp, str(self.pdf)], capture_output=True, text=True, timeout=60, check=False
+
+        def send() -> None:  # on the task pool: lp can wait on a print server
+            done = subprocess.run(  # noqa: S603 (the system's lp, our own file)
+                [lp, str(pdf)], capture_output=True, text=True, timeout=60, check=False
+            )
+            if done.returncode != 0:
+                raise _Message(done.stderr.strip() or "lp failed")
+
+        self.tasks.run(
+            send,
+            lambda _: self.message.success("Sent to the printer."),
+            lambda exc: self.failed.emit(self.message.failure(exc, "not printed")),
         )
-        if done.returncode == 0:
-            self.message.success("Sent to the printer.")
-        else:
-            self.message.failure(_Message(done.stderr.strip() or "lp failed"), "not printed")
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if self.job is not None and self.job.isRunning():

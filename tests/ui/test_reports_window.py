@@ -40,6 +40,7 @@ def test_make_a_handover_see_progress_then_save_it(qtbot, home_db, tmp_path):
     assert r.open_button.isEnabled() and r.save_button.isEnabled()
     assert "Printed by Mark Hughes" in pdf_text(__import__("pathlib").Path(pdf))
     r.save_as()
+    qtbot.waitUntil(lambda: r.message.text().startswith("Saved to"), timeout=10_000)
     assert saved_to.exists() and "Shift handover" in pdf_text(saved_to)
     assert r.make_button.isEnabled()
     r.grab().save(str(tmp_path / "reports.png"))
