@@ -82,13 +82,11 @@ def main() -> int:
         for i in range(window.round.rowCount())
     }
     gtin = "05099999000011"  # the demo catalogue's first product: amlodipine
-    wait_for(
-        window.resident_loaded, lambda: window.hub.scanned.emit(f"EMAR-R-{ids['Arthur Price']}")
-    )
-    wait_for(window.verdict_shown, lambda: window.hub.scanned.emit(gtin))
+    wait_for(window.resident_loaded, lambda: window.hub.receive(f"EMAR-R-{ids['Arthur Price']}"))
+    wait_for(window.verdict_shown, lambda: window.hub.receive(gtin))
     shot(window, "resident-red-stop.png")
-    wait_for(window.resident_loaded, lambda: window.hub.scanned.emit(f"EMAR-R-{ids['Mary Jones']}"))
-    wait_for(window.verdict_shown, lambda: window.hub.scanned.emit(gtin))
+    wait_for(window.resident_loaded, lambda: window.hub.receive(f"EMAR-R-{ids['Mary Jones']}"))
+    wait_for(window.verdict_shown, lambda: window.hub.receive(gtin))
     shot(window, "resident-green-verdict.png")
     wait_for(window.recorded, window.verdict.confirm.click)
     wait_for(window.resident_loaded)
@@ -263,7 +261,7 @@ def scanner_screen() -> None:
     screen.show()
     gs1 = "]d2010509999900001117261231" + "10TEST12\x1d21SER123"
     for raw in (gs1, TEST_CODE128, TEST_EAN13, gs1.replace("\x1d", "").replace("]d2", "")):
-        hub.scanned.emit(raw)
+        hub.receive(raw)
     shot(screen, "scanner-self-test.png")
 
 

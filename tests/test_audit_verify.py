@@ -83,3 +83,41 @@ def test_tampering_is_named(home_db, capsys, sql, named):
     code, _, err = verify(home_db, capsys)
     assert code == 1
     assert err.startswith("emar: audit trail BROKEN: ") and named in err.splitlines()[0]
+
+
+def test_entries_made_before_late_entries_existed_keep_their_digest():
+    """Migration 0005 added administration.late_entry_reason: a row without one digests exactly
+    as it did before the column existed, so older audit trails still verify."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from emar.models import Administration
+    from emar.services.audit import row_digest
+
+    entry = Administration(
+        id=7,
+        chart_line_id=3,
+        outcome="given",
+        dose_given=Decimal("1.000"),
+        administered_at=datetime(2026, 6, 10, 7, 3, tzinfo=UTC),
+        recorded_at=datetime(2026, 6, 10, 7, 3, tzinfo=UTC),
+        staff_id=1,
+    )
+    body = {
+        c.key: getattr(entry, c.key)
+        for c in Administration.__table__.columns
+        if c.key != "late_entry_reason"
+    }
+    body.update(
+        dose_given="1",
+        administered_at="2026-06-10T07:03:00.000000+00:00",
+        recorded_at="2026-06-10T07:03:00.000000+00:00",
+    )
+    before = hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    assert row_digest(entry) == before
+    entry.late_entry_reason = "recorded on paper"
+    assert row_digest(entry) != before

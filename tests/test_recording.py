@@ -278,3 +278,51 @@ def test_losing_a_race_on_the_unique_index_is_reported_by_name(home_db, home, mo
     ):
         record_given(s, home.intent("Mary Jones", "Amlodipine", at), at)
     assert count_entries(home_db) == 1
+
+
+def test_a_dose_recorded_after_it_was_given_needs_a_reason_and_is_flagged(home_db, home):
+    given, now = local(DAY, 8, 5), local(DAY, 10, 30)
+    intent = home.intent(
+        "Mary Jones", None, given, chart_line_id=home.line("Mary Jones", "Amlodipine")
+    )
+    with pytest.raises(ValidationError, match="late entry"), home_db.write() as s:
+        record_given(s, intent, now, no_scan_reason="late entry")
+    assert count_entries(home_db) == 0
+    with home_db.write() as s:
+        done = record_given(
+            s, intent, now, no_scan_reason="late entry", late_entry_reason="Power cut at 08:00"
+        )
+    assert "late entry flagged" in done.message
+    with home_db.read() as s:
+        entry = s.get(Administration, done.administration_id)
+        assert entry.administered_at == given and entry.recorded_at == now
+        assert entry.scheduled_at == local(DAY, 8, 0)
+        assert entry.late_entry_reason == "Power cut at 08:00"
+
+
+def test_a_missed_slot_is_filled_in_as_a_late_entry_not_refused(home_db, home):
+    """13 hours after an 08:00 dose (missed since 20:00): not given, with why it is late."""
+    args = dict(
+        resident_id=home.residents["Mary Jones"],
+        chart_line_id=home.line("Mary Jones", "Amlodipine"),
+        staff_id=home.staff["amy"],
+        now=local(DAY, 21, 30),
+        scheduled_at=local(DAY, 8, 0),
+        code="R",
+    )
+    with pytest.raises(ValidationError, match="late entry"), home_db.write() as s:
+        record_not_given(s, **args)
+    with home_db.write() as s:
+        record_not_given(s, late_entry_reason="Agency nurse recorded it on paper", **args)
+    with home_db.read() as s:
+        entry = s.scalars(select(Administration)).one()
+        assert entry.late_entry_reason == "Agency nurse recorded it on paper"
+        assert entry.not_given_code == "R" and entry.scheduled_at == local(DAY, 8, 0)
+
+
+def test_an_entry_made_on_time_carries_no_late_flag(home_db, home):
+    at = local(DAY, 8, 3)
+    with home_db.write() as s:
+        done = record_given(s, home.intent("Mary Jones", "Amlodipine", at), at)
+    with home_db.read() as s:
+        assert s.get(Administration, done.administration_id).late_entry_reason is None

@@ -73,7 +73,7 @@ def test_ean13_pack_compares_as_gtin14():
 
 def test_bad_check_digit_says_misread():
     scan = parse_scan("5012345678901")
-    assert scan.kind == "unknown" and "misread or damaged" in scan.problem
+    assert scan.kind == "unknown" and "misread or is damaged" in scan.problem
 
 
 @pytest.mark.parametrize(
@@ -92,17 +92,25 @@ def test_app_labels(raw, kind, value):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("", "Empty scan"),
-        ("  \r\n", "Empty scan"),
-        ("hello world", "Not a barcode we know"),
-        ("\x00\x01\xff", "Not a barcode we know"),
-        ("0105012345678900172606317", "not understood"),
-        ("EMAR-X-1", "Not a barcode we know"),
+        ("", "Nothing was read"),
+        ("  \r\n", "Nothing was read"),
+        ("hello world", "Not a barcode eMAR knows"),
+        ("\x00\x01\xff", "Not a barcode eMAR knows"),
+        ("0105012345678900172606317", "misread or is damaged"),
+        ("EMAR-X-1", "Not a barcode eMAR knows"),
+        ("9" * 100_000, "Not a barcode eMAR knows"),
     ],
 )
 def test_garbage_gets_a_clear_message(raw, message):
     scan = parse_scan(raw)
     assert scan.kind == "unknown" and message in scan.problem and not scan.ok
+    assert scan.detail and scan.detail.startswith("The scanner sent")
+
+
+def test_the_carer_sees_no_parser_jargon_and_details_keep_the_raw_text():
+    scan = parse_scan(f"01ABC{GS}xyz")
+    assert scan.problem == "Not a barcode eMAR knows — scan again."
+    assert "01ABC<GS>xyz" in scan.detail
 
 
 def test_invisible_characters_are_shown():

@@ -49,7 +49,7 @@ def test_listen_on_a_pseudo_terminal(tmp_path):
     )
     assert first["symbology"] == "]d2" and first["gs_separator"] is True
     assert dropped["batch"] is None and "GS separator" in dropped["problem"]
-    assert junk["kind"] == "unknown" and "Not a barcode we know" in junk["problem"]
+    assert junk["kind"] == "unknown" and "Not a barcode eMAR knows" in junk["problem"]
 
 
 def test_listen_on_a_socket_url():

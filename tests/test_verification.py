@@ -256,8 +256,18 @@ def test_times_in_the_future_or_long_past_are_refused(home_db, home):
     now = local(DAY, 8, 0)
     v = check(home_db, home.intent("Mary Jones", "Amlodipine", now + timedelta(days=30)), now)
     assert v.blocks[0].code == CheckCode.TIME_INVALID and "future" in v.headline
+    v = check(home_db, home.intent("Mary Jones", "Amlodipine", now - timedelta(days=8)), now)
+    assert v.blocks[0].code == CheckCode.TIME_INVALID and "7 days" in v.headline
     v = check(home_db, home.intent("Mary Jones", "Amlodipine", now - timedelta(days=3)), now)
-    assert v.blocks[0].code == CheckCode.TIME_INVALID
+    assert not v.has(CheckCode.TIME_INVALID) and v.has(CheckCode.LATE_ENTRY)
+
+
+def test_an_entry_made_afterwards_is_a_late_entry(home_db, home):
+    now = local(DAY, 9, 30)
+    v = check(home_db, home.intent("Mary Jones", "Amlodipine", local(DAY, 8, 5)), now)
+    assert not v.blocked and v.has(CheckCode.LATE_ENTRY) and "given at 08:05" in str(v.checks)
+    v = check(home_db, home.intent("Mary Jones", "Amlodipine", now - timedelta(minutes=4)), now)
+    assert not v.has(CheckCode.LATE_ENTRY)  # a few minutes is not late
 
 
 def test_unknown_resident(home_db, home):

@@ -28,6 +28,12 @@ AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 LABEL = re.compile(r"^EMAR-(?P<kind>[RSP])-(?P<value>[A-Z0-9]{1,20})$")
 NATIONAL_AIS = ("710", "711", "712", "713", "714", "715")
 HIDDEN_AI = re.compile(r"21.|71[0-5].")
+# The longest GS1 DataMatrix a pack carries is far shorter; anything longer is not a scan (a stuck
+# key, a pasted document) and is refused before any parsing.
+MAX_SCAN_LENGTH = 512
+UNKNOWN = "Not a barcode eMAR knows — scan again."
+MISREAD = "The barcode was misread or is damaged — scan again."
+EMPTY = "Nothing was read — scan again."
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ class ParsedScan:
     label_value: str | None = None  # resident id, badge code or chart line id
     symbology: str | None = None  # the AIM identifier if the scanner sent one, e.g. "]d2"
     had_separator: bool = False
-    problem: str | None = None
+    problem: str | None = None  # in the carer's words, no parser jargon
+    detail: str | None = None  # what the scanner sent and why it failed, behind "details"
 
     @property
     def ok(self) -> bool:
@@ -61,15 +68,17 @@ def parse_scan(raw: str, *, separators: tuple[str, ...] = REMAPPED_GS) -> Parsed
     try:
         return _parse(raw, separators)
     except Exception as exc:  # a scan must never crash the round
-        return ParsedScan(raw, "unknown", problem=f"Not a barcode we know ({exc}).")
+        return _unknown(raw, raw, type(exc).__name__)
 
 
 def _parse(raw: str, separators: tuple[str, ...]) -> ParsedScan:
+    if len(raw) > MAX_SCAN_LENGTH:
+        return _unknown(raw[:MAX_SCAN_LENGTH], raw, f"longer than {MAX_SCAN_LENGTH} characters")
     text = raw.strip("\r\n\t ")
     if not text:
-        return ParsedScan(raw, "unknown", problem="Empty scan: nothing was read.")
+        return ParsedScan(raw, "unknown", problem=EMPTY, detail="The scanner sent no characters.")
     if any(ord(ch) < 32 and ch != GS for ch in text) or (not text.isprintable() and GS not in text):
-        return ParsedScan(raw, "unknown", problem=f"Not a barcode we know: {visible(text)[:60]!r}.")
+        return _unknown(raw, text, "control characters")
     label = LABEL.match(text.upper())
     if label:
         kind = {"R": "resident", "S": "staff", "P": "pack_label"}[label["kind"]]
@@ -96,17 +105,19 @@ def _parse(raw: str, separators: tuple[str, ...]) -> ParsedScan:
             symbology=symbology,
             had_separator=had_separator,
         )
-    problem = _best_error(result)
-    return ParsedScan(raw, "unknown", symbology=symbology, problem=problem)
-
-
-def _best_error(result: biip.ParseResult) -> str:
     if result.gtin_error and "check digit" in result.gtin_error:
-        return f"Pack barcode misread or damaged: {result.gtin_error}"
+        return _unknown(raw, text, result.gtin_error, problem=MISREAD)
     digits = sum(ch.isdigit() for ch in result.value)
     if result.gs1_message_error and digits > len(result.value) // 2:
-        return f"Pack barcode not understood: {result.gs1_message_error}"
-    return f"Not a barcode we know: {visible(result.value)[:60]!r}."
+        return _unknown(raw, text, result.gs1_message_error, problem=MISREAD)
+    return _unknown(raw, text, "not a pack, resident, badge or eMAR label")
+
+
+def _unknown(raw: str, text: str, why: str, problem: str = UNKNOWN) -> ParsedScan:
+    """A scan not understood: plain words for the carer, the raw text and reason behind them."""
+    return ParsedScan(
+        raw, "unknown", problem=problem, detail=f"The scanner sent: {visible(text)[:120]} ({why})"
+    )
 
 
 def _from_gs1(
@@ -119,7 +130,9 @@ def _from_gs1(
             raw,
             "unknown",
             symbology=symbology,
-            problem="GS1 barcode without a product number (AI 01): not a pack.",
+            problem="This barcode has no product number, so it is not a medicine pack — scan "
+            "the pack's own barcode.",
+            detail=f"The scanner sent: {visible(raw)[:120]} (GS1 without AI 01)",
         )
     expiry_es = strings.get(ai="17")
     batch_es = strings.get(ai="10")

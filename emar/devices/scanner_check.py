@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emar.devices.labels import TEST_CODE128, TEST_EAN13, TEST_GS1_PARTS
-from emar.devices.scan_parser import GS, parse_scan, visible
+from emar.devices.scan_parser import GS, ParsedScan, parse_scan, visible
 
 SUFFIX_NAMES = {"\r": "CR", "\n": "LF", "\r\n": "CRLF", "\t": "Tab", "enter": "Enter", "tab": "Tab"}
 
@@ -31,10 +31,11 @@ def check_test_scan(
     raw: str,
     *,
     suffix: str | None = None,
-    gaps_ms: list[float] | None = None,
+    gaps_ms: list[float] | tuple[float, ...] | None = None,
     max_gap_ms: int | None = None,
+    parsed: ParsedScan | None = None,
 ) -> TestScanReport:
-    scan = parse_scan(raw)
+    scan = parsed or parse_scan(raw)
     findings: list[Finding] = []
     if scan.gtin == TEST_GS1_PARTS["gtin"] and scan.expiry == TEST_GS1_PARTS["expiry"]:
         code = "GS1 DataMatrix"

@@ -39,8 +39,32 @@ class CheckCode(StrEnum):
     NO_SCAN = "no scan"
     WITNESS = "witness needed"
     HIGH_RISK = "high risk"
+    LATE_ENTRY = "late entry"
     RIGHTS = "five rights"
 
+
+# Stops in the order a carer must hear them: the wrong person or product and harm first, then
+# what makes this dose wrong now, then what is only a question (which dose of a range).
+SERIOUSNESS = (
+    CheckCode.ROLE,
+    CheckCode.RESIDENT,
+    CheckCode.WRONG_RESIDENT,
+    CheckCode.UNKNOWN_PACK,
+    CheckCode.NOT_ON_CHART,
+    CheckCode.ALLERGY,
+    CheckCode.ABSENT,
+    CheckCode.LINE_STATUS,
+    CheckCode.ALREADY,
+    CheckCode.EXPIRED,
+    CheckCode.PRN_MAXIMUM,
+    CheckCode.PRN_INTERVAL,
+    CheckCode.EARLY,
+    CheckCode.NO_DOSE_DUE,
+    CheckCode.TIME_INVALID,
+    CheckCode.ROUTE,
+    CheckCode.DOSE,
+    CheckCode.DOSE_CHOICE,
+)
 
 # Blocks a senior may override with a reason (domain.md); the rest are never overridden.
 OVERRIDABLE = frozenset(
@@ -80,7 +104,19 @@ class Verdict:
 
     @property
     def blocks(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if c.severity == Severity.BLOCK)
+        """The stops, most serious first."""
+        found = [c for c in self.checks if c.severity == Severity.BLOCK]
+        return tuple(sorted(found, key=lambda c: _rank(c.code)))
+
+    @property
+    def stops(self) -> tuple[Check, ...]:
+        """The blocks that are not just a question to answer."""
+        return tuple(c for c in self.blocks if c.code != CheckCode.DOSE_CHOICE)
+
+    @property
+    def asks_dose(self) -> bool:
+        """The only thing in the way is which dose of the range to give."""
+        return self.has(CheckCode.DOSE_CHOICE) and not self.stops
 
     @property
     def warnings(self) -> tuple[Check, ...]:
@@ -92,11 +128,18 @@ class Verdict:
 
     @property
     def headline(self) -> str:
-        """The one sentence to show full-width: the first stop, else the go-ahead."""
-        if self.blocks:
-            return "STOP: " + self.blocks[0].message
+        """The one sentence to show full-width: the most serious stop, else the question of
+        which dose, else the go-ahead."""
+        if self.stops:
+            return "STOP: " + self.stops[0].message
+        if self.asks_dose:
+            return next(c.message for c in self.blocks)
         ok = next((c for c in self.checks if c.code == CheckCode.RIGHTS), None)
         return ok.message if ok else "Checked"
 
     def has(self, code: CheckCode) -> bool:
         return any(c.code == code for c in self.checks)
+
+
+def _rank(code: CheckCode) -> int:
+    return SERIOUSNESS.index(code) if code in SERIOUSNESS else len(SERIOUSNESS)

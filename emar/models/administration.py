@@ -88,6 +88,8 @@ class Administration(Base):
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("administration.id"), unique=True)
     correction_reason: Mapped[str | None] = mapped_column(Text)
+    # Filled in after the dose's time (given earlier, or a missed slot): why, flagged for review.
+    late_entry_reason: Mapped[str | None] = mapped_column(Text)
 
     chart_line: Mapped[ChartLine] = relationship()
 

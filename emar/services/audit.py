@@ -81,6 +81,11 @@ def record_event(
     return event
 
 
+# Columns added after records were first digested: they enter a digest only when they hold a
+# value, so the records made before the column existed still match what the chain holds.
+ADDED_LATER = frozenset({"late_entry_reason"})
+
+
 def row_digest(row: Any) -> str:
     """SHA-256 over a record's columns in canonical form (so it survives a database round
     trip: UTC instants to the microsecond, decimals normalised)."""
@@ -94,7 +99,11 @@ def row_digest(row: Any) -> str:
             return format(value.normalize(), "f")
         return value
 
-    body = {c.key: canon(getattr(row, c.key)) for c in row.__table__.columns}
+    body = {
+        c.key: canon(getattr(row, c.key))
+        for c in row.__table__.columns
+        if not (c.key in ADDED_LATER and getattr(row, c.key) is None)
+    }
     return hashlib.sha256(
         json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()

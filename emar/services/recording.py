@@ -34,6 +34,7 @@ from emar.services.audit import record_event, row_digest
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
 from emar.services.round_data import load_lines
+from emar.services.staff import staff_id_by_username
 from emar.services.verification import Intent, verify
 
 
@@ -70,11 +71,26 @@ class Recorded:
     verdict: Verdict | None = None
 
 
+def signature(session: Session, username: str, pin: str) -> Signature:
+    """A witness or senior signing by username and PIN (an unknown name fails like a wrong PIN
+    when the signature is checked)."""
+    return Signature(staff_id_by_username(session, username) or -1, pin)
+
+
 def _signer(session: Session, signature: Signature, action: Action, meaning: str) -> Staff:
     staff = require(session, signature.staff_id, action)
     if not staff.pin_hash or not verify_secret(staff.pin_hash, signature.pin):
         raise ValidationError(f"{meaning}: wrong PIN for {staff.full_name}.")
     return staff
+
+
+def _late_reason(verdict: Verdict, reason: str | None) -> str | None:
+    """A late entry's reason (required), or None for an entry made on time."""
+    if not verdict.has(CheckCode.LATE_ENTRY):
+        return None
+    if not (reason or "").strip():
+        raise ValidationError("This is a late entry: say why it is recorded late.")
+    return (reason or "").strip()
 
 
 def _lock_resident(session: Session, resident_id: int) -> None:
@@ -144,6 +160,7 @@ def record_given(
     site: str | None = None,
     prn_reason: str | None = None,
     note: str | None = None,
+    late_entry_reason: str | None = None,
 ) -> Recorded:
     staff = require(session, intent.staff_id, Action.ADMINISTER)
     _lock_resident(session, intent.resident_id)
@@ -160,6 +177,7 @@ def record_given(
         raise ValidationError(f"Say why {line.medicine} is needed now (PRN reason).")
     if intent.pack is None and not (no_scan_reason or "").strip():
         raise ValidationError("No pack was scanned: give the reason.")
+    late = _late_reason(verdict, late_entry_reason)
     witness_staff = None
     if verdict.needs_witness:
         if witness is None:
@@ -192,6 +210,7 @@ def record_given(
             override_by_id=override.by.staff_id if verdict.blocked and override else None,
             supersedes_id=supersedes,
             correction_reason="Given after an entry made in error" if supersedes else None,
+            late_entry_reason=late,
         ),
     )
     session.add(
@@ -223,9 +242,11 @@ def record_given(
             "dose": str(verdict.dose),
             "witness_id": entry.witness_id,
             "override": [c.code.value for c in verdict.blocks] if entry.override_reason else None,
+            "late_entry": bool(late),
         },
     )
     flag = " (override flagged for review)" if entry.override_reason else ""
+    flag += " (late entry flagged for review)" if late else ""
     return Recorded(
         entry.id, f"Recorded: {verdict.resident_name} given {line.medicine}{flag}.", verdict
     )
@@ -241,9 +262,11 @@ def record_not_given(
     now: datetime,
     scheduled_at: datetime | None = None,
     note: str | None = None,
+    late_entry_reason: str | None = None,
 ) -> Recorded:
     """A dose not given: a code always, a note when the code needs one. For a PRN line this is
-    "offered, not needed" and has no scheduled time."""
+    "offered, not needed" and has no scheduled time. A missed dose filled in afterwards is a
+    late entry: it needs the reason it is recorded late."""
     staff = require(session, staff_id, Action.ADMINISTER)
     code_row = session.get(NotGivenCode, code)
     if code_row is None or not code_row.active:
@@ -274,6 +297,9 @@ def record_not_given(
         ]
         if stops:
             raise Blocked(verdict)
+        late = _late_reason(verdict, late_entry_reason)
+    else:
+        late = None
     supersedes = _void_to_supersede(session, line.id, scheduled_at)
     entry = _insert(
         session,
@@ -288,6 +314,7 @@ def record_not_given(
             note=note,
             supersedes_id=supersedes,
             correction_reason="Recorded after an entry made in error" if supersedes else None,
+            late_entry_reason=late,
         ),
     )
     record_event(

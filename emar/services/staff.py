@@ -74,3 +74,8 @@ def add_staff(
 
 def list_staff(session: Session) -> list[StaffView]:
     return [_view(s) for s in session.scalars(select(Staff).order_by(Staff.full_name))]
+
+
+def staff_id_by_username(session: Session, username: str) -> int | None:
+    """Whose username this is (signatures name a person; services take their id)."""
+    return session.scalar(select(Staff.id).where(Staff.username == username.strip().lower()))

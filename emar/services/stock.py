@@ -16,11 +16,22 @@ from sqlalchemy.orm import Session
 
 from emar.domain.gtin import to_gtin14
 from emar.errors import ValidationError
-from emar.models import ChartLine, MedicineGtin, StockMovement
+from emar.models import ChartLine, Medicine, MedicineGtin, StockMovement
 from emar.services.audit import record_event
+from emar.services.charts import resident_chart
 from emar.services.permissions import Action, require
 
 DISPOSAL_REASONS = ("refused and destroyed", "expired", "discontinued", "dropped")
+
+
+@dataclass(frozen=True)
+class StockRow:
+    """One chart line's stock, as the stock list shows it."""
+
+    chart_line_id: int
+    medicine: str
+    dose: str
+    balance: Decimal
 
 
 @dataclass(frozen=True)
@@ -197,3 +208,26 @@ def remove_stock(
         raise ValidationError("That is more than the recorded stock: count it first.")
     _move(session, staff_id, line, kind, -quantity, at, reason=reason, witness_id=witness_id)
     return balance(session, line_id)
+
+
+def stock_rows(session: Session, resident_id: int, now: datetime) -> list[StockRow]:
+    """The resident's chart lines with their running balances (lines added since the list was
+    last shown included: it is read afresh each time)."""
+    return [
+        StockRow(v.id, v.medicine, v.dose, balance(session, v.id))
+        for v in resident_chart(session, resident_id, now)
+    ]
+
+
+def line_for_pack(session: Session, resident_id: int, gtin: str) -> tuple[int, str] | None:
+    """The resident's chart line a scanned pack books in to, and its medicine's name."""
+    row = session.execute(
+        select(ChartLine.id, Medicine.name, Medicine.strength)
+        .join(MedicineGtin, MedicineGtin.medicine_id == ChartLine.medicine_id)
+        .join(Medicine, Medicine.id == ChartLine.medicine_id)
+        .where(ChartLine.resident_id == resident_id, MedicineGtin.gtin == to_gtin14(gtin))
+        .order_by(ChartLine.id.desc())
+    ).first()
+    if row is None:
+        return None
+    return int(row.id), f"{row.name} {row.strength or ''}".strip()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.domain.clock_text import clock, minutes_text
-from emar.domain.doses import EntryFacts, LineFacts, Window
+from emar.domain.doses import EntryFacts, LineFacts, Window, next_opening, overdue_until
 from emar.domain.gtin import to_gtin14
 from emar.domain.line_periods import ACTIVE
 from emar.domain.prn import DAY, check_prn
@@ -33,6 +33,10 @@ from emar.services.round_data import ResidentFacts, load_entries, load_lines, lo
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 DOSE_SEARCH = timedelta(hours=12)
+# An entry made this long after the administration it records is a late entry: it needs a
+# reason and is flagged. Older than LATE_ENTRY_LIMIT it is not taken at all.
+RECORDED_LATE_AFTER = timedelta(minutes=5)
+LATE_ENTRY_LIMIT = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,20 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
                 f"The time {clock(intent.at, home.zone, now)} is in the future.",
             )
         )
-    if intent.at < now - DAY:
+    if intent.at < now - LATE_ENTRY_LIMIT:
         checks.append(
             block(
                 CheckCode.TIME_INVALID,
-                "That time is more than 24 hours ago: record it as a late entry "
-                "through a correction, with a reason.",
+                "That time is more than 7 days ago: a manager can add a note to the MAR, "
+                "but not a dose.",
+            )
+        )
+    elif intent.at < now - RECORDED_LATE_AFTER:
+        checks.append(
+            warn(
+                CheckCode.LATE_ENTRY,
+                f"Late entry: given at {clock(intent.at, home.zone, now)}, recorded now. "
+                "Say why it is recorded late (flagged for review).",
             )
         )
     found = load_residents(session, resident_ids=[intent.resident_id])
@@ -118,8 +130,9 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
             )
         )
 
+    times = (intent.at, intent.scheduled_at or intent.at)
     entries = load_entries(
-        session, [resident.id], intent.at - DAY - DOSE_SEARCH, intent.at + DOSE_SEARCH + DAY
+        session, [resident.id], min(times) - DAY - DOSE_SEARCH, max(times) + DOSE_SEARCH + DAY
     )
     scheduled, window = None, None
     if line.is_prn:
@@ -262,7 +275,8 @@ def _check_dose(intent: Intent, line: LineFacts, checks: list[Check]) -> Decimal
             checks.append(
                 block(
                     CheckCode.DOSE_CHOICE,
-                    f"Choose the dose: {dose_text(line.dose_min, line.dose_max, line.dose_unit)}.",
+                    f"Which dose? {line.medicine}, "
+                    f"{dose_text(line.dose_min, line.dose_max, line.dose_unit)}: choose below.",
                 )
             )
             return None
@@ -289,7 +303,8 @@ def _check_time(
 ) -> tuple[datetime | None, Window | None]:
     zone = home.zone
     minutes = window_minutes(home, line)
-    instants = line_instants(line, zone, intent.at - DOSE_SEARCH, intent.at + DOSE_SEARCH)
+    around = intent.scheduled_at or intent.at
+    instants = line_instants(line, zone, around - DOSE_SEARCH, around + DOSE_SEARCH)
     recorded = dose_entries(entries)
     if intent.scheduled_at is not None:
         if intent.scheduled_at not in instants:
@@ -313,6 +328,16 @@ def _check_time(
             return None, None
         scheduled = picked
     window = Window.around(scheduled, minutes)
+    index = instants.index(scheduled)
+    missed_from = overdue_until(window, scheduled, next_opening(instants, index, minutes))
+    if now >= missed_from and intent.at >= now - RECORDED_LATE_AFTER:
+        checks.append(
+            warn(
+                CheckCode.LATE_ENTRY,
+                f"Late entry: the {clock(scheduled, zone, now)} dose was missed. "
+                "Say why it is recorded only now (flagged for review).",
+            )
+        )
     entry = recorded.get((line.id, scheduled))
     if entry is not None:
         what = "given" if entry.is_given else f"recorded as not given ({entry.code})"

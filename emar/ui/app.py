@@ -12,15 +12,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from emar.config import resolve_db_url
 from emar.db import open_database
-from emar.devices.serial_scanner import SerialScanner
 from emar.errors import EmarError
 from emar.logs import configure_logging
 from emar.migrate import upgrade_to_head
 from emar.ui.backup_window import DailyBackups
-from emar.ui.keyboard_wedge import KeyboardWedgeFilter, WedgeSettings
 from emar.ui.main_window import MainWindow
-from emar.ui.scan_hub import ScanHub
 from emar.ui.scanner_settings import ScannerSettings, load_config, save_config
+from emar.ui.scanners import Scanners
 from emar.ui.style import BASE, HIGH_CONTRAST
 
 log = logging.getLogger(__name__)
@@ -53,9 +51,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "eMAR cannot open its database", str(exc))
         return 1
     log.info("eMAR started; database %s; log %s", db.display_url, log_file)
-    hub, wedge, serial = start_scanners(app)
-    window = MainWindow(db, scanner_settings=lambda: scanner_screen(hub, wedge))
-    hub.status.connect(lambda _state, message: window.statusBar().showMessage(message))
+    settings = QSettings()
+    scanners = Scanners(app, load_config(settings))
+    window = MainWindow(
+        db,
+        hub=scanners.hub,
+        scanner_settings=lambda: ScannerSettings(
+            scanners, on_save=lambda config: save_config(settings, config)
+        ),
+    )
     window.show()
     window.start()
     daily = DailyBackups(db, window.tasks, parent=window)
@@ -65,35 +69,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        app.removeEventFilter(wedge)
-        if serial is not None:
-            serial.stop()
-
-
-def start_scanners(app: QApplication) -> tuple[ScanHub, KeyboardWedgeFilter, SerialScanner | None]:
-    """The scan hub, the keyboard-wedge filter (always on) and this PC's serial scanner."""
-    config = load_config(QSettings())
-    hub = ScanHub()
-    wedge = KeyboardWedgeFilter(
-        hub,
-        WedgeSettings(
-            config.wedge_max_gap_ms,
-            config.wedge_min_length,
-            config.wedge_suffixes,
-            config.wedge_prefix,
-        ),
-    )
-    wedge.install(app)
-    serial = None
-    if config.serial_port:
-        serial = hub.attach_serial(
-            url=config.serial_port, baud=config.baud, terminator=config.terminator
-        )
-    return hub, wedge, serial
-
-
-def scanner_screen(hub: ScanHub, wedge: KeyboardWedgeFilter) -> ScannerSettings:
-    settings = QSettings()
-    return ScannerSettings(
-        hub, wedge, load_config(settings), on_save=lambda config: save_config(settings, config)
-    )
+        scanners.stop()

@@ -1,10 +1,16 @@
 """Tell a USB keyboard-wedge scanner's burst of keys from a person typing, wherever the focus is.
 
-Installed on the QApplication, the filter holds back each printable key for at most `max_gap_ms`.
-Keys that keep arriving faster than that, ending in Enter or Tab (or just stopping, for scanners
-with no suffix), and at least `min_length` long, are a scan: they are emitted on the hub and never
-reach the focused widget (a scan must not type into a text field). Anything slower is replayed
-to the widget it was meant for, unchanged. Ctrl+] is how many wedges send GS (ASCII 29).
+Installed on the QApplication, the filter holds back each printable key. Keys that arrive faster
+than `max_gap_ms` apart, ending in Enter or Tab (or just stopping, for scanners with no suffix),
+and at least `min_length` long, are a scan: they go to the hub and never reach the focused
+widget (a scan must not type into a text field). Anything slower is replayed to the widget it was
+meant for, unchanged. Ctrl+] is how many wedges send GS (ASCII 29).
+
+Gaps are measured between the keys' own time stamps (the X server's, taken when the key was
+pressed), not when the GUI thread got round to them: a busy GUI thread neither splits a scan nor
+turns a person's typing into one. In a password field a fast burst is a scan only if it is a
+barcode eMAR knows, so a password manager or a fast typist still types the password, and a
+password never becomes a scan shown on screen.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 
+from emar.devices.scan import WEDGE
+from emar.devices.scan_parser import MAX_SCAN_LENGTH, parse_scan
 from emar.ui.scan_hub import ScanHub
 
 GS = "\x1d"
@@ -30,6 +38,15 @@ MODIFIER_KEYS = {
 }
 SUFFIX_KEYS = {"enter": (Qt.Key.Key_Return, Qt.Key.Key_Enter), "tab": (Qt.Key.Key_Tab,)}
 
+KeyClock = Callable[[QKeyEvent], float]  # a key's time in milliseconds
+
+
+def key_time_ms(event: QKeyEvent) -> float:
+    """When the key was pressed, by the window system's clock (milliseconds); the platforms
+    that stamp no time fall back to when the GUI thread sees the key."""
+    stamp = event.timestamp()
+    return float(stamp) if stamp else time.monotonic() * 1000
+
 
 @dataclass
 class WedgeSettings:
@@ -38,13 +55,19 @@ class WedgeSettings:
     suffixes: tuple[str, ...] = ("enter", "tab")
     prefix: str = ""  # some wedges are set to send e.g. "~" first; it is removed
 
+    @property
+    def settle_ms(self) -> int:
+        """How long after the last key a burst with no suffix is settled. Longer than the gap,
+        so a moment's pause of the GUI thread does not cut a scan in two."""
+        return max(100, 3 * self.max_gap_ms)
+
 
 @dataclass
 class _Held:
     receiver: QObject
     event: QKeyEvent
     text: str
-    at: float
+    at_ms: float
 
 
 class KeyboardWedgeFilter(QObject):
@@ -52,45 +75,63 @@ class KeyboardWedgeFilter(QObject):
         self,
         hub: ScanHub,
         settings: WedgeSettings | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        key_clock: KeyClock = key_time_ms,
     ) -> None:
         super().__init__(hub)
-        self.hub, self.settings, self.clock = hub, settings or WedgeSettings(), clock
+        self.hub, self.settings, self.key_clock = hub, settings or WedgeSettings(), key_clock
         self._held: list[_Held] = []
         self._replaying = False
+        self._flood_at: float | None = None  # last key of an over-long burst, passed through
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._gap_elapsed)
-        # the last scan, for the self-test screen
-        self.last_gaps_ms: list[float] = []
-        self.last_scan: str | None = None
-        self.last_suffix: str | None = None
+        self._timer.timeout.connect(self._settle)
 
     def install(self, app: QApplication) -> None:
         app.installEventFilter(self)
 
+    def uninstall(self, app: QApplication) -> None:
+        app.removeEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._replaying or event.type() != QEvent.Type.KeyPress:
+        if self._replaying:
+            return False
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self._settle()  # typed keys land before the click that follows them
+            return False
+        if event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
         if event.key() in MODIFIER_KEYS:
             return False  # Shift or Ctrl pressed on its own (before ] for GS) is not a key
-        now = self.clock()
-        if self._held and (now - self._held[-1].at) * 1000 > self.settings.max_gap_ms:
-            self._finish(timed_out=True)  # the previous keys were typed, or a suffix-less scan
+        at = self.key_clock(event)
+        if self._flood_at is not None:
+            if self._close_to(self._flood_at, at):
+                self._flood_at = at  # still the same stuck key or paste: typing
+                return False
+            self._flood_at = None
+        if self._held and not self._close_to(self._held[-1].at_ms, at):
+            self._settle()  # the previous keys were typed, or a suffix-less scan
         if self._is_suffix(event):
             if self._held:
                 name = "enter" if event.key() != Qt.Key.Key_Tab else "tab"
-                return self._finish(timed_out=False, suffix=name)
+                return self._finish(suffix=name)
             return False
         text = self._text(event)
         if not text:
             if self._held:
-                self._finish(timed_out=True)
+                self._settle()
             return False
-        self._held.append(_Held(watched, event.clone(), text, now))
-        self._timer.start(self.settings.max_gap_ms)
+        self._held.append(_Held(watched, event.clone(), text, at))
+        if len(self._held) > MAX_SCAN_LENGTH:
+            self._settle()  # a stuck key or a paste, not a scan: let it through as typing
+            self._flood_at = at
+        else:
+            self._timer.start(self.settings.settle_ms)
         return True
+
+    def _close_to(self, before_ms: float, at_ms: float) -> bool:
+        gap = at_ms - before_ms
+        return 0 <= gap <= self.settings.max_gap_ms
 
     def _text(self, event: QKeyEvent) -> str:
         mods = event.modifiers()
@@ -107,28 +148,29 @@ class KeyboardWedgeFilter(QObject):
         keys = [k for name in self.settings.suffixes for k in SUFFIX_KEYS.get(name, ())]
         return event.key() in keys
 
-    def _gap_elapsed(self) -> None:
+    def _settle(self) -> None:
         if self._held:
-            self._finish(timed_out=True)
+            self._finish(suffix=None)
 
-    def _finish(self, *, timed_out: bool, suffix: str | None = None) -> bool:
-        """Emit the held keys as a scan if they were one; otherwise replay them. Returns whether
-        a suffix key should be swallowed."""
+    def _finish(self, *, suffix: str | None) -> bool:
+        """Send the held keys to the hub if they were a scan; otherwise replay them. Returns
+        whether a suffix key should be swallowed."""
         self._timer.stop()
         held, self._held = self._held, []
         text = "".join(h.text for h in held)
-        gaps = [(b.at - a.at) * 1000 for a, b in pairwise(held)]
-        fast = all(g <= self.settings.max_gap_ms for g in gaps)
+        gaps = [b.at_ms - a.at_ms for a, b in pairwise(held)]
         prefix = self.settings.prefix
         is_scan = (
-            fast
+            len(held) <= MAX_SCAN_LENGTH
+            and all(0 <= g <= self.settings.max_gap_ms for g in gaps)
             and len(text) >= self.settings.min_length + len(prefix)
             and (not prefix or text.startswith(prefix))
         )
+        body = text[len(prefix) :]
+        if is_scan and _is_secret_field(held[0].receiver) and not parse_scan(body).ok:
+            is_scan = False  # a password typed fast (or pasted by a manager) stays a password
         if is_scan:
-            self.last_gaps_ms, self.last_suffix = gaps, suffix
-            self.last_scan = text[len(prefix) :]
-            self.hub.scanned.emit(self.last_scan)
+            self.hub.receive(body, WEDGE, suffix, gaps)
             return suffix is not None
         self._replay(held)
         return False
@@ -140,3 +182,8 @@ class KeyboardWedgeFilter(QObject):
                 QApplication.sendEvent(h.receiver, h.event)
         finally:
             self._replaying = False
+
+
+def _is_secret_field(receiver: QObject) -> bool:
+    widget = receiver if isinstance(receiver, QLineEdit) else QApplication.focusWidget()
+    return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal

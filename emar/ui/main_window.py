@@ -34,16 +34,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.db import Database
-from emar.devices.scan_parser import ParsedScan, parse_scan
+from emar.devices.scan import Scan
+from emar.devices.scan_parser import UNKNOWN
 from emar.domain.clock_text import clock
-from emar.domain.doses import effective_entries
-from emar.domain.verdict import Verdict
-from emar.errors import EmarError
-from emar.models import Staff
+from emar.domain.doses import DoseState, effective_entries
+from emar.domain.schedule import local_instant
 from emar.services.alerts import Alert, alerts
 from emar.services.auth import (
     REFUSED,
@@ -60,21 +58,20 @@ from emar.services.mar import MarChart, resident_mar
 from emar.services.permissions import Action, allowed
 from emar.services.recording import (
     SITE_ROUTES,
-    Override,
     Recorded,
-    Signature,
     correct_entry,
     last_site,
     not_given_codes,
-    record_given,
     record_not_given,
     record_prn_outcome,
 )
 from emar.services.residents import ResidentSummary, list_residents, resident_photo
 from emar.services.staff import StaffView
-from emar.services.verification import Intent, PackScan, verify
 from emar.ui.backup_window import BackupWindow
+from emar.ui.banners import Banner, ProblemBanner
+from emar.ui.giving import Giving, GivingFlow
 from emar.ui.idle_lock import IdleLock
+from emar.ui.late_entry_dialog import LateAnswer, ask_late_entry
 from emar.ui.manage_window import ManageWindow
 from emar.ui.mar_grid_model import MarGridModel
 from emar.ui.not_given_dialog import CodeChoice, ask_not_given
@@ -222,6 +219,7 @@ class MainWindow(QMainWindow):
             ask_prn_outcome
         ),
         ask_correction: Callable[[QWidget, str], tuple[str, str, str] | None] = ask_correction,
+        ask_late_entry: Callable[..., LateAnswer | None] = ask_late_entry,
     ) -> None:
         super().__init__()
         self.db, self.clock, self._ask_demo = db, clock, ask_demo
@@ -231,14 +229,11 @@ class MainWindow(QMainWindow):
         self.hub = hub or ScanHub(self)
         self.hub.scanned.connect(self.on_scan)
         self.hub.status.connect(self._scanner_status)
-        self._scanner_problem: str | None = None
         self.tasks = TaskRunner(self)
         self._ask_not_given, self._ask_text = ask_not_given, ask_text
-        self._ask_override, self._ask_prn_outcome = ask_override, ask_prn_outcome
+        self._ask_prn_outcome = ask_prn_outcome
         self._ask_correction = ask_correction
-        self._pending_scan: ParsedScan | None = None
-        self._chosen_dose: DueDose | None = None
-        self._no_scan_reason: str | None = None
+        self._ask_late_entry = ask_late_entry
         self.user: StaffView | None = None
         self.can_administer = False
         self.resident: ResidentSummary | None = None
@@ -255,10 +250,9 @@ class MainWindow(QMainWindow):
         self.lock_button = QPushButton("&Lock")
         self.lock_button.clicked.connect(self.lock)
         self.where = QLabel(db.display_url)
-        self.error_banner = QLabel()
-        self.error_banner.setObjectName("errorBanner")
-        self.error_banner.setWordWrap(True)
-        self.error_banner.hide()
+        self.scanner_banner = Banner("scannerBanner")
+        self.error_banner = ProblemBanner()
+        self.notice = Banner("doneBanner")  # "Recorded: ..." until the next action
 
         self.sign_in_page = SignInPage()
         self.sign_in_page.password_submitted.connect(self._sign_in_password)
@@ -270,10 +264,11 @@ class MainWindow(QMainWindow):
         self.round_view.selectionModel().selectionChanged.connect(self._on_round_selected)
         self.banner = ResidentBanner()
         self.verdict = VerdictPanel()
-        self.verdict.confirmed.connect(self.confirm)
-        self.verdict.override_requested.connect(self.override)
-        self.verdict.cancelled.connect(self.verdict.hide)
-        self.verdict.dose_chosen.connect(self._dose_chosen)
+        self.verdict.install_escape(self)
+        self.giving = Giving(self.db, self.tasks, self.verdict, self.clock, ask_override, self)
+        self.giving.verdict_shown.connect(self.verdict_shown.emit)
+        self.giving.recorded.connect(self._recorded)
+        self.giving.failed.connect(self._show_error)
         self.doses = DueDoseModel(self)
         self.dose_view = self._table(self.doses)
         self.prn = PrnStatusModel(self)
@@ -294,7 +289,15 @@ class MainWindow(QMainWindow):
         self.give_button.clicked.connect(self.give_without_scan)
         self.not_given_button = QPushButton("&Not given…")
         self.not_given_button.clicked.connect(self.not_given)
-        dose_box = _with_buttons(self.dose_view, self.give_button, self.not_given_button)
+        self.late_button = QPushButton("&Late entry…")
+        self.late_button.setToolTip(
+            "Fill in a dose whose time has passed: given earlier, or not given, with the reason "
+            "it is recorded late (flagged for review)."
+        )
+        self.late_button.clicked.connect(self.late_entry)
+        dose_box = _with_buttons(
+            self.dose_view, self.give_button, self.not_given_button, self.late_button
+        )
         now_tab = QSplitter(Qt.Orientation.Vertical)
         now_tab.addWidget(dose_box)
         now_tab.addWidget(self.prn_view)
@@ -308,7 +311,11 @@ class MainWindow(QMainWindow):
         self.mar_view.setWordWrap(True)
         self.correct_button = QPushButton("Co&rrect selected entry…")
         self.correct_button.clicked.connect(self.correct_selected)
-        tabs.addTab(_with_buttons(self.mar_view, self.correct_button), "&MAR (28 days)")
+        self.mar_tab = _with_buttons(self.mar_view, self.correct_button)
+        tabs.addTab(self.mar_tab, "&MAR (28 days)")
+        tabs.currentChanged.connect(
+            lambda index: self._mar_to_today() if tabs.widget(index) is self.mar_tab else None
+        )
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -351,7 +358,8 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(header)
-        layout.addWidget(self.error_banner)
+        for banner in (self.scanner_banner, self.error_banner, self.notice):
+            layout.addWidget(banner)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.where)
@@ -361,7 +369,7 @@ class MainWindow(QMainWindow):
         self.scanner_action = QAction("&Scanner and self-test…", self)
         self.scanner_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.scanner_action.triggered.connect(self.open_scanner_settings)
-        self.scanner_action.setEnabled(scanner_settings is not None)
+        self.scanner_action.setEnabled(False)  # managers and administrators, signed in
         settings_menu.addAction(self.scanner_action)
         self.backup_action = QAction("&Backups…", self)
         self.backup_action.triggered.connect(self.open_backups)
@@ -419,7 +427,7 @@ class MainWindow(QMainWindow):
             return HomeSnapshot(home.name, home.idle_lock_minutes, list_units(session), home.zone)
 
     def _show_home(self, snapshot: HomeSnapshot) -> None:
-        self.error_banner.hide()
+        self.error_banner.clear_problem("database")
         if snapshot.name is None:
             self.statusBar().showMessage("Empty database")
             if self._ask_demo(self):
@@ -477,7 +485,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.round_page)
         self.lock_button.setEnabled(True)
         self.can_administer = allowed(staff.role, Action.ADMINISTER)
-        for button in (self.give_button, self.not_given_button):
+        for button in (self.give_button, self.not_given_button, self.late_button):
             button.setEnabled(self.can_administer)
         self.correct_button.setEnabled(allowed(staff.role, Action.CORRECT))
         self.manage_action.setEnabled(
@@ -485,6 +493,9 @@ class MainWindow(QMainWindow):
         )
         self.backup_action.setEnabled(allowed(staff.role, Action.VERIFY_AUDIT))
         self.reports_action.setEnabled(allowed(staff.role, Action.RUN_REPORTS))
+        self.scanner_action.setEnabled(
+            self._make_scanner_settings is not None and allowed(staff.role, Action.MANAGE_SETTINGS)
+        )
         if not self.can_administer:
             self.statusBar().showMessage(
                 "Read-only: charts and the MAR can be viewed, not changed."
@@ -515,14 +526,27 @@ class MainWindow(QMainWindow):
         self.banner.clear()
         self.site_note.clear()
         self.site_note.hide()
-        self.verdict.hide()
+        self.giving.end()  # a half-finished dose, its PIN and reason, are gone
+        self.notice.hide()
+        self.error_banner.clear_problem()
+        for button in (self.give_button, self.not_given_button, self.late_button):
+            button.setEnabled(False)
         self._show_signed_out(
             "eMAR is locked", "Scan your badge and enter your PIN, or sign in to continue."
         )
-        self.manage_action.setEnabled(False)
-        self.backup_action.setEnabled(False)
-        self.reports_action.setEnabled(False)
-        for window in (self._manage_window, self._backup_window, self._reports_window):
+        for action in (
+            self.manage_action,
+            self.backup_action,
+            self.reports_action,
+            self.scanner_action,
+        ):
+            action.setEnabled(False)
+        for window in (
+            self._manage_window,
+            self._backup_window,
+            self._reports_window,
+            self._scanner_window,
+        ):
             if window is not None:
                 window.close()  # they show resident data or settings
         self.locked.emit()
@@ -551,29 +575,42 @@ class MainWindow(QMainWindow):
         self.alert_model.set_rows(found)
         self.alert_view.resizeRowsToContents()
         self.left_tabs.setTabText(1, f"&Alerts ({len(found)})")
-        self.error_banner.hide()
-        selected = self.resident.id if self.resident else None
+        self.error_banner.clear_problem("database")  # the database answered again
         self.round.set_rows(rounds)
-        for row, r in enumerate(rounds):
-            if r.resident_id == selected:
-                self.round_view.blockSignals(True)
-                self.round_view.selectRow(row)
-                self.round_view.blockSignals(False)
+        self._select_round_row()
         self.round_view.resizeColumnsToContents()
         self.statusBar().showMessage(f"{len(rounds)} residents")
         self.round_loaded.emit()
 
     def _refresh_tick(self) -> None:
+        """Another PC's records show here within seconds; a verdict waiting for Confirm is
+        checked again, so a dose given meanwhile elsewhere turns it into a stop."""
         if self.user is not None and not self.tasks.busy:
             self.load_round()
-            if self.resident is not None and not self.verdict.isVisible():
+            self.giving.reverify()
+            if self.resident is not None and self.giving.flow is None:
                 self.open_resident(self.resident.id)
 
     def _on_round_selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
         indexes = selected.indexes()
         if indexes:
             round_row: ResidentRound = indexes[0].data(ROW_ROLE)
+            if self.resident is None or round_row.resident_id != self.resident.id:
+                self.giving.end()
+                self.notice.hide()
             self.open_resident(round_row.resident_id)
+
+    def _select_round_row(self) -> None:
+        """The round list follows the open resident, however they were opened."""
+        selected = self.resident.id if self.resident else None
+        for row in range(self.round.rowCount()):
+            if self.round.row(row).resident_id == selected:
+                self.round_view.blockSignals(True)
+                self.round_view.selectRow(row)
+                self.round_view.blockSignals(False)
+                self.round_view.scrollTo(self.round.index(row, 0))
+                return
+        self.round_view.clearSelection()
 
     def select_resident_row(self, row: int) -> None:
         self.round_view.selectRow(row)
@@ -621,7 +658,10 @@ class MainWindow(QMainWindow):
         if detail is None:
             self._show_problem("That resident label is not for a current resident.")
             return
+        if self.resident is not None and self.resident.id != detail.resident.id:
+            self.giving.end()  # a dose for one resident never carries over to the next
         self.resident = detail.resident
+        self._select_round_row()
         self.banner.show_resident(detail.resident, detail.photo)
         self.doses.set_rows(detail.doses)
         self.prn.set_rows(detail.prn)
@@ -630,8 +670,7 @@ class MainWindow(QMainWindow):
         self.site_note.setVisible(bool(detail.last_sites))
         self.mar_view.resizeColumnsToContents()
         self.mar_view.resizeRowsToContents()
-        if self.mar.columnCount():  # open on today, like the paper chart's current column
-            self.mar_view.scrollTo(self.mar.index(0, self.mar.columnCount() - 1))
+        self._mar_to_today()
         self.prn_view.resizeRowsToContents()
         self.chart.set_rows(detail.chart)
         self.dose_view.resizeRowsToContents()
@@ -639,33 +678,38 @@ class MainWindow(QMainWindow):
         self.resident_loaded.emit(detail.resident.id)
 
     # --- scans, verdicts, recording ---------------------------------------------------------
-    def on_scan(self, raw: str) -> None:
+    def on_scan(self, scan: Scan) -> None:
         self.idle_lock.touch()
-        scan = parse_scan(raw)
-        if scan.kind == "staff":
-            self._badge_scanned(scan.label_value or "")
+        if self._scanner_window is not None and self._scanner_window.isActiveWindow():
+            return  # the self-test screen is in front: the scan is a test, not a dose
+        parsed = scan.parsed
+        if parsed.ok:
+            self.error_banner.clear_problem("problem")  # a good scan is the next action
+        if parsed.kind == "staff":
+            self._badge_scanned(parsed.label_value or "")
             return
         if self.user is None:
             self.sign_in_page.refused("Sign in first: scan your staff badge.")
             return
-        if scan.kind == "resident":
-            if (scan.label_value or "").isdigit():
-                self.verdict.hide()
-                self.open_resident(int(scan.label_value or 0))
+        if parsed.kind in ("pack", "pack_label") and self._manage_takes_scans():
             return
-        if scan.kind in ("pack", "pack_label"):
-            if self._manage_takes_scans():
-                return
+        self.notice.hide()
+        if parsed.kind == "resident":
+            if (parsed.label_value or "").isdigit():
+                self.giving.end()
+                self.open_resident(int(parsed.label_value or 0))
+            return
+        if parsed.kind in ("pack", "pack_label"):
             if not self.can_administer:
                 self._show_problem("Read-only sign-in: this role cannot record administrations.")
                 return
             if self.resident is None:
                 self._show_problem("Scan the resident's label first, then the pack.")
                 return
-            self._pending_scan, self._chosen_dose, self._no_scan_reason = scan, None, None
-            self._verify(dose=None)
+            self.error_banner.hide()
+            self.giving.start(GivingFlow(self.resident.id, self.user.id, scan=parsed))
             return
-        self._show_problem(scan.problem or "Not a barcode we know.")
+        self._show_problem(parsed.problem or UNKNOWN, parsed.detail)
 
     def _badge_scanned(self, badge: str) -> None:
         if self.verdict.isVisible() and self.verdict.witness.isVisible():
@@ -683,46 +727,17 @@ class MainWindow(QMainWindow):
             return badge_holder(session, badge)
 
     def _ask_pin(self, badge: str, holder: StaffView | None) -> None:
+        if self.stack.currentWidget() is not self.sign_in_page:
+            return
         if holder is None:
             self.sign_in_page.refused("That badge is not known.")
         else:
             self.sign_in_page.ask_pin(badge, holder.full_name)
 
     def _fill_witness(self, holder: StaffView | None) -> None:
-        if holder is not None:
+        if holder is not None and self.verdict.witness.isVisible():
             self.verdict.witness.setText(holder.username)
             self.verdict.witness_pin.setFocus()
-
-    def _intent(self, dose: object) -> Intent:
-        assert self.user is not None and self.resident is not None
-        scan = self._pending_scan
-        pack = line_id = scheduled = None
-        if scan is None and self._chosen_dose is not None:  # "give" for a pack with no barcode
-            line_id, scheduled = self._chosen_dose.chart_line_id, self._chosen_dose.scheduled_at
-        elif scan is not None and scan.kind == "pack" and scan.gtin:
-            pack = PackScan(scan.gtin, scan.batch, scan.expiry, scan.serial)
-        elif scan is not None and scan.label_value and scan.label_value.isdigit():
-            line_id = int(scan.label_value)
-        return Intent(
-            self.resident.id,
-            self.user.id,
-            self.clock(),
-            pack=pack,
-            chart_line_id=line_id,
-            scheduled_at=scheduled,
-            dose=dose,
-        )  # type: ignore[arg-type]
-
-    def override(self) -> None:
-        """A senior signs with their PIN and gives a reason; the entry is flagged for review."""
-        verdict = self.verdict.verdict
-        if verdict is None or not verdict.overridable:
-            return
-        answer = self._ask_override(self, verdict.headline)
-        if answer is None:
-            return
-        username, pin, reason = answer
-        self._record(verdict, override=(username, pin, reason))
 
     def _alert_opened(self, index) -> None:  # type: ignore[no-untyped-def]
         alert: Alert = self.alert_model.row(index.row())
@@ -790,21 +805,32 @@ class MainWindow(QMainWindow):
 
     def give_without_scan(self) -> None:
         dose = self.selected_dose()
-        if dose is None or self.user is None:
+        if dose is None or self.user is None or self.resident is None:
             self._show_problem("Choose the dose in the list first.")
             return
         reason = self._ask_text(
             self, "No barcode to scan", f"Why can {dose.medicine} not be scanned?"
         )
-        if not reason:
+        if not reason or self.user is None or self.resident is None:
             return
-        self._pending_scan, self._chosen_dose, self._no_scan_reason = None, dose, reason
-        self._verify(dose=None)
+        self.notice.hide()
+        self.giving.start(
+            GivingFlow(
+                self.resident.id,
+                self.user.id,
+                line_id=dose.chart_line_id,
+                scheduled_at=dose.scheduled_at,
+                no_scan_reason=reason,
+            )
+        )
 
     def not_given(self) -> None:
         dose = self.selected_dose()
         if dose is None or self.user is None or self.resident is None:
             self._show_problem("Choose the dose in the list first.")
+            return
+        if dose.state == DoseState.MISSED:
+            self.late_entry()  # a missed slot is filled in as a late entry, with its reason
             return
         self.tasks.run(
             self._fetch_codes, lambda codes: self._record_not_given(dose, codes), self._show_error
@@ -835,117 +861,93 @@ class MainWindow(QMainWindow):
             )
         )
 
+    def late_entry(self) -> None:
+        """Fill in a dose whose time has passed: given earlier, or not given; flagged."""
+        dose = self.selected_dose()
+        if dose is None or self.user is None or self.resident is None:
+            self._show_problem("Choose the dose in the list first.")
+            return
+        if dose.entry is not None or dose.scheduled_at > self.clock():
+            self._show_problem("A late entry is for a dose whose time has passed with no entry.")
+            return
+        self.tasks.run(
+            self._fetch_codes, lambda codes: self._record_late(dose, codes), self._show_error
+        )
+
+    def _record_late(self, dose: DueDose, codes: list[CodeChoice]) -> None:
+        if self.user is None or self.resident is None:
+            return
+        due = dose.scheduled_at.astimezone(dose.zone)
+        question = f"What happened to the {due:%H:%M} dose of {dose.medicine} ({dose.dose})?"
+        answer = self._ask_late_entry(self, codes, question, due.time())
+        if answer is None or self.user is None or self.resident is None:
+            return
+        resident_id, staff_id, now = self.resident.id, self.user.id, self.clock()
+        if answer.given_at is not None:
+            given_at = local_instant(due.date(), answer.given_at, dose.zone)
+            self.notice.hide()
+            self.giving.start(
+                GivingFlow(
+                    resident_id,
+                    staff_id,
+                    line_id=dose.chart_line_id,
+                    scheduled_at=dose.scheduled_at,
+                    no_scan_reason="late entry: recorded after the dose",
+                    given_at=given_at,
+                    late_reason=answer.reason,
+                )
+            )
+            return
+        code = answer.code or "O"
+        self._record_in_background(
+            lambda session: record_not_given(
+                session,
+                resident_id=resident_id,
+                chart_line_id=dose.chart_line_id,
+                staff_id=staff_id,
+                code=code,
+                now=now,
+                scheduled_at=dose.scheduled_at,
+                note=answer.note,
+                late_entry_reason=answer.reason,
+            )
+        )
+
     def _show_problem_exc(self, exc: BaseException) -> None:
         self._show_problem(str(exc))
 
-    def _verify(self, dose: object) -> None:
-        intent = self._intent(dose)
-        self._intent_shown = intent
-
-        def job() -> tuple[Verdict, str | None]:
-            with self.db.read() as session:
-                verdict = verify(session, intent, self.clock())
-                site = None
-                if verdict.line is not None:
-                    found = last_site(session, verdict.line.id)
-                    if found:
-                        zone = get_home(session).zone
-                        site = f"{found[0]}, {clock(found[1], zone, self.clock())}"
-                return verdict, site
-
-        self.tasks.run(job, self._show_verdict, self._show_error)
-
-    def _show_verdict(self, result: tuple[Verdict, str | None]) -> None:
-        verdict, site = result
-        self.verdict.show_verdict(verdict, site)
-        self.verdict_shown.emit(verdict)
-
-    def _dose_chosen(self, dose: object) -> None:
-        self._verify(dose)
-
-    def confirm(self) -> None:
-        verdict = self.verdict.verdict
-        if verdict is None or verdict.blocked:
-            return
-        self._record(verdict)
-
-    def _record(self, verdict: Verdict, override: tuple[str, str, str] | None = None) -> None:
-        intent = self._intent(verdict.dose)
-        witness_name = self.verdict.witness.text().strip()
-        witness_pin = self.verdict.witness_pin.text()
-        prn_reason = self.verdict.prn_reason.text().strip() or None
-        site = self.verdict.site.text().strip() or None
-        no_scan = None
-        if intent.pack is None:
-            no_scan = self._no_scan_reason or "booked-in pack label (no barcode on the pack)"
-
-        def job() -> Recorded:
-            with self.db.write() as session:
-                witness = None
-                if witness_name:
-                    wid = session.scalar(
-                        select(Staff.id).where(Staff.username == witness_name.lower())
-                    )
-                    witness = Signature(wid or -1, witness_pin)
-                senior = None
-                if override is not None:
-                    sid = session.scalar(
-                        select(Staff.id).where(Staff.username == override[0].strip().lower())
-                    )
-                    senior = Override(Signature(sid or -1, override[1]), override[2])
-                return record_given(
-                    session,
-                    intent,
-                    self.clock(),
-                    witness=witness,
-                    prn_reason=prn_reason,
-                    no_scan_reason=no_scan,
-                    site=site,
-                    override=senior,
-                )
-
-        self.verdict.confirm.setEnabled(False)
-        self.tasks.run(job, self._after_record, self._record_failed)
-
     def _after_record(self, done: Recorded) -> None:
-        # the commit has happened: only now does the screen say "recorded"
-        self.verdict.hide()
-        self.statusBar().showMessage(done.message)
-        self.recorded.emit(done.message)
+        self._recorded(done.message)
+
+    def _recorded(self, message: str) -> None:
+        """The commit has happened: say so, and keep saying it until the next action."""
+        self.error_banner.hide()
+        self.notice.setText(message)
+        self.notice.show()
+        self.recorded.emit(message)
         if self.resident is not None:
             self.open_resident(self.resident.id)
         self.load_round()
 
-    def _record_failed(self, exc: BaseException) -> None:
-        self.verdict.headline.setText(f"NOT RECORDED: {exc}")
-        self.verdict.setProperty("state", "stop")
-        self.verdict.style().unpolish(self.verdict)
-        self.verdict.style().polish(self.verdict)
-        self.verdict.confirm.setEnabled(True)
-        if not isinstance(exc, EmarError):
-            self._show_error(exc)
-
     def _scanner_status(self, state: str, message: str) -> None:
-        """An unplugged scanner is a banner that stays until it is back (it reconnects itself)."""
+        """An unplugged scanner is a banner that stays until it is back (it reconnects itself),
+        or until another port (or none) is chosen."""
         self.statusBar().showMessage(message)
         if state == "unplugged":
-            self._scanner_problem = message
-            self.error_banner.setText(message)
-            self.error_banner.show()
-        elif state == "connected" and self._scanner_problem is not None:
-            if self.error_banner.text() == self._scanner_problem:
-                self.error_banner.hide()
-            self._scanner_problem = None
+            self.scanner_banner.say(message)
+        elif state != "waiting":
+            self.scanner_banner.hide()
 
-    def _show_problem(self, message: str) -> None:
-        self.error_banner.setText(message)
-        self.error_banner.show()
+    def _show_problem(self, message: str, detail: str | None = None) -> None:
+        self.notice.hide()
+        self.error_banner.show_problem(message, detail)
         QApplication.beep()
 
     def _show_error(self, exc: BaseException) -> None:
         log.warning("shown to the user: %s", type(exc).__name__)  # the text may name a resident
-        self.error_banner.setText(f"{exc}  Nothing was changed; try again when it is back.")
-        self.error_banner.show()
+        self.error_banner.show_problem(
+            f"{exc}  Nothing was changed; try again when it is back.", kind="database"
+        )
         self.statusBar().showMessage("Database problem")
 
     def open_manage(self) -> None:
@@ -984,8 +986,7 @@ class MainWindow(QMainWindow):
 
     def _manage_takes_scans(self) -> bool:
         """While the stock or catalogue tab is open, pack scans go there, not to a dose."""
-        w = self._manage_window
-        return w is not None and w.isVisible() and w.tabs.currentIndex() in (2, 3)
+        return self._manage_window is not None and self._manage_window.takes_scans()
 
     def open_scanner_settings(self) -> None:
         if self._make_scanner_settings is None:
@@ -995,10 +996,17 @@ class MainWindow(QMainWindow):
         self._scanner_window.show()
         self._scanner_window.raise_()
 
+    def _mar_to_today(self) -> None:
+        """Today's column in view, like the paper chart's current column (also when the tab is
+        opened later: a hidden view cannot scroll)."""
+        if self.mar.columnCount():
+            self.mar_view.scrollTo(self.mar.index(0, self.mar.columnCount() - 1))
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.refresh.stop()
+        self.idle_lock.disarm()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle_lock)
-        self.tasks.wait_for_done(5000)
+        self.tasks.close(5000)
         super().closeEvent(event)

@@ -5,7 +5,6 @@ stock booked in by scanning. Same services and rules as the CLI; the window only
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -35,12 +34,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from emar.db import Database
-from emar.devices.scan_parser import parse_scan
+from emar.devices.scan import Scan
 from emar.errors import EmarError
-from emar.models import ChartLine, MedicineGtin, Staff
 from emar.services.admission import (
     LEAVING,
     AdmissionForm,
@@ -69,12 +66,15 @@ from emar.services.chart_editing import (
 from emar.services.charts import ChartLineView, resident_chart
 from emar.services.home import get_home, list_units, set_cycle_start
 from emar.services.residents import ResidentSummary, list_residents
+from emar.services.staff import staff_id_by_username
 from emar.services.stock import (
     DISPOSAL_REASONS,
-    balance,
+    StockRow,
     book_in,
     carry_forward,
+    line_for_pack,
     remove_stock,
+    stock_rows,
 )
 from emar.ui.message_line import MessageLine
 from emar.ui.scan_hub import ScanHub
@@ -95,14 +95,6 @@ TIMINGS = {
     "Every N hours": "every_n_hours",
     "When required (PRN)": "prn",
 }
-
-
-@dataclass(frozen=True)
-class StockRow:
-    chart_line_id: int
-    medicine: str
-    dose: str
-    balance: Decimal
 
 
 class StockModel(RowTableModel[StockRow]):
@@ -185,8 +177,18 @@ class ManageWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
+        self.tabs.currentChanged.connect(self._tab_shown)
         hub.scanned.connect(self._on_scan)
         self.refresh()
+
+    def _tab_shown(self, _index: int) -> None:
+        """Lines and products added on another tab (or PC) meanwhile are shown."""
+        self._load_chart()
+        self._load_stock()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.refresh()  # reopened later: products and lines added since are shown
 
     # --- shared -------------------------------------------------------------------------
     def _run(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
@@ -527,7 +529,7 @@ class ManageWindow(QWidget):
 
         def job() -> None:
             with self.db.write() as s:
-                checker = s.scalar(select(Staff.id).where(Staff.username == username.lower()))
+                checker = staff_id_by_username(s, username)
                 if checker is None:
                     raise EmarError(f"No user called {username!r}.")
                 check_chart_line(s, checker, line.id, now, pin=pin)
@@ -711,10 +713,7 @@ class ManageWindow(QWidget):
 
         def fetch() -> list[StockRow]:
             with self.db.read() as s:
-                return [
-                    StockRow(v.id, v.medicine, v.dose, balance(s, v.id))
-                    for v in resident_chart(s, rid, now)
-                ]
+                return stock_rows(s, rid, now)
 
         self._run(fetch, self.stock.set_rows)
 
@@ -814,10 +813,14 @@ class ManageWindow(QWidget):
             f"Pack barcode {gtin} attached to {item.text().split('   (')[0]}.",
         )
 
-    def _on_scan(self, raw: str) -> None:
-        if not self.isVisible() or self.tabs.currentIndex() not in (2, 3):
+    def takes_scans(self) -> bool:
+        """While the stock or catalogue tab is in front, pack scans are for it."""
+        return self.isVisible() and self.tabs.currentIndex() in (2, 3)
+
+    def _on_scan(self, typed: Scan) -> None:
+        if not self.takes_scans():
             return
-        scan = parse_scan(raw)
+        scan = typed.parsed
         if self.tabs.currentIndex() == 3:
             if scan.kind == "pack" and scan.gtin:
                 self._attach_scanned(scan.gtin)
@@ -832,19 +835,13 @@ class ManageWindow(QWidget):
 
         def find_line() -> tuple[int, str] | None:
             with self.db.read() as s:
-                row = s.execute(
-                    select(ChartLine.id, MedicineGtin.gtin)
-                    .join(MedicineGtin, MedicineGtin.medicine_id == ChartLine.medicine_id)
-                    .where(ChartLine.resident_id == rid, MedicineGtin.gtin == gtin)
-                ).first()
-                return (int(row[0]), gtin) if row else None
+                return line_for_pack(s, rid, gtin)
 
         def got_line(found: tuple[int, str] | None) -> None:
             if found is None or staff is None:
                 self._fail(EmarError("This pack is not on this resident's chart."))
                 return
-            line_id = found[0]
-            name = next((r.medicine for r in self.stock._rows if r.chart_line_id == line_id), "")
+            line_id, name = found
             quantity = self._ask_quantity(self, name)
             if quantity is None:
                 return

@@ -22,6 +22,7 @@ class ResidentBanner(QFrame):
         self.name = QLabel("Select a resident")
         self.name.setObjectName("bannerName")
         self.details = QLabel("")
+        self.details.setWordWrap(True)  # a long unit name must not push the round list aside
         self.allergies = QLabel("")
         self.allergies.setObjectName("bannerAllergies")
         self.allergies.setWordWrap(True)

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from emar.devices.labels import self_test_sheet
+from emar.devices.scan import WEDGE, Scan
 from emar.devices.scanner_check import TestScanReport, check_test_scan
 from emar.devices.scanner_config import ScannerConfig
 from emar.devices.serial_scanner import TERMINATORS, find_scanner_ports
-from emar.ui.keyboard_wedge import KeyboardWedgeFilter, WedgeSettings
-from emar.ui.scan_hub import ScanHub
+from emar.ui.scanners import Scanners
 from emar.ui.table_models import RowTableModel
 
 BAUDS = (9600, 19200, 38400, 57600, 115200)
@@ -85,11 +85,11 @@ def save_config(settings: QSettings, config: ScannerConfig) -> None:
 
 
 class ScannerSettings(QWidget):
+    """Saving applies the settings to this PC's scanners at once (no restart) and keeps them."""
+
     def __init__(
         self,
-        hub: ScanHub,
-        wedge: KeyboardWedgeFilter,
-        config: ScannerConfig,
+        scanners: Scanners,
         *,
         on_save: Callable[[ScannerConfig], None],
         ask_save_path: Callable[[QWidget], str] | None = None,
@@ -97,7 +97,8 @@ class ScannerSettings(QWidget):
     ) -> None:
         super().__init__()
         self.setWindowTitle("Scanner settings and self-test")
-        self.hub, self.wedge, self.config, self.on_save = hub, wedge, config, on_save
+        self.scanners, self.on_save = scanners, on_save
+        self.config = config = scanners.config
         self._ask_save_path = ask_save_path or _ask_pdf_path
 
         self.port = QComboBox()
@@ -113,7 +114,8 @@ class ScannerSettings(QWidget):
         self.terminator = QComboBox()
         self.terminator.addItems(list(TERMINATORS))
         self.terminator.setCurrentText(config.terminator)
-        self.serial_state = QLabel("Serial scanner: not connected")
+        self.serial_state = QLabel(scanners.hub.state[1])
+        self.serial_state.setWordWrap(True)
         serial_box = QGroupBox("Serial scanner (USB virtual COM port or RS-232)")
         serial_form = QFormLayout(serial_box)
         serial_form.addRow("Port", self.port)
@@ -171,8 +173,8 @@ class ScannerSettings(QWidget):
         layout.addLayout(left, 2)
         layout.addLayout(right, 5)
 
-        hub.scanned.connect(self.on_scan)
-        hub.status.connect(lambda _state, message: self.serial_state.setText(message))
+        scanners.hub.scanned.connect(self.on_scan)
+        scanners.hub.status.connect(lambda _state, message: self.serial_state.setText(message))
 
     def current_config(self) -> ScannerConfig:
         port = self.port.currentData() if self.port.currentIndex() > 0 else None
@@ -192,14 +194,9 @@ class ScannerSettings(QWidget):
 
     def save(self) -> None:
         self.config = self.current_config()
-        self.wedge.settings = WedgeSettings(
-            self.config.wedge_max_gap_ms,
-            self.config.wedge_min_length,
-            self.config.wedge_suffixes,
-            self.config.wedge_prefix,
-        )
+        self.scanners.apply(self.config)
         self.on_save(self.config)
-        self.message.setText("Settings saved for this PC.")
+        self.message.setText("Settings saved for this PC and in use now.")
 
     def print_test_sheet(self) -> None:
         path = self._ask_save_path(self)
@@ -212,13 +209,15 @@ class ScannerSettings(QWidget):
             return
         self.message.setText(f"Test sheet saved to {path}: print it and scan each code.")
 
-    def on_scan(self, raw: str) -> None:
-        from_wedge = self.wedge.last_scan == raw
+    def on_scan(self, scan: Scan) -> None:
+        if not self.isVisible():
+            return
         report = check_test_scan(
-            raw,
-            suffix=self.wedge.last_suffix if from_wedge else None,
-            gaps_ms=self.wedge.last_gaps_ms if from_wedge else None,
-            max_gap_ms=self.wedge.settings.max_gap_ms,
+            scan.raw,
+            parsed=scan.parsed,
+            suffix=scan.suffix,
+            gaps_ms=scan.gaps_ms if scan.source == WEDGE else None,
+            max_gap_ms=self.scanners.config.wedge_max_gap_ms,
         )
         self.results.add(report)
         self.table.resizeRowsToContents()

@@ -1,10 +1,16 @@
-"""The engine's verdict on a scan, full width: a green go-ahead or a red stop, never small."""
+"""The engine's verdict on a scan, full width: a green go-ahead, a question, or a red stop.
+
+The panel is the view of one giving flow (emar/ui/giving.py): `reset` at the flow's end clears
+every field typed for the dose, so nothing carries over to the next one.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -13,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +39,17 @@ def dose_choices(low: Decimal, high: Decimal, unit: str) -> list[Decimal]:
     return out
 
 
+@dataclass(frozen=True)
+class DoseForm:
+    """What was typed on the panel for this dose."""
+
+    prn_reason: str | None
+    witness: str
+    witness_pin: str
+    site: str | None
+    late_reason: str | None
+
+
 class VerdictPanel(QFrame):
     confirmed = Signal()
     cancelled = Signal()
@@ -45,8 +63,11 @@ class VerdictPanel(QFrame):
         self.headline = QLabel()
         self.headline.setObjectName("verdictHeadline")
         self.headline.setWordWrap(True)
+        # a stop is never clipped: the label takes the height its wrapped text needs
+        self.headline.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.details = QLabel()
         self.details.setWordWrap(True)
+        self.details.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.doses = QHBoxLayout()
         self.prn_reason = QLineEdit(placeholderText="Why is it needed now? (e.g. pain 6/10)")
         self.witness = QLineEdit(placeholderText="Witness: scan their badge or type username")
@@ -54,7 +75,9 @@ class VerdictPanel(QFrame):
             placeholderText="Witness PIN", echoMode=QLineEdit.EchoMode.Password
         )
         self.site = QLineEdit(placeholderText="Where applied, e.g. left upper arm")
+        self.late_reason = QLineEdit(placeholderText="Why is it recorded late?")
         self.extra = QFormLayout()
+        self.extra.addRow("Late entry", self.late_reason)
         self.extra.addRow("Site", self.site)
         self.extra.addRow("PRN reason", self.prn_reason)
         self.extra.addRow("Witness", self.witness)
@@ -78,20 +101,41 @@ class VerdictPanel(QFrame):
         layout.addLayout(buttons)
         self.hide()
 
-    def show_verdict(self, verdict: Verdict, last_site: str | None = None) -> None:
+    def install_escape(self, window: QWidget) -> None:
+        """Esc cancels the dose wherever the focus is in the window (a red stop disables
+        Confirm, so the focus is often not on the panel)."""
+        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+        shortcut.activated.connect(self._escape)
+
+    def _escape(self) -> None:
+        if self.isVisible():
+            self.cancelled.emit()
+
+    def show_verdict(
+        self,
+        verdict: Verdict,
+        last_site: str | None = None,
+        *,
+        refresh: bool = False,
+        late_reason: str | None = None,
+    ) -> None:
+        """Show a verdict for the current dose. Fields already typed for this dose stay;
+        a refresh (the data changed underneath) leaves the focus where the carer is."""
         self.verdict = verdict
-        severity = verdict.severity
-        state = {Severity.BLOCK: "stop", Severity.WARN: "warn", Severity.OK: "go"}[severity]
-        self.setProperty("state", state)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self._set_state(
+            "ask"
+            if verdict.asks_dose
+            else {Severity.BLOCK: "stop", Severity.WARN: "warn"}.get(verdict.severity, "go")
+        )
         self.headline.setText(verdict.headline)
+        shown = verdict.headline.removeprefix("STOP: ")
         lines = [
             c.message
-            for c in verdict.checks
-            if c.message != verdict.headline.removeprefix("STOP: ") and c.code != CheckCode.RIGHTS
+            for c in sorted(verdict.checks, key=lambda c: -c.severity)
+            if c.message != shown and c.code not in (CheckCode.RIGHTS, CheckCode.DOSE_CHOICE)
         ]
         self.details.setText("\n".join(lines))
+        self.details.setVisible(bool(lines))
         self._dose_buttons(verdict)
         line = verdict.line
         self._show_row(self.prn_reason, bool(line and line.is_prn))
@@ -100,14 +144,64 @@ class VerdictPanel(QFrame):
         label = self.extra.labelForField(self.site)
         if needs_site and label is not None:
             label.setText(f"Site (last: {last_site})" if last_site else "Site")
+        self._show_row(self.late_reason, verdict.has(CheckCode.LATE_ENTRY))
+        if late_reason and not self.late_reason.text() and verdict.has(CheckCode.LATE_ENTRY):
+            self.late_reason.setText(late_reason)
         self._show_row(self.witness, verdict.needs_witness)
         self._show_row(self.witness_pin, verdict.needs_witness)
         self.confirm.setEnabled(not verdict.blocked)
         self.override.setVisible(verdict.overridable)
         self.show()
-        if verdict.blocked:
+        if refresh:
+            return
+        if verdict.stops:
             QApplication.beep()  # a wrong scan is loud as well as red
-        (self.prn_reason if line and line.is_prn else self.confirm).setFocus()
+            self.cancel.setFocus()
+        elif self.late_reason.isVisible() and not self.late_reason.text():
+            self.late_reason.setFocus()
+        elif line is not None and line.is_prn and not self.prn_reason.text():
+            self.prn_reason.setFocus()
+        else:
+            self.confirm.setFocus()
+
+    def form(self) -> DoseForm:
+        return DoseForm(
+            prn_reason=self.prn_reason.text().strip() or None,
+            witness=self.witness.text().strip(),
+            witness_pin=self.witness_pin.text(),
+            site=self.site.text().strip() or None,
+            late_reason=self.late_reason.text().strip() or None,
+        )
+
+    def busy(self) -> None:
+        self.confirm.setEnabled(False)
+        self.override.setEnabled(False)
+
+    def not_recorded(self, why: str) -> None:
+        """The database refused or failed: say so in red; the carer may fix and confirm."""
+        self.headline.setText(f"NOT RECORDED: {why}")
+        self._set_state("stop")
+        self.witness_pin.clear()  # a PIN is typed again for every attempt
+        self.confirm.setEnabled(self.verdict is not None and not self.verdict.blocked)
+        self.override.setEnabled(True)
+        QApplication.beep()
+
+    def reset(self) -> None:
+        """The dose is over: clear everything typed for it and hide."""
+        self.verdict = None
+        self.headline.clear()
+        self.details.clear()
+        self._clear_dose_buttons()
+        for field in (self.prn_reason, self.witness, self.witness_pin, self.site, self.late_reason):
+            field.clear()
+        self.confirm.setEnabled(False)
+        self.override.setEnabled(True)
+        self.hide()
+
+    def _set_state(self, state: str) -> None:
+        self.setProperty("state", state)
+        self.style().unpolish(self)
+        self.style().polish(self)
 
     def _show_row(self, field: QLineEdit, visible: bool) -> None:
         field.setVisible(visible)
@@ -117,14 +211,19 @@ class VerdictPanel(QFrame):
         if not visible:
             field.clear()
 
-    def _dose_buttons(self, verdict: Verdict) -> None:
+    def _clear_dose_buttons(self) -> None:
         while self.doses.count():
             item = self.doses.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
+
+    def _dose_buttons(self, verdict: Verdict) -> None:
+        self._clear_dose_buttons()
         line = verdict.line
         if line is None or not verdict.has(CheckCode.DOSE_CHOICE):
             return
+        if not all(c.overridable for c in verdict.stops):
+            return  # a stop no one may override: choosing a dose would lead nowhere
         self.doses.addWidget(QLabel("Which dose?"))
         for amount in dose_choices(line.dose_min, line.dose_max, line.dose_unit):
             button = QPushButton(dose_text(amount, amount, line.dose_unit))
@@ -136,7 +235,5 @@ class VerdictPanel(QFrame):
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.confirm.isEnabled():
             self.confirmed.emit()
-        elif event.key() == Qt.Key.Key_Escape:
-            self.cancelled.emit()
         else:
             super().keyPressEvent(event)

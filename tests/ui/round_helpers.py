@@ -36,5 +36,5 @@ def sign_in(qtbot, window, username="amy", password=None) -> None:
 
 def scan(qtbot, window, raw, signal):
     with qtbot.waitSignal(signal, timeout=10_000) as got:
-        window.hub.scanned.emit(raw)
+        window.hub.receive(raw)
     return got.args[0] if got.args else None

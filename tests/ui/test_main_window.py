@@ -90,13 +90,14 @@ def test_controlled_drug_with_a_dose_choice_and_a_witness_badge(qtbot, home_db, 
     sign_in(qtbot, window)
     scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
     verdict = scan(qtbot, window, home.gtins["Oxycodone"], window.verdict_shown)
-    assert verdict.blocked and "Choose the dose: 2.5-5 ml" in verdict.headline
+    assert verdict.asks_dose and verdict.headline.startswith("Which dose?")  # a question
+    assert "2.5-5 ml" in verdict.headline and window.verdict.property("state") == "ask"
     five = window.verdict.findChild(type(window.verdict.confirm), "dose_5")
     with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as got:
         five.click()
     assert not got.args[0].blocked and got.args[0].needs_witness
     window.verdict.prn_reason.setText("Breakthrough pain 8/10")
-    window.hub.scanned.emit("EMAR-S-B1002")  # the witness scans their badge
+    window.hub.receive("EMAR-S-B1002")  # the witness scans their badge
     qtbot.waitUntil(lambda: window.verdict.witness.text() == "ben", timeout=10_000)
     window.verdict.witness_pin.setText("3917")
     with qtbot.waitSignal(window.recorded, timeout=10_000):
@@ -138,7 +139,7 @@ def test_idle_lock_hides_resident_data_and_a_badge_unlocks(qtbot, home_db, tmp_p
     assert window.stack.currentWidget() is window.sign_in_page
     assert window.round.rowCount() == 0 and window.doses.rowCount() == 0
     assert window.banner.name.text() == "Select a resident" and window.user_label.text() == "Locked"
-    window.hub.scanned.emit("EMAR-S-B1002")
+    window.hub.receive("EMAR-S-B1002")
     qtbot.waitUntil(lambda: window.sign_in_page.pin.isVisible(), timeout=10_000)
     assert window.sign_in_page.message.text() == "Hello Ben Osei: enter your PIN."
     window.sign_in_page.pin.setText("3917")
@@ -301,7 +302,7 @@ def test_pharmacist_sees_charts_read_only(qtbot, home_db, tmp_path):
     scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
     assert window.chart.rowCount() > 0 and window.mar.rowCount() > 0
     assert not window.give_button.isEnabled() and not window.not_given_button.isEnabled()
-    window.hub.scanned.emit(home.gtins["Amlodipine"])
+    window.hub.receive(home.gtins["Amlodipine"])
     assert "Read-only" in window.error_banner.text()
     assert given_count(home_db) == 0
 
@@ -379,7 +380,7 @@ def test_patch_asks_the_site_and_shows_the_last_one(qtbot, home_db, tmp_path):
     assert window.verdict.site.isVisible()
     assert window.verdict.extra.labelForField(window.verdict.site).text() == "Site"
     window.verdict.site.setText("left upper arm")
-    window.hub.scanned.emit("EMAR-S-B1003")
+    window.hub.receive("EMAR-S-B1003")
     qtbot.waitUntil(lambda: window.verdict.witness.text() == "nina", timeout=10_000)
     window.verdict.witness_pin.setText("5273")
     with qtbot.waitSignal(window.recorded, timeout=10_000):
@@ -472,10 +473,14 @@ def test_unplugged_scanner_is_a_banner_until_it_is_back(qtbot, home_db, tmp_path
     window = open_window(qtbot, home_db, tmp_path, clock)
     sign_in(qtbot, window)
     window.hub.status.emit("unplugged", "Scanner on /dev/ttyACM0 disconnected: plug it back in")
-    assert window.error_banner.isVisible()
-    assert window.error_banner.text().startswith("Scanner on /dev/ttyACM0 disconnected")
+    assert window.scanner_banner.isVisible()
+    assert window.scanner_banner.text().startswith("Scanner on /dev/ttyACM0 disconnected")
+    with qtbot.waitSignal(window.round_loaded, timeout=10_000):
+        window.load_round()  # a refresh of the round does not take the banner away
+    window.hub.status.emit("waiting", "Waiting for a scanner on /dev/ttyACM0.")
+    assert window.scanner_banner.isVisible()
     window.hub.status.emit("connected", "Scanner ready on /dev/ttyACM0.")
-    assert not window.error_banner.isVisible()
+    assert not window.scanner_banner.isVisible()
 
 
 def test_patch_line_shows_where_it_was_last_applied(qtbot, home_db, tmp_path):

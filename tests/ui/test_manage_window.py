@@ -121,7 +121,7 @@ def test_book_in_by_scanning_and_see_the_balance_fall(qtbot, home_db, tmp_path):
     qtbot.waitUntil(lambda: amlodipine_stock() == 56, timeout=10_000)
     gs = "\x1d"
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
-        window.hub.scanned.emit(f"]d201{home.gtins['Amlodipine']}1727033110LOT9{gs}21SN1")
+        window.hub.receive(f"]d201{home.gtins['Amlodipine']}1727033110LOT9{gs}21SN1")
     assert saved.args[0].endswith("84 in stock.")
     qtbot.waitUntil(lambda: amlodipine_stock() == 84, timeout=10_000)
     assert window.verdict.isHidden()  # the scan booked stock in; it did not start a dose
@@ -232,7 +232,7 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
     m.catalogue_search.setText("amlodipine")
     qtbot.waitUntil(lambda: m.catalogue_results.count() == 1, timeout=10_000)
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
-        window.hub.scanned.emit(fake_gtin(777))
+        window.hub.receive(fake_gtin(777))
     assert saved.args[0].startswith(f"Pack barcode 0{fake_gtin(777)} attached to Amlodipine")
     assert window.verdict.isHidden()
 

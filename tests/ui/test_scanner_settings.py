@@ -1,26 +1,37 @@
 """The scanner settings and self-test screen, driven offscreen."""
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from emar.devices.labels import TEST_EAN13
 from emar.devices.scanner_config import ScannerConfig
-from emar.ui.keyboard_wedge import KeyboardWedgeFilter
-from emar.ui.scan_hub import ScanHub
 from emar.ui.scanner_settings import ScannerSettings, load_config, save_config
+from emar.ui.scanners import Scanners
+
+
+class Holder(QWidget):
+    """Stops this PC's scanners (the wedge filter, the serial port) when the test ends."""
+
+    def __init__(self, scanners: Scanners) -> None:
+        super().__init__()
+        self.scanners = scanners
+
+    def close(self) -> bool:
+        self.scanners.stop()
+        return super().close()
+
 
 GS = "\x1d"
 GS1 = "]d20105099999000011172612311" + f"0TEST12{GS}21SER123"
 
 
 def make(qtbot, tmp_path, **kwargs):
-    hub = ScanHub()
-    wedge = KeyboardWedgeFilter(hub)
+    scanners = Scanners(QApplication.instance(), ScannerConfig())
+    qtbot.addWidget(Holder(scanners))
+    hub, wedge = scanners.hub, scanners.wedge
     saved = []
     screen = ScannerSettings(
-        hub,
-        wedge,
-        ScannerConfig(),
+        scanners,
         on_save=saved.append,
         ask_save_path=lambda parent: str(tmp_path / "sheet.pdf"),
         ports=lambda: [("/dev/ttyACM0", "Honeywell Xenon 1900")],
@@ -34,8 +45,8 @@ def make(qtbot, tmp_path, **kwargs):
 
 def test_each_scan_is_shown_with_its_verdict(qtbot, tmp_path):
     hub, _, screen, _ = make(qtbot, tmp_path)
-    hub.scanned.emit(GS1)
-    hub.scanned.emit(GS1.replace(GS, "").replace("]d2", ""))
+    hub.receive(GS1)
+    hub.receive(GS1.replace(GS, "").replace("]d2", ""))
     rows = [screen.results.row(i) for i in range(screen.results.rowCount())]
     dropped, good = rows  # newest first
     assert good.ok and good.code == "GS1 DataMatrix" and "<GS>" in good.raw_visible
@@ -46,25 +57,18 @@ def test_each_scan_is_shown_with_its_verdict(qtbot, tmp_path):
 
 def test_a_real_keyboard_burst_is_judged_and_types_nothing(qtbot, tmp_path):
     hub, wedge, screen, _ = make(qtbot, tmp_path)
-    app = QApplication.instance()
-    wedge.install(app)
-    try:
-        screen.prefix.setFocus()
-        qtbot.waitExposed(screen)
-        qtbot.wait(200)  # first layout done: the GUI thread is free, as it is during a round
-        with qtbot.waitSignal(hub.scanned, timeout=3000):
-            for ch in TEST_EAN13:
-                qtbot.keyClicks(screen.prefix, ch)
-                qtbot.wait(4)
-            qtbot.keyClick(screen.prefix, Qt.Key.Key_Return)
-    finally:
-        app.removeEventFilter(wedge)
+    stamps = iter(range(1000, 10_000, 4))  # keys 4 ms apart by the window system's clock
+    wedge.key_clock = lambda _event: float(next(stamps))
+    screen.prefix.setFocus()
+    with qtbot.waitSignal(hub.scanned, timeout=3000):
+        qtbot.keyClicks(screen.prefix, TEST_EAN13)
+        qtbot.keyClick(screen.prefix, Qt.Key.Key_Return)
     assert screen.prefix.text() == ""
     report = screen.results.row(0)
     assert report.code == "EAN-13" and report.ok
     messages = [f.message for f in report.findings]
     assert "Ends each scan with Enter." in messages
-    assert any(m.startswith("Keys arrived at most") for m in messages)
+    assert "Keys arrived at most 4 ms apart (limit 30 ms)." in messages
 
 
 def test_save_applies_and_hands_over_the_settings(qtbot, tmp_path):
@@ -79,6 +83,9 @@ def test_save_applies_and_hands_over_the_settings(qtbot, tmp_path):
     assert config.serial_port == "/dev/ttyACM0" and config.baud == 115200
     assert config.terminator == "CRLF" and config.wedge_suffixes == ("enter",)
     assert wedge.settings.max_gap_ms == 45
+    hub = screen.scanners.hub
+    assert hub.serial is not None and hub.serial.url == "/dev/ttyACM0"  # in use, no restart
+    assert hub.serial.baud == 115200
 
 
 def test_test_sheet_is_saved_where_asked(qtbot, tmp_path):
@@ -106,6 +113,6 @@ def test_config_round_trips_through_per_pc_settings(tmp_path):
 
 def test_results_model_passes_qtmodeltester(qtmodeltester, qtbot, tmp_path):
     hub, _, screen, _ = make(qtbot, tmp_path)
-    hub.scanned.emit(GS1)
-    hub.scanned.emit("junk")
+    hub.receive(GS1)
+    hub.receive("junk")
     qtmodeltester.check(screen.results)
