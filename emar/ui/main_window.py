@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         self.give_button.clicked.connect(self.give_without_scan)
         self.not_given_button = QPushButton("&Not given…")
         self.not_given_button.clicked.connect(self.not_given)
-        self.late_button = QPushButton("&Late entry…")
+        self.late_button = QPushButton("La&te entry…")
         self.late_button.setToolTip(
             "Fill in a dose whose time has passed: given earlier, or not given, with the reason "
             "it is recorded late (flagged for review)."

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -97,6 +97,7 @@ class ScannerSettings(QWidget):
     ) -> None:
         super().__init__()
         self.setWindowTitle("Scanner settings and self-test")
+        self.resize(1200, 680)
         self.scanners, self.on_save = scanners, on_save
         self.config = config = scanners.config
         self._ask_save_path = ask_save_path or _ask_pdf_path
@@ -118,7 +119,7 @@ class ScannerSettings(QWidget):
         self.serial_state.setWordWrap(True)
         serial_box = QGroupBox("Serial scanner (USB virtual COM port or RS-232)")
         serial_form = QFormLayout(serial_box)
-        serial_form.addRow("Port", self.port)
+        serial_form.addRow("P&ort", self.port)
         serial_form.addRow("Speed (baud)", self.baud)
         serial_form.addRow("Each scan ends with", self.terminator)
         serial_form.addRow(self.serial_state)
@@ -138,6 +139,8 @@ class ScannerSettings(QWidget):
         wedge_form.addRow("Scan ends with", suffix_row)
         wedge_form.addRow("Prefix (optional)", self.prefix)
 
+        close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        close.activated.connect(self.close)
         save = QPushButton("&Save settings")
         save.clicked.connect(self.save)
         print_sheet = QPushButton("&Print self-test sheet…")

@@ -21,6 +21,9 @@ QHeaderView::section { font-weight: bold; padding: 6px; }
 #verdictPanel[state="go"] { background: #1b5e20; }
 #verdictPanel[state="warn"] { background: #8a5a00; }
 #verdictPanel[state="stop"] { background: #b00020; }
+#verdictPanel[state="ask"] { background: #0d47a1; }
+#doneBanner { background: #1b5e20; color: white; font-weight: bold; padding: 8px; }
+#scannerBanner { background: #8a4b00; color: white; font-weight: bold; padding: 8px; }
 #verdictPanel QLabel { color: white; font-size: 16px; }
 #verdictPanel #verdictHeadline { font-size: 26px; font-weight: bold; }
 #confirmButton { font-size: 18px; font-weight: bold; min-height: 48px; }

@@ -225,8 +225,9 @@ class VerdictPanel(QFrame):
         if not all(c.overridable for c in verdict.stops):
             return  # a stop no one may override: choosing a dose would lead nowhere
         self.doses.addWidget(QLabel("Which dose?"))
-        for amount in dose_choices(line.dose_min, line.dose_max, line.dose_unit):
-            button = QPushButton(dose_text(amount, amount, line.dose_unit))
+        for n, amount in enumerate(dose_choices(line.dose_min, line.dose_max, line.dose_unit), 1):
+            # Alt+1, Alt+2...: the dose without leaving the keyboard
+            button = QPushButton(f"&{n}:  {dose_text(amount, amount, line.dose_unit)}")
             button.setObjectName(f"dose_{format_amount(amount)}")
             button.setMinimumHeight(44)
             button.clicked.connect(lambda _=False, a=amount: self.dose_chosen.emit(a))
