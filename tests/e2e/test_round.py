@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from emar.models import AuditEvent
-
-from emar.models import Administration
+from emar.models import Administration, AuditEvent
 from tests.conftest import BACKENDS
 from tests.e2e.desktop import is_green, is_red
 
