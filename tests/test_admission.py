@@ -113,13 +113,15 @@ def test_hospital_absence_shows_the_code_instead_of_missed(home_db):
     assert r.away == "hospital"
     morning = [d for d in r.doses if d.scheduled_at == local(DAY, 8, 0)]
     assert [d.state for d in morning] == [DoseState.AWAY]
+    (paracetamol,) = r.prn  # no PRN is "available" to someone in hospital
+    assert not paracetamol.available and paracetamol.why == "Not here: resident in hospital"
     with pytest.raises(ValidationError, match="already recorded as away"), home_db.write() as s:
         start_absence(s, home.staff["amy"], mary, "leave", local(DAY, 7, 0))
     with home_db.write() as s:
         end_absence(s, home.staff["amy"], mary, local(DAY, 21, 0))
     with home_db.read() as s:
         (r,) = due_list(s, local(DAY, 21, 30), resident_ids=[mary])
-    assert r.away is None
+    assert r.away is None and r.prn[0].available
 
 
 def test_a_resident_who_has_left_is_read_only(home_db):

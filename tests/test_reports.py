@@ -161,8 +161,18 @@ def test_handover_counts_and_tells_the_next_shift(home_db, day, tmp_path):
     assert "OVERRIDE - Leaving early for hospital" in text
     assert "witnessed by Ben Osei" in text
     assert "for Pain 8/10 by Amy Carter; OUTCOME STILL TO RECORD" in text
+    assert "5 ml given for Pain 8/10" in text  # the amount given, never the chart's range
+    assert "2.5-5 ml given" not in text
     assert f"{day.late_medicine}" in text and "min late" in text
     assert "MISSED" in text or "not yet given or recorded" in text
+
+
+def test_a_handover_printed_before_its_shift_ends_lists_the_doses_still_due(home_db, day, tmp_path):
+    scope = Scope(local(DAY, 14, 0), local(DAY, 22, 30))  # printed at 20:00
+    out = _make(home_db, day, ReportKind.HANDOVER, tmp_path / "late-shift.pdf", scope)
+    text = "\n".join(_everywhere(out, "Shift handover"))
+    assert "due at 22:00: still to give this shift" in text
+    assert "Still due this shift" in text.split("Not given, by reason")[0]
 
 
 def test_audit_rates_exceptions_staff_and_csv_match_the_records(home_db, day, tmp_path):

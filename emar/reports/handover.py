@@ -13,7 +13,17 @@ from emar.services.report_data import HandoverData
 
 # Items the next shift must act on come first, in red.
 URGENT = {"missed", "overdue", "next shift", "stock"}
-ORDER = ["overdue", "missed", "next shift", "not given", "PRN", "stock", "late", "controlled"]
+ORDER = [
+    "overdue",
+    "missed",
+    "due",
+    "next shift",
+    "not given",
+    "PRN",
+    "stock",
+    "late",
+    "controlled",
+]
 ORDER += ["override", "correction", "away"]
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.domain.clock_text import clock
 from emar.errors import EmarError
 from emar.models import AuditEvent, Staff, utcnow
 from emar.passwords import hash_secret, needs_rehash, verify_secret
 from emar.services.audit import record_event
+from emar.services.home import get_home, has_home
 from emar.services.staff import StaffView
 
 REFUSED = "Wrong username or password."
@@ -36,28 +39,35 @@ def _view(staff: Staff) -> StaffView:
 
 THROTTLE_AFTER, THROTTLE_WAIT = 3, timedelta(seconds=30)
 LOCK_AFTER, LOCK_FOR = 10, timedelta(minutes=15)
-FAILED = ("signin.failed", "signin.blocked")
+# Attempts refused while throttled or locked are not tries at the secret: they neither count
+# towards the lock nor extend it. One audit row a minute says they happened (a stuck key or a
+# script cannot write thousands), with how many were refused since the previous such row.
+BLOCKED_ROW_EVERY = timedelta(minutes=1)
 
 
-def _recent_failures(session: Session, key: str, value: str, now: datetime) -> list[datetime]:
-    """Failed and throttled attempts for one username or badge in the lock window (from the
-    audit trail, which is where every attempt is recorded anyway)."""
+def _recent(
+    session: Session, action: str, key: str, value: str, since: datetime
+) -> list[tuple[datetime, dict[str, object]]]:
+    """Audit rows of `action` for one username or badge since `since` (every attempt is in the
+    audit trail anyway, so it is where throttling reads from)."""
     rows = session.execute(
         select(AuditEvent.occurred_at, AuditEvent.detail).where(
-            AuditEvent.action.in_(FAILED), AuditEvent.occurred_at > now - LOCK_FOR
+            AuditEvent.action == action, AuditEvent.occurred_at > since
         )
     ).all()
-    return sorted(t for t, detail in rows if json.loads(detail or "{}").get(key) == value)
+    found = [(t, json.loads(detail or "{}")) for t, detail in rows]
+    return sorted((item for item in found if item[1].get(key) == value), key=lambda i: i[0])
 
 
 def attempt_blocked(session: Session, key: str, value: str, now: datetime) -> str | None:
-    """Why an attempt may not be made now (throttled, then locked), or None."""
-    fails = _recent_failures(session, key, value, now)
+    """Why an attempt may not be made now (throttled, then locked), or None. Times are the
+    home's local clock."""
+    fails = [t for t, _ in _recent(session, "signin.failed", key, value, now - LOCK_FOR)]
     if len(fails) >= LOCK_AFTER:
         until = fails[-1] + LOCK_FOR
         return (
             f"Locked after {len(fails)} failed attempts: try again after "
-            f"{until:%H:%M} UTC, or ask a manager."
+            f"{clock(until, _zone(session), now)}, or ask a manager."
         )
     if len(fails) >= THROTTLE_AFTER and now - fails[-1] < THROTTLE_WAIT:
         wait = int((fails[-1] + THROTTLE_WAIT - now).total_seconds()) + 1
@@ -65,9 +75,28 @@ def attempt_blocked(session: Session, key: str, value: str, now: datetime) -> st
     return None
 
 
-def refusal(session: Session, *, username: str | None = None, badge: str | None = None) -> str:
+def _zone(session: Session) -> ZoneInfo:
+    return get_home(session).zone if has_home(session) else ZoneInfo("Europe/London")
+
+
+def _note_blocked(session: Session, key: str, value: str, method: str) -> None:
+    """At most one "signin.blocked" row a minute per username or badge (by the audit trail's
+    own clock, which stamps the rows)."""
+    rows = _recent(session, "signin.blocked", key, value, utcnow() - BLOCKED_ROW_EVERY)
+    if rows:
+        return
+    record_event(session, "signin.blocked", detail={key: value, "method": method})
+
+
+def refusal(
+    session: Session,
+    *,
+    username: str | None = None,
+    badge: str | None = None,
+    now: datetime | None = None,
+) -> str:
     """What to tell the person after a refused attempt."""
-    now = utcnow()
+    now = now or utcnow()
     if username is not None:
         return attempt_blocked(session, "username", username.strip().lower()[:64], now) or REFUSED
     return attempt_blocked(session, "badge", (badge or "").strip().upper()[:64], now) or (
@@ -75,10 +104,13 @@ def refusal(session: Session, *, username: str | None = None, badge: str | None 
     )
 
 
-def sign_in(session: Session, username: str, password: str) -> StaffView | None:
+def sign_in(
+    session: Session, username: str, password: str, now: datetime | None = None
+) -> StaffView | None:
+    now = now or utcnow()
     name = username.strip().lower()[:64]
-    if attempt_blocked(session, "username", name, utcnow()):
-        record_event(session, "signin.blocked", detail={"username": name, "method": "password"})
+    if attempt_blocked(session, "username", name, now):
+        _note_blocked(session, "username", name, "password")
         return None
     staff = session.scalars(select(Staff).where(Staff.username == username.strip().lower())).first()
     if staff is None or not staff.active or not verify_secret(staff.password_hash, password):
@@ -95,10 +127,13 @@ def sign_in(session: Session, username: str, password: str) -> StaffView | None:
     return _view(staff)
 
 
-def sign_in_with_badge(session: Session, badge_code: str, pin: str) -> StaffView | None:
+def sign_in_with_badge(
+    session: Session, badge_code: str, pin: str, now: datetime | None = None
+) -> StaffView | None:
+    now = now or utcnow()
     code = badge_code.strip().upper()[:64]
-    if attempt_blocked(session, "badge", code, utcnow()):
-        record_event(session, "signin.blocked", detail={"badge": code, "method": "badge"})
+    if attempt_blocked(session, "badge", code, now):
+        _note_blocked(session, "badge", code, "badge")
         return None
     staff = session.scalars(
         select(Staff).where(Staff.badge_code == badge_code.strip().upper())

@@ -21,6 +21,7 @@ from emar.domain.doses import (
 )
 from emar.domain.doses import overdue_until as overdue_limit
 from emar.domain.schedule import line_instants
+from emar.domain.wording import dose_text
 from emar.services.due import dose_entries, window_minutes
 from emar.services.home import HomeSettings
 from emar.services.round_data import (
@@ -55,6 +56,15 @@ class DoseOutcome:
     @property
     def staff_id(self) -> int | None:
         return self.entry.staff_id if self.entry else None
+
+    @property
+    def amount(self) -> str:
+        """What was given ("2 tablets"), once it was; else what is prescribed ("1-2 tablets").
+        A report never prints a range for a dose that was given."""
+        e = self.entry
+        if e is not None and e.is_given and e.dose_given is not None:
+            return dose_text(e.dose_given, e.dose_given, self.line.dose_unit)
+        return self.dose
 
 
 @dataclass(frozen=True)

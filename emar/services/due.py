@@ -234,7 +234,14 @@ def build_rounds(
             if line.is_prn:
                 if line.status == ACTIVE:
                     prn.append(
-                        _prn_status(line, resident_lines, given_by_resident[resident.id], now, zone)
+                        _prn_status(
+                            line,
+                            resident_lines,
+                            given_by_resident[resident.id],
+                            now,
+                            zone,
+                            resident.away_at(now),
+                        )
                     )
                 continue
             doses.extend(_line_doses(home, line, resident, recorded, now, since, until))
@@ -305,18 +312,22 @@ def _prn_status(
     given: list[EntryFacts],
     now: datetime,
     zone: ZoneInfo,
+    away: str | None = None,
 ) -> PrnStatus:
     check = check_prn(line, resident_lines, given, now, line.dose_min)
+    why = _prn_why(line, check, zone, now)
+    if away:  # nothing is "available" to someone who is not here
+        why = f"Not here: resident in {away}"
     return PrnStatus(
         resident_id=line.resident_id,
         chart_line_id=line.id,
         medicine=line.medicine,
         dose=line_dose_text(line),
         indication=line.prn_indication or "",
-        available=check.allowed,
+        available=check.allowed and not away,
         next_allowed_at=check.next_allowed_at,
         doses_24h=check.doses_24h,
         max_24h=line.prn_max_24h or 0,
-        why=_prn_why(line, check, zone, now),
+        why=why,
         controlled=line.controlled,
     )

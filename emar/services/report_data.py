@@ -179,7 +179,7 @@ def handover_data(
             continue
         p = people[o.resident_id]
         e = o.entry
-        what = f"{o.line.medicine} {o.dose}"
+        what = f"{o.line.medicine} {o.amount}"
         if o.scheduled_at is None:  # PRN
             if e is None or not e.is_given:
                 continue
@@ -233,6 +233,11 @@ def handover_data(
                 )
             elif o.state == DoseState.AWAY:
                 p.items.append(HandoverItem("away", when, f"{what}: resident away"))
+            elif o.scheduled_at < scope.end:  # printed before the shift ends: still to come
+                counts["Still due this shift"] += 1
+                p.items.append(
+                    HandoverItem("due", when, f"{what} due at {when}: still to give this shift")
+                )
         if e is not None and e.is_given and o.line.controlled:
             counts["Controlled drug doses"] += 1
             p.items.append(
@@ -276,6 +281,7 @@ def handover_data(
         if line.resident_id in people:
             people[line.resident_id].items.append(HandoverItem("stock", "", message))
     order = ["Doses given", "Given late", "Not given", "Missed", "Still to give or record"]
+    order += ["Still due this shift"]
     order += ["PRN doses given", "PRN outcomes still to record", "Controlled drug doses"]
     order += ["Overrides", "Corrections"]
     return HandoverData(
@@ -419,7 +425,7 @@ def audit_data(
             o.resident,
             o.room,
             o.line.medicine,
-            o.dose,
+            o.amount,
             o.scheduled_at,
             e.administered_at if e else None,
             outcome,

@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
                 lambda s: sign_in(s, username, password) or refusal(s, username=username)
             ),
             lambda staff: self._after_sign_in(staff, REFUSED),
-            self._show_error,
+            self._sign_in_failed,
         )
 
     def _sign_in_badge(self, badge: str, pin: str) -> None:
@@ -468,8 +468,12 @@ class MainWindow(QMainWindow):
                 lambda s: sign_in_with_badge(s, badge, pin) or refusal(s, badge=badge)
             ),
             lambda staff: self._after_sign_in(staff, "Wrong badge or PIN."),
-            self._show_error,
+            self._sign_in_failed,
         )
+
+    def _sign_in_failed(self, exc: BaseException) -> None:
+        self.sign_in_page.refused("Could not check: the database did not answer.")
+        self._show_error(exc)
 
     def _write(self, fn: Callable[..., object]) -> object:
         with self.db.write() as session:
@@ -516,6 +520,7 @@ class MainWindow(QMainWindow):
         self.refresh.stop()
         self.user = None
         self.resident = None
+        self.tasks.forget("resident")  # a resident still loading is not shown after sign-in
         self.user_label.setText("Locked")
         self.round.set_rows([])
         self.alert_model.set_rows([])
@@ -560,7 +565,9 @@ class MainWindow(QMainWindow):
 
     def load_round(self) -> None:
         unit_id = self.unit.currentData()
-        self.tasks.run(lambda: self._fetch_round(unit_id), self._show_round, self._show_error)
+        self.tasks.run_latest(
+            "round", lambda: self._fetch_round(unit_id), self._show_round, self._show_error
+        )
 
     def _fetch_round(self, unit_id: int | None) -> tuple[list[ResidentRound], list[Alert]]:
         now = self.clock()
@@ -603,21 +610,31 @@ class MainWindow(QMainWindow):
     def _select_round_row(self) -> None:
         """The round list follows the open resident, however they were opened."""
         selected = self.resident.id if self.resident else None
-        for row in range(self.round.rowCount()):
-            if self.round.row(row).resident_id == selected:
-                self.round_view.blockSignals(True)
-                self.round_view.selectRow(row)
-                self.round_view.blockSignals(False)
-                self.round_view.scrollTo(self.round.index(row, 0))
-                return
-        self.round_view.clearSelection()
+        selection = self.round_view.selectionModel()
+        selection.blockSignals(True)  # following the resident is not choosing one
+        try:
+            for row in range(self.round.rowCount()):
+                if self.round.row(row).resident_id == selected:
+                    self.round_view.selectRow(row)
+                    self.round_view.scrollTo(self.round.index(row, 0))
+                    break
+            else:
+                self.round_view.clearSelection()
+        finally:
+            selection.blockSignals(False)
+        self.round_view.viewport().update()
 
     def select_resident_row(self, row: int) -> None:
         self.round_view.selectRow(row)
 
     def open_resident(self, resident_id: int) -> None:
-        self.tasks.run(
-            lambda: self._fetch_resident(resident_id), self._show_resident, self._show_error
+        """Load a resident; only the latest request is shown (a slower, older load must not
+        switch the screen back to the resident before)."""
+        self.tasks.run_latest(
+            "resident",
+            lambda: self._fetch_resident(resident_id),
+            self._show_resident,
+            self._show_error,
         )
 
     def _fetch_resident(self, resident_id: int) -> ResidentDetail | None:

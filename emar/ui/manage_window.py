@@ -460,7 +460,7 @@ class ManageWindow(QWidget):
             with self.db.read() as s:
                 return resident_chart(s, rid, self.clock())
 
-        self._run(fetch, self._show_chart)
+        self.tasks.run_latest("chart", fetch, self._show_chart, self._fail)
 
     def _show_chart(self, lines: list[ChartLineView]) -> None:
         self.lines.set_rows(lines)
@@ -715,7 +715,7 @@ class ManageWindow(QWidget):
             with self.db.read() as s:
                 return stock_rows(s, rid, now)
 
-        self._run(fetch, self.stock.set_rows)
+        self.tasks.run_latest("stock", fetch, self.stock.set_rows, self._fail)
 
     # --- catalogue -------------------------------------------------------------------------
     def _catalogue_tab(self) -> QWidget:

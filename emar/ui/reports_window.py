@@ -135,7 +135,7 @@ class ReportsWindow(QWidget):
         self.kind = QComboBox()
         for label, kind, blank in CHOICES:
             self.kind.addItem(label, (kind, blank))
-        self.kind.currentIndexChanged.connect(lambda _i: self._set_default_period())
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.start = QDateTimeEdit(displayFormat="ddd dd/MM/yyyy HH:mm", calendarPopup=True)
         self.end = QDateTimeEdit(displayFormat="ddd dd/MM/yyyy HH:mm", calendarPopup=True)
         self.unit = QComboBox()
@@ -213,12 +213,28 @@ class ReportsWindow(QWidget):
                 combo.addItem(label, value)
         self._set_default_period()
 
+    def _kind_changed(self) -> None:
+        """Another report: its own default period and filters, and nothing left of the last
+        report (its PDF, its message) to open, save or print by mistake."""
+        for combo in (self.unit, self.resident, self.staff):
+            combo.setCurrentIndex(0)
+        self.medicine.clear()
+        self.csv.setChecked(False)
+        self.pdf = None
+        for b in (self.open_button, self.save_button, self.print_button):
+            b.setEnabled(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.message.clear()
+        self._set_default_period()
+
     def _set_default_period(self) -> None:
         kind, _blank = self.kind.currentData()
         start, end = default_period(kind, self.clock(), self.zone)
         self.start.setDateTime(_qt(start, self.zone))
         self.end.setDateTime(_qt(end, self.zone))
         self.csv.setEnabled(kind == ReportKind.AUDIT)
+        self.staff.setEnabled(kind == ReportKind.AUDIT)  # only the audit is per staff member
 
     def request(self) -> ReportRequest:
         kind, blank = self.kind.currentData()

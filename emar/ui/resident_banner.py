@@ -78,3 +78,6 @@ class ResidentBanner(QFrame):
         self.name.setText("Select a resident")
         for label in (self.details, self.allergies, self.notes):
             label.setText("")
+        self.allergies.setProperty("state", "")  # no empty red allergy bar on a locked screen
+        self.allergies.style().unpolish(self.allergies)
+        self.allergies.style().polish(self.allergies)

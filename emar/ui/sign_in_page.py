@@ -29,6 +29,8 @@ class SignInPage(QWidget):
             field.setMinimumHeight(40)
         self.error = QLabel()
         self.error.setObjectName("signInError")
+        self.error.setWordWrap(True)  # a lockout message is read whole, never clipped
+        self.busy = False  # an attempt is being checked: Enter held down sends no more
         form = QFormLayout()
         form.addRow("Username", self.username)
         form.addRow("Password", self.password)
@@ -50,6 +52,7 @@ class SignInPage(QWidget):
         self._pin_mode(False)
 
     def reset(self, title: str, message: str) -> None:
+        self.busy = False
         self.title.setText(title)
         self.message.setText(message)
         self.error.clear()
@@ -67,6 +70,7 @@ class SignInPage(QWidget):
         self.pin.setFocus()
 
     def refused(self, message: str) -> None:
+        self.busy = False
         self.error.setText(message)
         self.password.clear()
         self.pin.clear()
@@ -79,7 +83,24 @@ class SignInPage(QWidget):
                 label.setVisible(visible)
 
     def _submit(self) -> None:
+        """An empty field is a question, not a failed attempt: nothing is checked or audited."""
+        if self.busy:
+            return
         if self.badge is not None:
+            if not self.pin.text():
+                self.error.setText("Type your PIN.")
+                self.pin.setFocus()
+                return
+            self.busy = True
             self.pin_submitted.emit(self.badge, self.pin.text())
-        else:
-            self.password_submitted.emit(self.username.text(), self.password.text())
+            return
+        if not self.username.text().strip():
+            self.error.setText("Type your username, or scan your badge.")
+            self.username.setFocus()
+            return
+        if not self.password.text():
+            self.error.setText("Type your password.")
+            self.password.setFocus()
+            return
+        self.busy = True
+        self.password_submitted.emit(self.username.text(), self.password.text())

@@ -90,6 +90,7 @@ class TaskRunner(QObject):
         self._relay.runners[self._key] = self
         self.destroyed.connect(lambda _=None, key=self._key: _forget(key))
         self._pending: dict[int, Callbacks] = {}
+        self._latest: dict[str, int] = {}
         self._ids = itertools.count(1)
 
     @property
@@ -107,6 +108,27 @@ class TaskRunner(QObject):
         if len(self._pending) == 1:
             self.busy_changed.emit(True)
         self._pool.start(_Job((self._key, job_id), fn, self._relay))
+
+    def run_latest(
+        self,
+        key: str,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Like `run`, for loads that replace what is on screen: only the latest job of `key`
+        delivers, so an older, slower load never overwrites a newer one."""
+        ticket = self._latest[key] = self._latest.get(key, 0) + 1
+
+        def done(result: Any) -> None:
+            if self._latest.get(key) == ticket:
+                on_done(result)
+
+        self.run(fn, done, on_error)
+
+    def forget(self, key: str) -> None:
+        """Whatever `key`'s jobs still running bring back is dropped."""
+        self._latest[key] = self._latest.get(key, 0) + 1
 
     def drop_pending(self) -> None:
         """Forget the callbacks of jobs still running (their results will be dropped)."""

@@ -298,3 +298,50 @@ def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(
         "Amlodipine 5 mg tablets"
     )
     assert window.chart.index(row, column).data() == "56"
+
+
+def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
+    qtbot, home_db, tmp_path
+):
+    """A line added elsewhere after the window opened: the stock tab shows it when it is
+    opened, and booking its pack in asks "how many" naming the medicine."""
+    from emar.services.chart_editing import LineForm, add_chart_line, check_chart_line
+    from tests.engine_helpers import PINS
+
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "ben")
+    asked = []
+    m = manage(qtbot, window, ask_quantity=lambda parent, name: asked.append(name) or Decimal(7))
+    harold = home.residents["Harold Green"]
+    m.tabs.setCurrentIndex(2)
+    m.stock_resident.setCurrentIndex(m.stock_resident.findData(harold))
+    qtbot.waitUntil(lambda: m.stock.rowCount() == 2, timeout=10_000)
+    with home_db.write() as s:  # another PC adds a line meanwhile
+        with home_db.read() as r:
+            from emar.models import Medicine
+
+            donepezil = r.scalar(select(Medicine.id).where(Medicine.name == "Donepezil"))
+        line = add_chart_line(
+            s,
+            home.staff["nina"],
+            harold,
+            LineForm(
+                donepezil,
+                Decimal(1),
+                Decimal(1),
+                "times_of_day",
+                AT,
+                "Dr Shah",
+                "GP",
+                times_of_day="20:00",
+            ),
+        )
+        check_chart_line(s, home.staff["mark"], line, AT, pin=PINS["mark"])
+    m.tabs.setCurrentIndex(1)
+    m.tabs.setCurrentIndex(2)  # back on the stock tab: read afresh
+    qtbot.waitUntil(lambda: m.stock.rowCount() == 3, timeout=10_000)
+    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
+        window.hub.receive(home.gtins["Donepezil"])
+    assert asked == ["Donepezil 5 mg"]
+    assert saved.args[0] == "Booked in 7 of Donepezil 5 mg: 7 in stock."

@@ -99,3 +99,21 @@ def test_default_periods():
     assert evening == (local(DAY, 20, 0), local(date(2026, 6, 11), 8, 0))
     start, end = default_period(ReportKind.AUDIT, local(DAY, 12, 0), LONDON)
     assert (end - start).days == 28 and end == local(date(2026, 6, 11), 0, 0)
+
+
+def test_choosing_another_report_starts_afresh(qtbot, home_db, tmp_path):
+    r = reports(qtbot, home_db, tmp_path)
+    r.resident.setCurrentIndex(2)
+    r.medicine.setText("amlo")
+    with qtbot.waitSignal(r.done, timeout=30_000):
+        r.make()
+    assert r.open_button.isEnabled() and r.message.text().startswith("Report ready")
+    r.kind.setCurrentIndex(1)  # Administration audit
+    assert r.pdf is None and not r.open_button.isEnabled() and not r.save_button.isEnabled()
+    assert r.message.text() == "" and r.progress.value() == 0
+    assert r.resident.currentIndex() == 0 and r.medicine.text() == ""
+    assert r.staff.isEnabled() and r.csv.isEnabled()
+    r.staff.setCurrentIndex(1)
+    r.kind.setCurrentIndex(0)  # Shift handover
+    assert not r.staff.isEnabled() and r.staff.currentIndex() == 0
+    assert r.start.dateTime().toString("HH:mm") == "08:00"

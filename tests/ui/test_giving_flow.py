@@ -1,0 +1,301 @@
+"""The giving flow: everything typed for one dose dies with it, whichever way it ends; and what
+the screens must show around it (offscreen, the real main window on a real database)."""
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from sqlalchemy import func, select
+
+from emar.domain.verdict import CheckCode
+from emar.models import Administration, AuditEvent
+from tests.engine_helpers import Home, local
+from tests.ui.round_helpers import FakeIdleClock, open_window, scan, sign_in
+
+PATCH_DAY = local(date(2026, 6, 11), 9, 5)  # Arthur's fentanyl patch is due (72-hourly)
+ENDINGS = ["recorded", "cancelled", "another resident", "idle lock", "lock button"]
+
+
+def _end(qtbot, window, how, home):
+    if how == "recorded":
+        with qtbot.waitSignal(window.recorded, timeout=10_000):
+            window.verdict.confirm.click()
+    elif how == "cancelled":
+        QTest.keyClick(window, Qt.Key.Key_Escape)
+    elif how == "another resident":
+        scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    elif how == "idle lock":
+        window.idle_clock_for_test.now += 10 * 60
+        with qtbot.waitSignal(window.locked):
+            window.idle_lock.check()
+    else:
+        with qtbot.waitSignal(window.locked):
+            window.lock_button.click()
+    assert not window.verdict.isVisible() and window.giving.flow is None
+    if how in ("idle lock", "lock button"):
+        sign_in(qtbot, window)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("how", ENDINGS)
+def test_site_witness_and_pin_never_reach_the_next_dose(qtbot, home_db, tmp_path, how):
+    home = Home(home_db)
+    idle = FakeIdleClock()
+    window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY, idle_clock=idle)
+    window.idle_clock_for_test = idle
+    sign_in(qtbot, window)
+    arthur = f"EMAR-R-{home.residents['Arthur Price']}"
+    scan(qtbot, window, arthur, window.resident_loaded)
+    scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
+    panel = window.verdict
+    panel.site.setText("left upper arm")
+    window.hub.receive("EMAR-S-B1003")  # Nina witnesses by badge
+    qtbot.waitUntil(lambda: panel.witness.text() == "nina", timeout=10_000)
+    panel.witness_pin.setText("5273")
+    _end(qtbot, window, how, home)
+    assert (panel.site.text(), panel.witness.text(), panel.witness_pin.text()) == ("", "", "")
+    scan(qtbot, window, arthur, window.resident_loaded)
+    verdict = scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
+    assert (panel.site.text(), panel.witness.text(), panel.witness_pin.text()) == ("", "", "")
+    assert window.giving.flow.no_scan_reason is None
+    if how != "recorded":
+        assert verdict.needs_witness and not verdict.blocked
+        with qtbot.waitSignal(window.giving.verdict_shown, timeout=500, raising=False):
+            panel.confirm.click()  # nothing typed: the service refuses, nothing is recorded
+        qtbot.waitUntil(lambda: panel.headline.text().startswith("NOT RECORDED"), timeout=10_000)
+        with home_db.read() as s:
+            assert s.scalar(select(func.count(Administration.id))) == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("how", ["cancelled", "another resident", "lock button"])
+def test_a_prn_reason_and_dose_choice_are_not_prefilled_for_the_next_dose(
+    qtbot, home_db, tmp_path, how
+):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
+    sign_in(qtbot, window)
+    mary = f"EMAR-R-{home.residents['Mary Jones']}"
+    scan(qtbot, window, mary, window.resident_loaded)
+    scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000):
+        window.verdict.findChild(type(window.verdict.confirm), "dose_2").click()
+    window.verdict.prn_reason.setText("Headache")
+    if how == "another resident":
+        scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+        assert window.giving.flow is None and window.verdict.prn_reason.text() == ""
+    else:
+        _end(qtbot, window, how, home)
+    scan(qtbot, window, mary, window.resident_loaded)
+    verdict = scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)
+    assert verdict.asks_dose and window.giving.flow.dose is None
+    assert window.verdict.prn_reason.text() == ""
+
+
+def test_an_answer_for_a_flow_that_ended_is_dropped(qtbot, home_db, tmp_path):
+    """A verify that returns after the screen locked must not show a verdict on it."""
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    verdict = scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
+    old = window.giving.flow
+    window.lock()
+    window.giving._show(old, (verdict, None), False)  # the late answer
+    assert not window.verdict.isVisible() and window.giving.flow is None
+
+
+def test_recorded_stays_until_the_next_action(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        QTest.keyClick(window.verdict.confirm, Qt.Key.Key_Return)
+    message = "Recorded: Mary Jones given Amlodipine 5 mg tablets."
+    for _ in range(2):  # two refreshes of the round later it is still there
+        with qtbot.waitSignal(window.round_loaded, timeout=10_000):
+            window._refresh_tick()
+        assert window.notice.isVisible() and window.notice.text() == message
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    assert not window.notice.isVisible()
+
+
+def test_escape_dismisses_a_red_stop_wherever_the_focus_is(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    verdict = scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    assert verdict.blocked and not window.verdict.confirm.isEnabled()
+    window.round_view.setFocus()
+    QTest.keyClick(window.round_view, Qt.Key.Key_Escape)
+    assert not window.verdict.isVisible() and window.giving.flow is None
+
+
+def test_the_most_serious_stop_is_the_headline_before_any_dose_choice(qtbot, home_db, tmp_path):
+    """Paracetamol (a 1-2 tablet range) again too soon: "Too soon" is the headline, not the
+    question of which dose."""
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000):
+        window.verdict.findChild(type(window.verdict.confirm), "dose_1").click()
+    window.verdict.prn_reason.setText("Headache")
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    verdict = scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)
+    assert verdict.has(CheckCode.DOSE_CHOICE) and verdict.stops[0].code == CheckCode.PRN_INTERVAL
+    assert window.verdict.headline.text().startswith("STOP: Too soon")
+    assert window.verdict.property("state") == "stop"
+
+
+def test_not_recorded_is_never_clipped(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
+    window.verdict.witness.setText("nobody-of-that-name")
+    window.verdict.witness_pin.setText("1")
+    window.verdict.confirm.click()
+    headline = window.verdict.headline
+    qtbot.waitUntil(lambda: headline.text().startswith("NOT RECORDED"), timeout=10_000)
+    qtbot.waitUntil(lambda: headline.height() >= headline.heightForWidth(headline.width()))
+    assert headline.visibleRegion().boundingRect().height() >= headline.heightForWidth(
+        headline.width()
+    )
+
+
+def test_the_round_list_follows_a_resident_opened_by_scan(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    sign_in(qtbot, window)
+    for name in ("Harold Green", "Mary Jones"):
+        scan(qtbot, window, f"EMAR-R-{home.residents[name]}", window.resident_loaded)
+        (row,) = window.round_view.selectionModel().selectedRows()
+        assert window.round.row(row.row()).name == name
+
+
+def test_the_mar_tab_opens_on_today(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    window.tabs.setCurrentWidget(window.mar_tab)
+    today = window.mar.columnCount() - 1
+    assert window.mar.headerData(today, Qt.Orientation.Horizontal) == "Wed\n10"
+    qtbot.waitUntil(
+        lambda: (
+            window.mar_view.viewport()
+            .rect()
+            .intersects(window.mar_view.visualRect(window.mar.index(0, today)))
+        )
+    )
+
+
+def test_no_empty_allergy_bar_after_lock(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    assert window.banner.allergies.property("state") == "allergy"
+    window.lock()
+    assert window.banner.allergies.text() == ""
+    assert window.banner.allergies.property("state") == ""
+
+
+def test_an_empty_sign_in_is_not_a_failed_attempt(qtbot, home_db, tmp_path):
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    page = window.sign_in_page
+    page.submit.click()
+    assert page.error.text() == "Type your username, or scan your badge."
+    page.username.setText("amy")
+    page.submit.click()
+    assert page.error.text() == "Type your password."
+    qtbot.wait(200)
+    with home_db.read() as s:
+        assert s.scalar(select(func.count()).where(AuditEvent.action.like("signin.%"))) == 0
+
+
+def test_a_garbled_scan_says_scan_again_with_what_was_sent_behind_details(qtbot, home_db, tmp_path):
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    sign_in(qtbot, window)
+    window.hub.receive("01ABC\x1dxyz")
+    banner = window.error_banner
+    assert banner.isVisible() and banner.message == "Not a barcode eMAR knows — scan again."
+    assert "01ABC" not in banner.text() and "details" in banner.text()
+    banner.linkActivated.emit("details")
+    assert "The scanner sent: 01ABC<GS>xyz" in banner.text()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_missed_dose_is_filled_in_as_a_late_entry_given_earlier(qtbot, home_db, tmp_path):
+    """Mary's 08:00 amlodipine, filled in at 21:30: given at 08:10, with why it is late."""
+    from datetime import time
+
+    from emar.domain.doses import DoseState
+    from emar.ui.late_entry_dialog import LateAnswer
+
+    home = Home(home_db)
+    asked = []
+
+    def answer(parent, codes, question, due):
+        asked.append((question, due))
+        return LateAnswer(time(8, 10), None, None, "Recorded on paper in a power cut")
+
+    window = open_window(
+        qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 21, 30), ask_late_entry=answer
+    )
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    rows = [window.doses.row(i) for i in range(window.doses.rowCount())]
+    missed = next(
+        i
+        for i, d in enumerate(rows)
+        if d.state == DoseState.MISSED and d.medicine.startswith("Amlodipine")
+    )
+    window.dose_view.selectRow(missed)
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as got:
+        window.late_button.click()
+    assert asked == [
+        ("What happened to the 08:00 dose of Amlodipine 5 mg tablets (1 tablet)?", time(8, 0))
+    ]
+    verdict = got.args[0]
+    assert verdict.has(CheckCode.LATE_ENTRY) and not verdict.blocked
+    assert window.verdict.late_reason.text() == "Recorded on paper in a power cut"
+    with qtbot.waitSignal(window.recorded, timeout=10_000) as done:
+        window.verdict.confirm.click()
+    assert "late entry flagged for review" in done.args[0]
+    with home_db.read() as s:
+        entry = s.scalars(select(Administration)).one()
+        assert entry.administered_at == local(date(2026, 6, 10), 8, 10)
+        assert entry.late_entry_reason == "Recorded on paper in a power cut"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_not_given_on_a_missed_dose_asks_for_a_late_entry(qtbot, home_db, tmp_path):
+    from emar.domain.doses import DoseState
+    from emar.ui.late_entry_dialog import LateAnswer
+
+    home = Home(home_db)
+    window = open_window(
+        qtbot,
+        home_db,
+        tmp_path,
+        lambda: local(date(2026, 6, 10), 21, 30),
+        ask_late_entry=lambda *a: LateAnswer(None, "R", None, "Forgot to record at 08:00"),
+    )
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    rows = [window.doses.row(i) for i in range(window.doses.rowCount())]
+    window.dose_view.selectRow(next(i for i, d in enumerate(rows) if d.state == DoseState.MISSED))
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.not_given_button.click()
+    with home_db.read() as s:
+        entry = s.scalars(select(Administration)).one()
+        assert (entry.not_given_code, entry.late_entry_reason) == ("R", "Forgot to record at 08:00")
