@@ -90,7 +90,7 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
         build_demo_home(s, datetime.now(UTC))
     db.dispose()
     data = prepare_home(url)
-    scan = f"]d201{data.due_gtin}17281231" + f"10LOT42\x1d21SER1"
+    scan = f"]d201{data.due_gtin}17281231" + "10LOT42\x1d21SER1"
     results: dict[str, list[float]] = {}
 
     class Stopwatch(QObject):
@@ -131,7 +131,10 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
         env = {**os.environ}
         wid = subprocess.run(
             ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^eMAR$"],
-            env=env, capture_output=True, text=True, check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.split()[0]
         subprocess.run(["xdotool", "windowfocus", "--sync", wid], env=env, check=True)
         spin_until(lambda: window.home_name.text() != "eMAR")
@@ -182,8 +185,8 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
 
     # floor: the database work of one verdict, on the same data, in this process
     bench_db = open_database(url)
-    from emar.ui.giving import GivingFlow
     from emar.devices.scan_parser import parse_scan
+    from emar.ui.giving import GivingFlow
 
     flow = GivingFlow(data.resident, data.home.staff["amy"], scan=parse_scan(scan))
     verify_times = []
