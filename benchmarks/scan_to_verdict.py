@@ -76,7 +76,7 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
     from emar.migrate import upgrade_to_head
     from emar.services.demo import build_demo_home
     from emar.services.recording import last_site
-    from emar.services.verification import Intent, PackScan, verify
+    from emar.services.verification import verify
     from emar.ui import app as app_module
     from emar.ui.main_window import MainWindow
     from tests.e2e.home import prepare_home
@@ -103,11 +103,14 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
         def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
             kind = event.type()
             if kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Return:
-                if not self.enter_at:
-                    self.enter_at = time.perf_counter()
-            elif kind == QEvent.Type.Paint and watched is self.panel and self.enter_at:
-                if self.panel.verdict is not None and not self.painted_at:
-                    self.painted_at = time.perf_counter()
+                self.enter_at = self.enter_at or time.perf_counter()
+            elif (
+                kind == QEvent.Type.Paint
+                and watched is self.panel
+                and self.enter_at
+                and self.panel.verdict is not None
+            ):
+                self.painted_at = self.painted_at or time.perf_counter()
             return False
 
     def spin_until(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -161,23 +164,23 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
         # floor: the paint and event path alone (a label repainted after a key press)
         label = QLabel("floor")
         label.show()
+        painted: list[float] = []
+
+        class Paint(QObject):
+            def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
+                if event.type() == QEvent.Type.Paint:
+                    painted.append(time.perf_counter())
+                return False
+
+        spy = Paint()
+        label.installEventFilter(spy)
         floor = []
-        for _ in range(runs):
-            painted = []
-
-            class Paint(QObject):
-                def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
-                    if event.type() == QEvent.Type.Paint:
-                        painted.append(time.perf_counter())
-                    return False
-
-            f = Paint()
-            label.installEventFilter(f)
+        for n in range(runs):
+            painted.clear()
             t0 = time.perf_counter()
-            label.setText(f"floor {len(floor)}")
+            label.setText(f"floor {n}")
             spin_until(lambda: bool(painted))
             floor.append((painted[0] - t0) * 1000)
-            label.removeEventFilter(f)
         results["floor: Qt repaints a label"] = floor
         for w in QApplication.topLevelWidgets():
             w.close()
@@ -200,7 +203,6 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
             verify_times.append((time.perf_counter() - t0) * 1000)
     results["floor: verify + last site (same data)"] = verify_times
     bench_db.dispose()
-    assert isinstance(Intent, type) and isinstance(PackScan, type)
 
     real_exec = QApplication.exec
     QApplication.exec = staticmethod(drive)  # type: ignore[method-assign]

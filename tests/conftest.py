@@ -19,7 +19,7 @@ import pytest
 
 from emar.db import Database, open_database
 from emar.migrate import upgrade_to_head
-from emar.services.demo import build_demo_home
+from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from tests.pg_server import PgServer, start_pg_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -75,6 +75,9 @@ class Templates:
         if kind in ("demo", "engine"):
             with db.write() as session:
                 build_demo_home(session, DEMO_NOW if kind == "demo" else ENGINE_BUILT)
+        elif kind == "history":  # what `emar demo` makes: the demo home with its MAR history
+            with db.write() as session:
+                build_demo_home(session, DEMO_NOW, history_days=DEMO_HISTORY_DAYS)
         db.dispose()
         self._built[kind] = name
         return name

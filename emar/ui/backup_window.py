@@ -27,6 +27,7 @@ from emar.domain.clock_text import clock_with_zone
 from emar.services.home import get_home, set_backup_retention
 from emar.ui.message_line import MessageLine
 from emar.ui.tasks import TaskRunner
+from emar.ui.window_keys import close_with_keys
 
 CHECK_EVERY_MS = 60 * 60 * 1000  # the PC may run for weeks: look hourly whether a day has passed
 
@@ -96,6 +97,7 @@ class BackupWindow(QWidget):
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__()
+        close_with_keys(self)
         self.setWindowTitle("eMAR: backups")
         self.resize(760, 520)
         self.db, self.staff_id, self.clock = db, staff_id, clock

@@ -80,6 +80,7 @@ from emar.ui.message_line import MessageLine
 from emar.ui.scan_hub import ScanHub
 from emar.ui.table_models import ChartLineModel, RowTableModel
 from emar.ui.tasks import TaskRunner
+from emar.ui.window_keys import close_with_keys
 
 EDITABLE_TEXT = {
     "room": "room",
@@ -156,6 +157,7 @@ class ManageWindow(QWidget):
         ask: Callable[[QWidget, str, str, list[str] | None], str | None] = ask,
     ) -> None:
         super().__init__()
+        close_with_keys(self)
         self.setWindowTitle("eMAR: residents, charts and stock")
         self.resize(1200, 760)
         self.db, self.hub, self.staff_id, self.clock = db, hub, staff_id, clock
@@ -188,6 +190,8 @@ class ManageWindow(QWidget):
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
+        if self.tabs.currentIndex() == 0:
+            self.given.setFocus()  # ready to type an admission
         self.refresh()  # reopened later: products and lines added since are shown
 
     # --- shared -------------------------------------------------------------------------
@@ -249,7 +253,7 @@ class ManageWindow(QWidget):
         photo = QPushButton("Choose &photo…")
         photo.clicked.connect(self._pick_photo)
         self.photo_label = QLabel("No photo")
-        save = QPushButton("&Admit")
+        save = QPushButton("A&dmit")
         save.setMinimumHeight(44)
         save.clicked.connect(self.admit)
         self.admit_button = save

@@ -40,6 +40,7 @@ from emar.services.residents import list_residents
 from emar.services.staff import list_staff
 from emar.ui.message_line import MessageLine
 from emar.ui.tasks import TaskRunner
+from emar.ui.window_keys import close_with_keys
 
 CHOICES = [
     ("Shift handover", ReportKind.HANDOVER, False),
@@ -120,6 +121,7 @@ class ReportsWindow(QWidget):
         save_path: Callable[[QWidget, str], str] | None = None,
     ) -> None:
         super().__init__()
+        close_with_keys(self)
         self.setWindowTitle("eMAR: reports")
         self.resize(640, 420)
         self.db, self.staff_id, self.clock = db, staff_id, clock

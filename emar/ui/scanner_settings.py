@@ -34,6 +34,7 @@ from emar.devices.scanner_config import ScannerConfig
 from emar.devices.serial_scanner import TERMINATORS, find_scanner_ports
 from emar.ui.scanners import Scanners
 from emar.ui.table_models import RowTableModel
+from emar.ui.window_keys import close_with_keys
 
 BAUDS = (9600, 19200, 38400, 57600, 115200)
 
@@ -96,6 +97,7 @@ class ScannerSettings(QWidget):
         ports: Callable[[], list[tuple[str, str]]] = find_scanner_ports,
     ) -> None:
         super().__init__()
+        close_with_keys(self)
         self.setWindowTitle("Scanner settings and self-test")
         self.resize(1200, 680)
         self.scanners, self.on_save = scanners, on_save

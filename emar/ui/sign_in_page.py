@@ -21,7 +21,7 @@ class SignInPage(QWidget):
         self.password = QLineEdit(placeholderText="password", echoMode=QLineEdit.EchoMode.Password)
         self.pin = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
         self.pin.hide()
-        self.submit = QPushButton("&Sign in")
+        self.submit = QPushButton("Sign &in")
         self.submit.setMinimumHeight(48)
         self.submit.clicked.connect(self._submit)
         for field in (self.username, self.password, self.pin):

@@ -66,9 +66,10 @@ class Desk:
         self.keys.key("Return")
         self.screen.wait_text(f"Signed in: {name}")
 
-    def keep(self, name: str) -> Path:
-        """A screenshot; with EMAR_SCREENSHOTS set, also kept under that name."""
-        path = self.screen.shot(name.removesuffix(".png"))
+    def keep(self, name: str, window: str = "root") -> Path:
+        """A screenshot (of the screen, or of one window); with EMAR_SCREENSHOTS set, also kept
+        under that name."""
+        path = self.screen.shot(name.removesuffix(".png"), window)
         if SHOTS:
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
             shutil.copy(path, Path(SHOTS) / name)
@@ -89,7 +90,7 @@ def start_desk(xserver: XServer, data: E2EHome, folder: Path, *app_args: str) ->
 
 @pytest.fixture
 def e2e_home(templates) -> E2EHome:  # type: ignore[no-untyped-def]
-    return prepare_home(templates.copy_url("demo"))
+    return prepare_home(templates.copy_url("history"))
 
 
 @pytest.fixture

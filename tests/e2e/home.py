@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 
 from emar.db import Database, open_database
-from emar.models import CareHome, Medicine, MedicineGtin
+from emar.models import Administration, CareHome, Medicine, MedicineGtin
 from emar.services.chart_editing import LineForm, add_chart_line, check_chart_line
 from emar.services.home import get_home
 from tests.engine_helpers import PINS, Home
@@ -29,6 +29,7 @@ class E2EHome:
     due_gtin: str  # the amlodipine pack
     prn_gtin: str  # the paracetamol pack
     other_gtin: str  # a pack on another resident's chart only
+    entries_before: int  # the last MAR entry's id before the test (the demo has a history)
 
     def count(self, table) -> int:  # type: ignore[no-untyped-def]
         with self.db.read() as s:
@@ -96,4 +97,6 @@ def prepare_home(url: str, *, idle_lock_minutes: int | None = None) -> E2EHome:
         if idle_lock_minutes is not None:
             s.execute(update(CareHome).values(idle_lock_minutes=idle_lock_minutes))
     assert other_id not in (amlo_id, para_id)
-    return E2EHome(db, url, home, harold, amlo_gtin, para_gtin, other_gtin)
+    with db.read() as s:
+        last = int(s.scalar(select(func.max(Administration.id))) or 0)
+    return E2EHome(db, url, home, harold, amlo_gtin, para_gtin, other_gtin, last)

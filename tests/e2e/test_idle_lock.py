@@ -12,7 +12,7 @@ from tests.e2e.test_round import entries, pack
 
 @pytest.fixture
 def locking_desk(xserver, templates, tmp_path):
-    data = prepare_home(templates.copy_url("demo"), idle_lock_minutes=1)
+    data = prepare_home(templates.copy_url("history"), idle_lock_minutes=1)
     yield from start_desk(xserver, data, tmp_path)
 
 

@@ -20,9 +20,15 @@ def pack(gtin: str, serial: str = "SER1") -> str:
 
 
 def entries(data) -> list:
-    """The MAR entries in the database, oldest first (plain rows)."""
+    """The MAR entries made since the test began, oldest first (plain rows)."""
     with data.db.read() as s:
-        return list(s.execute(select(Administration.__table__).order_by(Administration.id)))
+        return list(
+            s.execute(
+                select(Administration.__table__)
+                .where(Administration.id > data.entries_before)
+                .order_by(Administration.id)
+            )
+        )
 
 
 def verdict_colour(desk, phrase: str):
@@ -46,6 +52,7 @@ def test_scan_resident_then_pack_records_and_the_same_pack_again_stops(desk, bac
     assert entries(data) == []  # nothing before Confirm
     desk.keys.key("Return")
     desk.screen.wait_text("Recorded: Harold Green given Amlodipine")
+    desk.keep("resident-after-recording.png")
     (entry,) = entries(data)
     assert entry.outcome == "given" and entry.gtin == data.due_gtin
     assert (entry.batch, entry.serial) == ("LOT42", "SER1")

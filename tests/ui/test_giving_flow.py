@@ -299,3 +299,43 @@ def test_not_given_on_a_missed_dose_asks_for_a_late_entry(qtbot, home_db, tmp_pa
     with home_db.read() as s:
         entry = s.scalars(select(Administration)).one()
         assert (entry.not_given_code, entry.late_entry_reason) == ("R", "Forgot to record at 08:00")
+
+
+def _mnemonics(window) -> list[str]:
+    """The Alt+letter keys of every widget on screen now (buttons, tabs, labels, menus)."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar
+
+    texts = [a.text() for a in window.menuBar().actions()]
+    for button in window.findChildren(QAbstractButton):
+        if button.isVisible() and button.isEnabled():
+            texts.append(button.text())
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisible():
+            texts += [bar.tabText(i) for i in range(bar.count())]
+    for label in window.findChildren(QLabel):
+        if label.isVisible() and label.buddy() is not None:
+            texts.append(label.text())
+    return [m.lower() for t in texts for m in re.findall(r"&([^&])", t.replace("&&", ""))]
+
+
+def test_every_alt_key_on_screen_does_one_thing(qtbot, home_db, tmp_path):
+    """Two widgets with the same Alt+letter make the key cycle between them instead of acting
+    (Alt+L once locked nothing: Lock and Late entry shared it)."""
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+
+    def unique() -> None:
+        keys = _mnemonics(window)
+        assert len(keys) == len(set(keys)), sorted(keys)
+
+    unique()  # signed out
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)  # dose buttons shown
+    unique()
+    window.left_tabs.setCurrentIndex(1)  # alerts, with the PRN outcome button
+    unique()
+    window.tabs.setCurrentWidget(window.mar_tab)
+    unique()
