@@ -69,7 +69,7 @@ def report_pages() -> None:
     upgrade_to_head(db, backup=False)
     with db.write() as s:
         build_demo_home(s, now, history_days=DEMO_HISTORY_DAYS)
-    ids = {f"{r.given_name} {r.family_name}": r.id for r in _residents(db)}
+    ids = _residents(db)
     mark = 4  # the demo manager
     with db.write() as s:
         s.get(Resident, ids["Arthur Price"]).photo = demo_photo()
@@ -122,11 +122,12 @@ def report_pages() -> None:
         print(f"wrote {OUT / f'report-{name}.png'}")
 
 
-def _residents(db: Database) -> list:  # type: ignore[type-arg]
+def _residents(db: Database) -> dict[str, int]:
     from emar.models import Resident
 
     with db.read() as s:
-        return list(s.scalars(select(Resident)))
+        rows = s.execute(select(Resident.given_name, Resident.family_name, Resident.id))
+        return {f"{g} {f}": i for g, f, i in rows}
 
 
 if __name__ == "__main__":
