@@ -326,3 +326,14 @@ def test_an_entry_made_on_time_carries_no_late_flag(home_db, home):
         done = record_given(s, home.intent("Mary Jones", "Amlodipine", at), at)
     with home_db.read() as s:
         assert s.get(Administration, done.administration_id).late_entry_reason is None
+
+
+def test_a_mistyped_witness_name_says_so(home_db, home):
+    from emar.services.recording import signature
+
+    at = local(DAY, 8, 0)
+    intent = home.intent("Arthur Price", "Oxycodone", at, dose=dose("5"))
+    refused = pytest.raises(ValidationError, match="Witness: no active member of staff has that")
+    with refused, home_db.write() as s:
+        record_given(s, intent, at, prn_reason="Pain", witness=signature(s, "bem", "3917"))
+    assert count_entries(home_db) == 0

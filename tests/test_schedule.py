@@ -172,3 +172,22 @@ def test_each_local_day_has_each_clock_time_once(day, clocks, zone_name):
     assert 1 <= len(doses) <= len(timing.times)  # fewer only where two times meet in a DST gap
     for d in doses:
         assert d.tzinfo == UTC and start <= d < end
+
+
+def test_a_clock_time_said_of_a_dose_is_the_one_nearest_it():
+    from datetime import time as clock_time
+
+    from emar.domain.schedule import local_instant, nearest_instant
+
+    london = ZoneInfo("Europe/London")
+    ten_pm = local_instant(date(2026, 11, 26), clock_time(22, 0), london)
+    assert nearest_instant(ten_pm, clock_time(0, 15), london) == local_instant(
+        date(2026, 11, 27), clock_time(0, 15), london
+    )
+    assert nearest_instant(ten_pm, clock_time(21, 40), london) == local_instant(
+        date(2026, 11, 26), clock_time(21, 40), london
+    )
+    half_past_midnight = local_instant(date(2026, 11, 27), clock_time(0, 30), london)
+    assert nearest_instant(half_past_midnight, clock_time(23, 50), london) == local_instant(
+        date(2026, 11, 26), clock_time(23, 50), london
+    )

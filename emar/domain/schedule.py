@@ -63,6 +63,14 @@ def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 
+def nearest_instant(around: datetime, clock: time, zone: ZoneInfo) -> datetime:
+    """The instant a local clock time means near `around`: "00:15" said of a 22:00 dose is
+    the next morning, "23:50" said of a 00:30 dose the evening before."""
+    day = around.astimezone(zone).date()
+    candidates = [local_instant(day + timedelta(days=d), clock, zone) for d in (-1, 0, 1)]
+    return min(candidates, key=lambda t: abs(t - around))
+
+
 def _local_days(start: datetime, end: datetime, zone: ZoneInfo) -> Iterator[date]:
     # One day either side: a local date's doses can fall outside its UTC date.
     day = start.astimezone(zone).date() - timedelta(days=1)

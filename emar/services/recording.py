@@ -78,6 +78,9 @@ def signature(session: Session, username: str, pin: str) -> Signature:
 
 
 def _signer(session: Session, signature: Signature, action: Action, meaning: str) -> Staff:
+    known = session.get(Staff, signature.staff_id)
+    if known is None or not known.active:  # a mistyped name, not "sign in again"
+        raise ValidationError(f"{meaning}: no active member of staff has that username.")
     staff = require(session, signature.staff_id, action)
     if not staff.pin_hash or not verify_secret(staff.pin_hash, signature.pin):
         raise ValidationError(f"{meaning}: wrong PIN for {staff.full_name}.")

@@ -49,6 +49,8 @@ class GivingFlow:
     given_at: datetime | None = None  # a late entry: when it was really given
     late_reason: str | None = None  # a late entry: why it is recorded only now
     verdict: Verdict | None = None
+    checks: int = 0  # verifications asked for; only the latest answer is shown
+    saving: bool = False  # Confirm pressed: the write is on its way to the database
     id: int = field(default_factory=lambda: next(_flow_ids))
 
     def intent(self, at: datetime) -> Intent:
@@ -77,7 +79,15 @@ class GivingFlow:
     @property
     def ready(self) -> bool:
         """Showing a verdict that may be confirmed now."""
-        return self.verdict is not None and not self.verdict.blocked
+        return self.verdict is not None and not self.verdict.blocked and not self.saving
+
+    @property
+    def what(self) -> str:
+        """The dose in words, for a message that outlives the flow."""
+        verdict = self.verdict
+        if verdict is None or verdict.line is None:
+            return "this dose"
+        return f"{verdict.line.medicine} for {verdict.resident_name}"
 
 
 OverrideAnswer = tuple[str, str, str]  # senior's username, PIN, reason
@@ -89,6 +99,8 @@ class Giving(QObject):
     verdict_shown = Signal(object)  # Verdict
     recorded = Signal(str)
     failed = Signal(object)  # an exception that is not a rule's answer (database gone...)
+    # a save that failed after its dose left the screen (another resident, locked): said aloud
+    not_recorded = Signal(str)
     ended = Signal()
 
     def __init__(
@@ -106,7 +118,7 @@ class Giving(QObject):
         self._parent = parent
         self.flow: GivingFlow | None = None
         panel.confirmed.connect(self.confirm)
-        panel.cancelled.connect(self.end)
+        panel.cancelled.connect(self.cancel)
         panel.override_requested.connect(self.override)
         panel.dose_chosen.connect(self.choose_dose)
 
@@ -117,8 +129,14 @@ class Giving(QObject):
         self.flow = flow
         self._verify(flow)
 
+    def cancel(self) -> None:
+        """Cancel (Esc): not while the dose is being saved, so its outcome is seen."""
+        if self.flow is not None and not self.flow.saving:
+            self.end()
+
     def end(self) -> None:
-        """Recorded, cancelled, another resident, or locked: nothing of this dose remains."""
+        """Recorded, cancelled, another resident, or locked: nothing of this dose remains. A save
+        still on its way is not lost: its outcome is reported when it arrives."""
         had = self.flow is not None
         self.flow = None
         self.panel.reset()
@@ -126,9 +144,12 @@ class Giving(QObject):
             self.ended.emit()
 
     def choose_dose(self, dose: object) -> None:
-        if self.flow is not None and isinstance(dose, Decimal):
-            self.flow.dose = dose
-            self._verify(self.flow)
+        flow = self.flow
+        if flow is not None and not flow.saving and isinstance(dose, Decimal):
+            flow.dose = dose
+            flow.verdict = None  # nothing may be confirmed until this dose is checked
+            self.panel.busy()
+            self._verify(flow)
 
     def reverify(self) -> None:
         """The data under a ready verdict may have changed (another PC gave the dose)."""
@@ -137,6 +158,8 @@ class Giving(QObject):
 
     # --- verify -----------------------------------------------------------------------------
     def _verify(self, flow: GivingFlow, refresh: bool = False) -> None:
+        flow.checks += 1
+        check = flow.checks
         intent = flow.intent(self.clock())
         now = self.clock
 
@@ -150,11 +173,19 @@ class Giving(QObject):
                         site = f"{found[0]}, {clock(found[1], get_home(session).zone, now())}"
                 return verdict, site
 
-        self.tasks.run(job, lambda result: self._show(flow, result, refresh), self._failed)
+        self.tasks.run(job, lambda result: self._show(flow, result, refresh, check), self._failed)
 
-    def _show(self, flow: GivingFlow, result: tuple[Verdict, str | None], refresh: bool) -> None:
-        if flow is not self.flow:
-            return  # the flow ended while the database answered
+    def _show(
+        self,
+        flow: GivingFlow,
+        result: tuple[Verdict, str | None],
+        refresh: bool,
+        check: int | None = None,
+    ) -> None:
+        if flow is not self.flow or flow.saving:
+            return  # the flow ended (or is being saved) while the database answered
+        if check is not None and check != flow.checks:
+            return  # an older answer (the dose was changed since): the newer one decides
         verdict, site = result
         if refresh and flow.verdict is not None and _same(flow.verdict, verdict):
             return
@@ -204,20 +235,24 @@ class Giving(QObject):
                     late_entry_reason=form.late_reason,
                 )
 
+        flow.saving = True
         self.panel.busy()
         self.tasks.run(job, lambda done: self._recorded(flow, done), self._refused(flow))
 
     def _recorded(self, flow: GivingFlow, done: Recorded) -> None:
         # the commit has happened: only now does the screen say "recorded"
+        flow.saving = False
         if flow is self.flow:
             self.end()
         self.recorded.emit(done.message)
 
     def _refused(self, flow: GivingFlow) -> Callable[[BaseException], None]:
         def show(exc: BaseException) -> None:
-            if flow is not self.flow:
-                return
-            self.panel.not_recorded(str(exc))
+            flow.saving = False
+            if flow is self.flow:
+                self.panel.not_recorded(str(exc))
+            else:  # the carer moved on: the failure must still be seen
+                self.not_recorded.emit(f"NOT RECORDED: {flow.what}. {exc}")
             if not isinstance(exc, EmarError):
                 self.failed.emit(exc)
 

@@ -9,8 +9,9 @@ meant for, unchanged. Ctrl+] is how many wedges send GS (ASCII 29).
 Gaps are measured between the keys' own time stamps (the X server's, taken when the key was
 pressed), not when the GUI thread got round to them: a busy GUI thread neither splits a scan nor
 turns a person's typing into one. In a password field a fast burst is a scan only if it is a
-barcode eMAR knows, so a password manager or a fast typist still types the password, and a
-password never becomes a scan shown on screen.
+barcode eMAR knows (likewise the sign-in username), so a password manager or a fast typist still
+types the password, and a password never becomes a scan shown on screen. A burst from a scanner
+that ends its scans with Enter or Tab but stopped short is reported as cut short, never used.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class KeyboardWedgeFilter(QObject):
         self._held: list[_Held] = []
         self._replaying = False
         self._flood_at: float | None = None  # last key of an over-long burst, passed through
+        self._tail_at: float | None = None  # last key of a scan that was cut short
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._settle)
@@ -104,6 +106,11 @@ class KeyboardWedgeFilter(QObject):
         if event.key() in MODIFIER_KEYS:
             return False  # Shift or Ctrl pressed on its own (before ] for GS) is not a key
         at = self.key_clock(event)
+        if self._tail_at is not None:
+            if self._close_to(self._tail_at, at):
+                self._tail_at = at  # the rest of a scan already reported as cut short
+                return True
+            self._tail_at = None
         if self._flood_at is not None:
             if self._close_to(self._flood_at, at):
                 self._flood_at = at  # still the same stuck key or paste: typing
@@ -169,6 +176,13 @@ class KeyboardWedgeFilter(QObject):
         body = text[len(prefix) :]
         if is_scan and _is_secret_field(held[0].receiver) and not parse_scan(body).ok:
             is_scan = False  # a password typed fast (or pasted by a manager) stays a password
+        if is_scan and suffix is None and self.settings.suffixes:
+            # This scanner ends its scans with Enter or Tab, and this one stopped short: the GUI
+            # was held up mid-burst, or the scan was misread. Its first part could be another
+            # valid code (EMAR-R-12 of EMAR-R-123), so it is not used, nor typed: scan again.
+            self.hub.receive(body, WEDGE, None, gaps, complete=False)
+            self._tail_at = held[-1].at_ms
+            return False
         if is_scan:
             self.hub.receive(body, WEDGE, suffix, gaps)
             return suffix is not None
@@ -184,6 +198,11 @@ class KeyboardWedgeFilter(QObject):
             self._replaying = False
 
 
+CREDENTIAL = "emarCredential"  # a QLineEdit property: a sign-in field password managers fill
+
+
 def _is_secret_field(receiver: QObject) -> bool:
     widget = receiver if isinstance(receiver, QLineEdit) else QApplication.focusWidget()
-    return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
+    return isinstance(widget, QLineEdit) and (
+        widget.echoMode() != QLineEdit.EchoMode.Normal or bool(widget.property(CREDENTIAL))
+    )

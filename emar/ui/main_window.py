@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -41,7 +41,7 @@ from emar.devices.scan import Scan
 from emar.devices.scan_parser import UNKNOWN
 from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState, effective_entries
-from emar.domain.schedule import local_instant
+from emar.domain.schedule import nearest_instant
 from emar.services.alerts import Alert, alerts
 from emar.services.auth import (
     REFUSED,
@@ -264,11 +264,14 @@ class MainWindow(QMainWindow):
         self.round_view.selectionModel().selectionChanged.connect(self._on_round_selected)
         self.banner = ResidentBanner()
         self.verdict = VerdictPanel()
-        self.verdict.install_escape(self)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.activated.connect(self._escape)
         self.giving = Giving(self.db, self.tasks, self.verdict, self.clock, ask_override, self)
         self.giving.verdict_shown.connect(self.verdict_shown.emit)
         self.giving.recorded.connect(self._recorded)
         self.giving.failed.connect(self._show_error)
+        self.giving.not_recorded.connect(self._not_recorded)
+        self._unseen: str | None = None  # a failed save that ended on a locked screen
         self.doses = DueDoseModel(self)
         self.dose_view = self._table(self.doses)
         self.prn = PrnStatusModel(self)
@@ -325,6 +328,8 @@ class MainWindow(QMainWindow):
         self.site_note.hide()
         right_layout.addWidget(self.site_note)
         right_layout.addWidget(self.verdict)
+        # the lists give way to a long stop: the verdict is never the one clipped
+        tabs.setMinimumHeight(80)
         right_layout.addWidget(tabs, 1)
         self.alert_model = AlertModel(self)
         self.alert_view = self._table(self.alert_model)
@@ -402,6 +407,7 @@ class MainWindow(QMainWindow):
         self._show_signed_out(
             "Sign in to eMAR", "Scan your staff badge, or type your username and password."
         )
+        self._scanner_status(*self.hub.state)  # a scanner already missing at start
 
     def _table(self, model: RoundListModel | DueDoseModel | ChartLineModel) -> QTableView:
         view = QTableView()
@@ -505,6 +511,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "Read-only: charts and the MAR can be viewed, not changed."
             )
+        self.notice.hide()
+        if self._unseen:
+            self._show_problem(self._unseen)
+            self._unseen = None
         self.idle_lock.arm()
         self.refresh.start()
         self.load_round()
@@ -902,7 +912,7 @@ class MainWindow(QMainWindow):
             return
         resident_id, staff_id, now = self.resident.id, self.user.id, self.clock()
         if answer.given_at is not None:
-            given_at = local_instant(due.date(), answer.given_at, dose.zone)
+            given_at = nearest_instant(dose.scheduled_at, answer.given_at, dose.zone)
             self.notice.hide()
             self.giving.start(
                 GivingFlow(
@@ -938,7 +948,11 @@ class MainWindow(QMainWindow):
         self._recorded(done.message)
 
     def _recorded(self, message: str) -> None:
-        """The commit has happened: say so, and keep saying it until the next action."""
+        """The commit has happened: say so, and keep saying it until the next action (not on a
+        locked screen: the message names a resident)."""
+        log.info("administration recorded")
+        if self.user is None:
+            return
         self.error_banner.hide()
         self.notice.setText(message)
         self.notice.show()
@@ -951,10 +965,23 @@ class MainWindow(QMainWindow):
         """An unplugged scanner is a banner that stays until it is back (it reconnects itself),
         or until another port (or none) is chosen."""
         self.statusBar().showMessage(message)
-        if state == "unplugged":
+        if state in ("unplugged", "waiting"):  # a scanner set up for this PC is not there
             self.scanner_banner.say(message)
-        elif state != "waiting":
+        else:
             self.scanner_banner.hide()
+
+    def _not_recorded(self, message: str) -> None:
+        if self.user is None:
+            self._unseen = message  # shown to whoever signs in next, not on the lock screen
+        else:
+            self._show_problem(message)
+
+    def _escape(self) -> None:
+        """Esc, wherever the focus is: cancel the dose on screen, else dismiss a problem."""
+        if self.verdict.isVisible():
+            self.giving.cancel()
+        elif self.error_banner.isVisible():
+            self.error_banner.clear_problem("problem")
 
     def _show_problem(self, message: str, detail: str | None = None) -> None:
         self.notice.hide()

@@ -183,6 +183,12 @@ class ManageWindow(QWidget):
         hub.scanned.connect(self._on_scan)
         self.refresh()
 
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Closed (or the screen locked): what its jobs bring back later must not pop up a
+        # question ("how many?") over the lock screen.
+        self.tasks.drop_pending()
+        super().closeEvent(event)
+
     def _tab_shown(self, _index: int) -> None:
         """Lines and products added on another tab (or PC) meanwhile are shown."""
         self._load_chart()

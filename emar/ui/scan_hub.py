@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from emar.devices.scan import SERIAL, WEDGE, Scan, read_scan
+from emar.devices.scan import SERIAL, WEDGE, Scan, cut_short, read_scan
 from emar.devices.serial_scanner import SerialScanner
 
 NO_SERIAL = "none"
@@ -35,10 +35,13 @@ class ScanHub(QObject):
         source: str = WEDGE,
         suffix: str | None = None,
         gaps_ms: Sequence[float] = (),
+        *,
+        complete: bool = True,
     ) -> Scan:
         """Parse and deliver one scan. Safe from any thread: a signal emitted from the serial
-        reader thread is queued to the hub's (GUI) thread."""
-        scan = read_scan(raw, source, suffix, gaps_ms)
+        reader thread is queued to the hub's (GUI) thread. An incomplete scan (cut short) is
+        delivered as not understood, whatever its first part says."""
+        scan = read_scan(raw, source, suffix, gaps_ms) if complete else cut_short(raw, gaps_ms)
         self.scanned.emit(scan)
         return scan
 

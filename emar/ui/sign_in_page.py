@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from emar.ui.keyboard_wedge import CREDENTIAL
+
 
 class SignInPage(QWidget):
     password_submitted = Signal(str, str)
@@ -18,6 +20,7 @@ class SignInPage(QWidget):
         self.message = QLabel("Scan your staff badge, or type your username and password.")
         self.message.setWordWrap(True)
         self.username = QLineEdit(placeholderText="username")
+        self.username.setProperty(CREDENTIAL, True)  # a password manager may type it fast
         self.password = QLineEdit(placeholderText="password", echoMode=QLineEdit.EchoMode.Password)
         self.pin = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
         self.pin.hide()

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -63,8 +62,10 @@ class VerdictPanel(QFrame):
         self.headline = QLabel()
         self.headline.setObjectName("verdictHeadline")
         self.headline.setWordWrap(True)
-        # a stop is never clipped: the label takes the height its wrapped text needs
+        # a stop is never clipped: the label takes the height its wrapped text needs (Qt's box
+        # layouts do not give a wrapped label its height-for-width by themselves)
         self.headline.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.headline.installEventFilter(self)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -101,16 +102,6 @@ class VerdictPanel(QFrame):
         layout.addLayout(buttons)
         self.hide()
 
-    def install_escape(self, window: QWidget) -> None:
-        """Esc cancels the dose wherever the focus is in the window (a red stop disables
-        Confirm, so the focus is often not on the panel)."""
-        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
-        shortcut.activated.connect(self._escape)
-
-    def _escape(self) -> None:
-        if self.isVisible():
-            self.cancelled.emit()
-
     def show_verdict(
         self,
         verdict: Verdict,
@@ -127,7 +118,7 @@ class VerdictPanel(QFrame):
             if verdict.asks_dose
             else {Severity.BLOCK: "stop", Severity.WARN: "warn"}.get(verdict.severity, "go")
         )
-        self.headline.setText(verdict.headline)
+        self._set_headline(verdict.headline)
         shown = verdict.headline.removeprefix("STOP: ")
         lines = [
             c.message
@@ -151,6 +142,7 @@ class VerdictPanel(QFrame):
         self._show_row(self.witness_pin, verdict.needs_witness)
         self.confirm.setEnabled(not verdict.blocked)
         self.override.setVisible(verdict.overridable)
+        self.override.setEnabled(True)
         self.show()
         if refresh:
             return
@@ -164,6 +156,20 @@ class VerdictPanel(QFrame):
         else:
             self.confirm.setFocus()
 
+    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
+        if watched is self.headline and event.type() == QEvent.Type.Resize:
+            self._fit_headline()
+        return False
+
+    def _fit_headline(self) -> None:
+        width = self.headline.width()
+        if width > 0:
+            self.headline.setMinimumHeight(self.headline.heightForWidth(width))
+
+    def _set_headline(self, text: str) -> None:
+        self.headline.setText(text)
+        self._fit_headline()
+
     def form(self) -> DoseForm:
         return DoseForm(
             prn_reason=self.prn_reason.text().strip() or None,
@@ -174,12 +180,13 @@ class VerdictPanel(QFrame):
         )
 
     def busy(self) -> None:
+        """Waiting for the database (a save, or the check of a newly chosen dose)."""
         self.confirm.setEnabled(False)
         self.override.setEnabled(False)
 
     def not_recorded(self, why: str) -> None:
         """The database refused or failed: say so in red; the carer may fix and confirm."""
-        self.headline.setText(f"NOT RECORDED: {why}")
+        self._set_headline(f"NOT RECORDED: {why}")
         self._set_state("stop")
         self.witness_pin.clear()  # a PIN is typed again for every attempt
         self.confirm.setEnabled(self.verdict is not None and not self.verdict.blocked)
@@ -189,7 +196,7 @@ class VerdictPanel(QFrame):
     def reset(self) -> None:
         """The dose is over: clear everything typed for it and hide."""
         self.verdict = None
-        self.headline.clear()
+        self._set_headline("")
         self.details.clear()
         self._clear_dose_buttons()
         for field in (self.prn_reason, self.witness, self.witness_pin, self.site, self.late_reason):

@@ -21,6 +21,16 @@ def test_serial_scanner_chosen_in_settings_gives_a_dose_and_survives_unplugging(
     desk.focus()
     serial_port.send(f"EMAR-R-{data.resident}")
     desk.screen.wait_text("Harold Green", "No known allergies")
+    for code, stop in (
+        (data.other_gtin, "not for Harold Green"),  # another resident's medicine
+        ("5012345678900", "Unknown pack"),
+    ):
+        serial_port.send(code)
+        desk.screen.wait_text("STOP", stop)
+        desk.keys.key("Escape")
+        desk.screen.wait_text("Harold Green", absent=(stop,))
+    serial_port.send("%AB:CD!*%")
+    desk.screen.wait_text("Not a barcode eMAR knows", "scan again")
     serial_port.send(pack(data.due_gtin))
     desk.screen.wait_text("Give 1 tablet of Amlodipine")
     desk.keys.key("Return")

@@ -70,6 +70,12 @@ def test_keys_typed_as_a_scan_reach_the_round_of_the_real_app(qtbot, monkeypatch
             window.sign_in_page.submit.click()
         target = window.round_view
         target.setFocus()
+        # QTest's keys carry no time stamp: stamp them 4 ms apart, as a scanner's would be
+        from emar.ui.keyboard_wedge import KeyboardWedgeFilter
+
+        (wedge,) = window.hub.findChildren(KeyboardWedgeFilter)  # the filter app.main installed
+        stamps = iter(range(1000, 100_000, 4))
+        wedge.key_clock = lambda _event: float(next(stamps))
         with qtbot.waitSignal(window.resident_loaded, timeout=10_000) as got:
             qtbot.keyClicks(target, f"EMAR-R-{mary}")  # no waits: a scanner's speed
             qtbot.keyClick(target, Qt.Key.Key_Return)

@@ -93,17 +93,121 @@ def test_a_prn_reason_and_dose_choice_are_not_prefilled_for_the_next_dose(
     assert window.verdict.prn_reason.text() == ""
 
 
-def test_an_answer_for_a_flow_that_ended_is_dropped(qtbot, home_db, tmp_path):
-    """A verify that returns after the screen locked must not show a verdict on it."""
+class Gate:
+    """Holds a service call on its worker thread until the test opens the gate."""
+
+    def __init__(self, real):
+        import threading
+
+        self.real, self.open, self.entered = real, threading.Event(), threading.Event()
+
+    def __call__(self, *args, **kwargs):
+        self.entered.set()
+        assert self.open.wait(10)
+        return self.real(*args, **kwargs)
+
+
+def _settle(qtbot):
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(50)  # the queued results are delivered
+
+
+def test_a_verdict_arriving_after_the_lock_is_not_shown(qtbot, home_db, tmp_path, monkeypatch):
+    import emar.ui.giving as giving
+
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
     sign_in(qtbot, window)
     scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
-    verdict = scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
-    old = window.giving.flow
+    gate = Gate(giving.verify)
+    monkeypatch.setattr(giving, "verify", gate)
+    shown = []
+    window.verdict_shown.connect(shown.append)
+    window.hub.receive(home.gtins["Fentanyl"])
+    assert gate.entered.wait(10)
     window.lock()
-    window.giving._show(old, (verdict, None), False)  # the late answer
-    assert not window.verdict.isVisible() and window.giving.flow is None
+    gate.open.set()
+    _settle(qtbot)
+    assert shown == [] and not window.verdict.isVisible() and window.giving.flow is None
+
+
+def test_a_save_that_fails_after_the_carer_moved_on_is_still_said(
+    qtbot, home_db, tmp_path, monkeypatch
+):
+    import emar.ui.giving as giving
+
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
+    window.verdict.site.setText("left arm")
+    window.verdict.witness.setText("nina")
+    window.verdict.witness_pin.setText("0000")  # wrong: the save will be refused
+    gate = Gate(giving.record_given)
+    monkeypatch.setattr(giving, "record_given", gate)
+    window.verdict.confirm.click()
+    assert gate.entered.wait(10)
+    QTest.keyClick(window, Qt.Key.Key_Escape)  # Esc while saving: the outcome must be seen
+    assert window.verdict.isVisible() and window.giving.flow is not None
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    assert window.giving.flow is None  # moved on to Mary while Arthur's dose was saving
+    gate.open.set()
+    _settle(qtbot)
+    assert window.error_banner.isVisible()
+    assert window.error_banner.message.startswith(
+        "NOT RECORDED: Fentanyl 12 micrograms/hour transdermal patch for Arthur Price."
+    )
+    assert "wrong PIN" in window.error_banner.message
+
+
+def test_recorded_is_never_said_on_a_locked_screen(qtbot, home_db, tmp_path, monkeypatch):
+    import emar.ui.giving as giving
+
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
+    gate = Gate(giving.record_given)
+    monkeypatch.setattr(giving, "record_given", gate)
+    window.verdict.confirm.click()
+    assert gate.entered.wait(10)
+    window.lock()
+    gate.open.set()
+    _settle(qtbot)
+    assert not window.notice.isVisible()
+    with home_db.read() as s:  # it was recorded all the same
+        assert s.scalar(select(func.count(Administration.id))) == 1
+    sign_in(qtbot, window, "ben")
+    assert not window.notice.isVisible()
+
+
+def test_only_the_latest_dose_choice_decides(qtbot, home_db, tmp_path, monkeypatch):
+    """Alt+1 then Alt+2 quickly: the answer for 1 arriving last must not show "1 tablet"."""
+    import emar.ui.giving as giving
+
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)
+    gate = Gate(giving.verify)
+    monkeypatch.setattr(giving, "verify", gate)
+    one = window.verdict.findChild(type(window.verdict.confirm), "dose_1")
+    two = window.verdict.findChild(type(window.verdict.confirm), "dose_2")
+    one.click()
+    assert gate.entered.wait(10)  # the check of 1 tablet is held up
+    assert not window.verdict.confirm.isEnabled()  # nothing to confirm until checked
+    monkeypatch.setattr(giving, "verify", gate.real)
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000):
+        two.click()
+    gate.open.set()
+    _settle(qtbot)
+    assert window.verdict.headline.text().startswith("Give 2 tablets of Paracetamol")
+    assert window.giving.flow.dose == 2
 
 
 def test_recorded_stays_until_the_next_action(qtbot, home_db, tmp_path):
@@ -154,17 +258,31 @@ def test_the_most_serious_stop_is_the_headline_before_any_dose_choice(qtbot, hom
     assert window.verdict.property("state") == "stop"
 
 
-def test_not_recorded_is_never_clipped(qtbot, home_db, tmp_path):
+@pytest.fixture
+def shipped_style(qtbot):
+    """The app's style sheet (large verdict type), as app.main sets it; removed afterwards."""
+    from PySide6.QtWidgets import QApplication
+
+    from emar.ui.style import BASE
+
+    app = QApplication.instance()
+    app.setStyleSheet(BASE)
+    yield
+    app.setStyleSheet("")
+
+
+def test_not_recorded_is_never_clipped(qtbot, home_db, tmp_path, shipped_style):
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
+    window.resize(1024, 700)
     sign_in(qtbot, window)
     scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
     scan(qtbot, window, home.gtins["Fentanyl"], window.verdict_shown)
-    window.verdict.witness.setText("nobody-of-that-name")
-    window.verdict.witness_pin.setText("1")
-    window.verdict.confirm.click()
+    why = "The database server did not answer in time, so nothing was saved. " * 4
+    window.verdict.not_recorded(why)
     headline = window.verdict.headline
-    qtbot.waitUntil(lambda: headline.text().startswith("NOT RECORDED"), timeout=10_000)
+    needed = headline.heightForWidth(headline.width())
+    assert needed >= 4 * headline.fontMetrics().height()  # a long, many-line message
     qtbot.waitUntil(lambda: headline.height() >= headline.heightForWidth(headline.width()))
     assert headline.visibleRegion().boundingRect().height() >= headline.heightForWidth(
         headline.width()

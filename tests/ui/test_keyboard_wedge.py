@@ -131,13 +131,45 @@ def test_short_fast_bursts_are_not_scans(qtbot, form, wedge):
     assert scans == []
 
 
-def test_a_scanner_without_suffix_is_recognised_when_the_burst_stops(qtbot, form, wedge):
+def test_a_scanner_set_up_without_suffix_is_recognised_when_the_burst_stops(qtbot, form):
     _, name, _, _ = form
-    hub, clock, _ = wedge
-    with qtbot.waitSignal(hub.scanned, timeout=3000) as got:
-        burst(qtbot, name, clock, "EMAR-R-42", suffix=None)
-    assert got.args[0].raw == "EMAR-R-42" and got.args[0].suffix is None
-    assert name.text() == ""
+    hub, wedge, clock = install(WedgeSettings(suffixes=()))
+    try:
+        with qtbot.waitSignal(hub.scanned, timeout=3000) as got:
+            burst(qtbot, name, clock, "EMAR-R-42", suffix=None)
+        assert got.args[0].raw == "EMAR-R-42" and got.args[0].kind == "resident"
+        assert name.text() == ""
+    finally:
+        wedge.uninstall(QApplication.instance())
+
+
+def test_a_scan_cut_short_is_never_used_nor_typed(qtbot, form, wedge):
+    """The GUI held up mid-burst past the settle time: "EMAR-R-12" of "EMAR-R-123" would open
+    another resident. It is reported as cut short; the rest of the burst is not typed."""
+    _, name, _, _ = form
+    _, clock, scans = wedge
+    burst(qtbot, name, clock, "EMAR-R-12", suffix=None)
+    qtbot.waitUntil(lambda: len(scans) == 1, timeout=3000)  # the settle timer fired
+    burst(qtbot, name, clock, "3")  # the rest, stamped 5 ms after the first part, and Enter
+    (scan,) = scans
+    assert scan.kind == "unknown" and scan.parsed.problem == "The scan was cut short — scan again."
+    assert "EMAR-R-12" in scan.parsed.detail
+    qtbot.wait(150)
+    assert name.text() == "" and len(scans) == 1
+    clock.now += 500  # later, a person types: that is typing again
+    burst(qtbot, name, clock, "ok", gap_ms=150, suffix=None)
+    qtbot.waitUntil(lambda: name.text() == "ok", timeout=3000)
+
+
+def test_a_password_manager_filling_the_username_is_typing(qtbot, form, wedge):
+    from emar.ui.keyboard_wedge import CREDENTIAL
+
+    _, name, _, _ = form
+    _, clock, scans = wedge
+    name.setProperty(CREDENTIAL, True)
+    burst(qtbot, name, clock, "amy.carter", suffix=Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: name.text() == "amy.carter", timeout=3000)
+    assert scans == []
 
 
 def test_configured_prefix_is_required_and_removed(qtbot, form):

@@ -41,7 +41,10 @@ def test_a_result_for_a_deleted_window_is_dropped(qtbot):
     done = []
     other.run(lambda: "ok", done.append, done.append)
     qtbot.waitUntil(lambda: done == ["ok"])
-    qtbot.wait(50)
+    from PySide6.QtCore import QThreadPool
+
+    assert QThreadPool.globalInstance().waitForDone(10_000)  # the late job has finished
+    qtbot.wait(50)  # and its queued result has been handled (dropped)
     assert called == []
 
 
@@ -49,6 +52,6 @@ def test_a_closed_runner_delivers_nothing(qtbot):
     runner = TaskRunner()
     called = []
     runner.run(lambda: "late", called.append, called.append)
-    runner.close()
-    qtbot.wait(100)
+    assert runner.close()  # waits for the job
+    qtbot.wait(50)
     assert called == []
