@@ -514,3 +514,27 @@ def test_sign_in_page_says_when_an_account_is_throttled(qtbot, home_db, tmp_path
         last = page.error.text()
         page.error.clear()
     assert last.startswith("Too many failed attempts: wait")
+
+
+def test_a_lockout_message_is_shown_whole_in_local_time(qtbot, home_db, tmp_path):
+    """Ten failed tries (the audit trail says so): the page says until when, in the home's
+    time, on as many lines as it needs."""
+    from datetime import timedelta
+
+    from emar.models import utcnow
+    from emar.services.auth import sign_in as service_sign_in
+
+    t0 = utcnow()
+    for i in range(10):
+        with home_db.write() as s:
+            service_sign_in(s, "amy", "wrong-password", now=t0 + i * timedelta(seconds=31))
+    window = open_window(qtbot, home_db, tmp_path, clock)
+    window.resize(700, 600)
+    page = window.sign_in_page
+    page.username.setText("amy")
+    page.password.setText("amy-demo-2026")
+    page.submit.click()
+    qtbot.waitUntil(lambda: page.error.text().startswith("Locked after 10"), timeout=10_000)
+    assert "UTC" not in page.error.text() and page.error.text().endswith("or ask a manager.")
+    qtbot.waitUntil(lambda: page.error.height() >= page.error.heightForWidth(page.error.width()))
+    assert page.error.wordWrap()
