@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from emar.db import open_database
 from emar.errors import EmarError
@@ -49,3 +50,27 @@ def attempt_doses(
             unexpected.append(f"{type(exc).__name__}: {exc}")
     db.dispose()
     return {"won": won, "lost": lost, "unexpected": unexpected}
+
+
+def give_prn_together(
+    url: str, staff_id: int, resident_id: int, gtin: str, at: datetime, now: datetime, barrier
+) -> str:
+    """Wait for every process at the barrier, then give one PRN dose stamped `at`. Returns
+    "won", or the first words of the refusal."""
+    db = open_database(url, create=False)
+    late = "recorded after the round" if now - at > timedelta(minutes=5) else None
+    barrier.wait(timeout=60)
+    try:
+        with db.write() as session:
+            record_given(
+                session,
+                Intent(resident_id, staff_id, at, pack=PackScan(gtin), dose=Decimal(1)),
+                now,
+                prn_reason="race test",
+                late_entry_reason=late,
+            )
+        return "won"
+    except (Blocked, AlreadyRecorded) as exc:
+        return str(exc)[:40]
+    finally:
+        db.dispose()

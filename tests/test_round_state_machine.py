@@ -22,7 +22,6 @@ from sqlalchemy import select
 
 from emar.db import open_database
 from emar.domain.doses import DoseState, EntryFacts, effective_entries
-from emar.domain.prn import check_prn
 from emar.errors import EmarError
 from emar.models import Administration, AuditEvent, StockMovement
 from emar.services.due import due_list
@@ -77,6 +76,11 @@ class RoundMachine(RuleBasedStateMachine):
     @rule(minutes=st.integers(5, 300))
     def advance_clock(self, minutes: int) -> None:
         self.now += timedelta(minutes=minutes)
+
+    @rule(minutes=st.integers(1, 240))
+    def clock_goes_back(self, minutes: int) -> None:
+        """The next PC's clock is slow (or a dose is stamped earlier than the last one)."""
+        self.now -= timedelta(minutes=minutes)
 
     def _due(self, resident: str):
         with self.db.read() as s:
@@ -191,24 +195,10 @@ class RoundMachine(RuleBasedStateMachine):
 
     @invariant()
     def prn_limits_hold_unless_overridden(self) -> None:
-        entries = self._entries()
-        given = [e for e in effective_entries(entries) if e.is_given]
         with self.db.read() as s:
             ids = [self.home.residents[r] for r in RESIDENTS]
-            lines = load_lines(s, ids, self.now)
-        by_resident = defaultdict(list)
-        for line in lines:
-            by_resident[line.resident_id].append(line)
-        line_by_id = {line.id: line for line in lines}
-        for e in given:
-            line = line_by_id[e.chart_line_id]
-            if not line.is_prn or e.override_reason:
-                continue
-            earlier = [g for g in given if g.id < e.id]
-            verdict = check_prn(
-                line, by_resident[line.resident_id], earlier, e.administered_at, e.dose_given
-            )
-            assert verdict.allowed, (e, verdict)
+            lines = {line.id: line for line in load_lines(s, ids, self.now)}
+        assert prn_breaches(self._entries(), lines) == []
 
     @invariant()
     def stock_is_receipts_minus_administrations(self) -> None:
@@ -266,6 +256,128 @@ class RoundMachine(RuleBasedStateMachine):
                 )
                 for a in rows
             ]
+
+
+DAY = timedelta(hours=24)
+
+
+def prn_breaches(entries: list[EntryFacts], lines: dict) -> list[str]:
+    """An oracle written apart from emar.domain.prn, by brute force over every recorded dose:
+    when each PRN dose without an override was recorded, every related dose already given
+    (same line, or a line sharing an ingredient; corrections applied as they stood then) was
+    at least the line's interval away on either side, and no group of doses fitting in 24 hours
+    around it went over the line's count or its ingredient ceiling."""
+    breaches = []
+    for a in entries:
+        line = lines.get(a.chart_line_id)
+        if line is None or not line.is_prn or not a.is_given or a.override_reason:
+            continue
+        before = [e for e in entries if e.id < a.id]
+        superseded = {e.supersedes_id for e in before if e.supersedes_id is not None}
+        given = [e for e in before if e.is_given and e.id not in superseded]
+        ingredients = {i.ingredient_id for i in line.ingredients}
+        related = [
+            e
+            for e in given
+            if e.chart_line_id == line.id
+            or (
+                lines[e.chart_line_id].resident_id == line.resident_id
+                and ingredients & {i.ingredient_id for i in lines[e.chart_line_id].ingredients}
+            )
+        ]
+        for e in related:
+            if line.prn_min_interval and abs(e.administered_at - a.administered_at) < (
+                line.prn_min_interval
+            ):
+                breaches.append(f"entry {a.id} within the interval of entry {e.id}")
+        if not line.prn_max_24h:
+            continue
+        own = [e.administered_at for e in related if e.chart_line_id == line.id]
+        times = sorted([*own, a.administered_at])
+        for i, first in enumerate(times):
+            for j in range(i, len(times)):
+                last = times[j]
+                holds_a = first <= a.administered_at <= last
+                if holds_a and last - first < DAY and j - i + 1 > line.prn_max_24h:
+                    breaches.append(f"entry {a.id}: {j - i + 1} doses within 24 hours")
+        for ing in line.ingredients:
+            ceiling = line.prn_max_24h * line.dose_max * ing.amount
+            doses = [(a.administered_at, a.dose_given * ing.amount)]
+            for e in related:
+                per = next(
+                    (
+                        i.amount
+                        for i in lines[e.chart_line_id].ingredients
+                        if i.ingredient_id == ing.ingredient_id
+                    ),
+                    None,
+                )
+                if per is not None:
+                    doses.append((e.administered_at, e.dose_given * per))
+            doses.sort()
+            for i, (first, _) in enumerate(doses):
+                for j in range(i, len(doses)):
+                    last = doses[j][0]
+                    total = sum(amount for _, amount in doses[i : j + 1])
+                    holds_a = first <= a.administered_at <= last
+                    if holds_a and last - first < DAY and total > ceiling:
+                        breaches.append(f"entry {a.id}: {total} {ing.unit} of {ing.name}")
+    return sorted(set(breaches))
+
+
+def test_the_oracle_catches_out_of_order_doses():
+    """The oracle itself can fail: two doses 30 minutes apart, the later one recorded first."""
+    from emar.domain.doses import IngredientAmount, LineFacts
+    from emar.domain.schedule import Timing
+
+    line = LineFacts(
+        1,
+        1,
+        1,
+        "Paracetamol",
+        Decimal(1),
+        Decimal(2),
+        "tablet",
+        "oral",
+        "",
+        Timing("prn"),
+        START,
+        None,
+        "active",
+        None,
+        (),
+        False,
+        False,
+        False,
+        "pain",
+        timedelta(hours=4),
+        4,
+        (IngredientAmount(1, "paracetamol", None, Decimal(500), "mg"),),
+    )
+
+    def entry(i, at):
+        return EntryFacts(
+            i,
+            1,
+            None,
+            "given",
+            None,
+            None,
+            Decimal(1),
+            at,
+            at,
+            1,
+            "",
+            "",
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+
+    assert prn_breaches([entry(1, START), entry(2, START - timedelta(minutes=30))], {1: line})
+    assert prn_breaches([entry(1, START), entry(2, START + timedelta(hours=5))], {1: line}) == []
 
 
 def test_round_engine_invariants_hold(templates):

@@ -290,3 +290,48 @@ def test_choosing_another_residents_line_without_a_scan(home_db, home):
         ),
     )
     assert v.headline == "STOP: That medicine is on Mary Jones's chart, not Arthur Price's."
+
+
+def _give_prn(db, home, at, now, **kwargs):
+    with db.write() as s:
+        return record_given(
+            s,
+            home.intent("Mary Jones", "Paracetamol", at, dose=dose("1")),
+            now,
+            prn_reason="Headache",
+            **kwargs,
+        )
+
+
+def test_prn_interval_holds_for_doses_stamped_out_of_order(home_db, home):
+    """Two PCs whose clocks differ: 14:00:00.5, then 14:00:00.0, then 13:30 (a late entry)."""
+    from emar.services.recording import Blocked
+
+    now = local(DAY, 14, 1)
+    _give_prn(home_db, home, local(DAY, 14, 0) + timedelta(milliseconds=500), now)
+    with pytest.raises(Blocked, match="Too soon"):
+        _give_prn(home_db, home, local(DAY, 14, 0), now)
+    with pytest.raises(Blocked, match="Too soon: Paracetamol 500 mg tablets was given at 14:00"):
+        _give_prn(home_db, home, local(DAY, 13, 30), now, late_entry_reason="paper chart")
+    # the next allowed time is after the later dose, not after the earlier stamp
+    v = check(home_db, home.intent("Mary Jones", "Paracetamol", local(DAY, 12, 0)), now)
+    assert v.blocks[0].code == CheckCode.PRN_INTERVAL and "allowed at 18:00" in v.headline
+
+
+def test_no_24_hour_window_holding_a_dose_goes_over_the_maximum(home_db, home):
+    """Four doses 14:00-02:00 (4-hourly), then one slipped in at 10:00, before them: the window
+    10:00-10:00 would hold five."""
+    from emar.services.recording import Blocked
+
+    t = local(DAY, 14, 0)
+    for i in range(4):
+        at = t + timedelta(hours=4 * i)
+        _give_prn(home_db, home, at, at)
+    now = t + timedelta(hours=12, minutes=1)
+    v = check(home_db, home.intent("Mary Jones", "Paracetamol", local(DAY, 10, 0)), now)
+    assert CheckCode.PRN_MAXIMUM in {c.code for c in v.blocks}
+    with pytest.raises(Blocked, match="Limit reached"):
+        _give_prn(home_db, home, local(DAY, 10, 0), now, late_entry_reason="paper chart")
+    # 24 hours after the first of them it is allowed again
+    ok = check(home_db, home.intent("Mary Jones", "Paracetamol", t + timedelta(hours=24)), now)
+    assert not ok.has(CheckCode.PRN_MAXIMUM) and not ok.has(CheckCode.PRN_INTERVAL)

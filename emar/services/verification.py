@@ -31,7 +31,7 @@ from emar.services.home import HomeSettings, get_home
 from emar.services.permissions import Action, allowed
 from emar.services.round_data import ResidentFacts, load_entries, load_lines, load_residents
 
-FUTURE_TOLERANCE = timedelta(minutes=5)
+FUTURE_TOLERANCE = timedelta(minutes=1)  # an administration time in the future is refused
 DOSE_SEARCH = timedelta(hours=12)
 # An entry made this long after the administration it records is a late entry: it needs a
 # reason and is flagged. Older than LATE_ENTRY_LIMIT it is not taken at all.
@@ -417,8 +417,8 @@ def _check_prn(
             checks.append(
                 block(
                     CheckCode.PRN_MAXIMUM,
-                    f"Limit reached: {result.doses_24h} of {line.prn_max_24h} doses "
-                    f"of {line.medicine} in 24 hours; next allowed at {until}.",
+                    f"Limit reached: {line.prn_max_24h} of {line.prn_max_24h} doses "
+                    f"of {line.medicine} in 24 hours already; next allowed at {until}.",
                 )
             )
         elif b.kind == "ingredient":

@@ -117,6 +117,7 @@ class Giving(QObject):
         self._ask_override = ask_override
         self._parent = parent
         self.flow: GivingFlow | None = None
+        self.blocked: str | None = None  # why nothing may be recorded on this PC (its clock)
         panel.confirmed.connect(self.confirm)
         panel.cancelled.connect(self.cancel)
         panel.override_requested.connect(self.override)
@@ -210,6 +211,9 @@ class Giving(QObject):
             self._record(flow, answer)
 
     def _record(self, flow: GivingFlow, override: OverrideAnswer | None = None) -> None:
+        if self.blocked:
+            self.panel.not_recorded(self.blocked)
+            return
         intent = flow.intent(self.clock())
         form = self.panel.form()
         no_scan = flow.why_no_scan if intent.pack is None else None

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from emar.db import Database
 from emar.devices.scan import Scan
 from emar.devices.scan_parser import UNKNOWN
+from emar.domain.clock_skew import SkewState, skew_state, skew_text
 from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState, effective_entries
 from emar.domain.schedule import nearest_instant
@@ -51,6 +52,7 @@ from emar.services.auth import (
     sign_in_with_badge,
 )
 from emar.services.charts import ChartLineView, resident_chart
+from emar.services.clock import clock_skew
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import DueDose, PrnStatus, ResidentRound, due_list
 from emar.services.home import UnitView, get_home, has_home, list_units
@@ -93,6 +95,7 @@ from emar.ui.verdict_panel import VerdictPanel
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 REFRESH_MS = 5000  # another PC's record shows within 5 seconds
+CLOCK_CHECK_MS = 60 * 60 * 1000  # this PC's clock against the server's, hourly
 MAR_DAYS = 28
 LONDON = ZoneInfo("Europe/London")  # until the home says otherwise
 
@@ -220,6 +223,7 @@ class MainWindow(QMainWindow):
         ),
         ask_correction: Callable[[QWidget, str], tuple[str, str, str] | None] = ask_correction,
         ask_late_entry: Callable[..., LateAnswer | None] = ask_late_entry,
+        skew: Callable[[Session, datetime], timedelta | None] = clock_skew,
     ) -> None:
         super().__init__()
         self.db, self.clock, self._ask_demo = db, clock, ask_demo
@@ -234,6 +238,7 @@ class MainWindow(QMainWindow):
         self._ask_prn_outcome = ask_prn_outcome
         self._ask_correction = ask_correction
         self._ask_late_entry = ask_late_entry
+        self._skew = skew
         self.user: StaffView | None = None
         self.can_administer = False
         self.resident: ResidentSummary | None = None
@@ -253,6 +258,7 @@ class MainWindow(QMainWindow):
         self.scanner_banner = Banner("scannerBanner")
         self.error_banner = ProblemBanner()
         self.notice = Banner("doneBanner")  # "Recorded: ..." until the next action
+        self.clock_banner = Banner("scannerBanner")  # this PC's clock against the server's
 
         self.sign_in_page = SignInPage()
         self.sign_in_page.password_submitted.connect(self._sign_in_password)
@@ -363,7 +369,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(header)
-        for banner in (self.scanner_banner, self.error_banner, self.notice):
+        for banner in (self.clock_banner, self.scanner_banner, self.error_banner, self.notice):
             layout.addWidget(banner)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -404,6 +410,9 @@ class MainWindow(QMainWindow):
         self.refresh = QTimer(self)
         self.refresh.setInterval(REFRESH_MS)
         self.refresh.timeout.connect(self._refresh_tick)
+        self.clock_timer = QTimer(self)  # at start, then hourly
+        self.clock_timer.setInterval(CLOCK_CHECK_MS)
+        self.clock_timer.timeout.connect(self.check_clock)
         self._show_signed_out(
             "Sign in to eMAR", "Scan your staff badge, or type your username and password."
         )
@@ -454,6 +463,8 @@ class MainWindow(QMainWindow):
         self.unit.setCurrentIndex(max(index, 0))
         self.unit.blockSignals(False)
         self.statusBar().showMessage("Ready")
+        self.check_clock()
+        self.clock_timer.start()
         self.home_loaded.emit()
 
     def _create_demo(self) -> None:
@@ -820,6 +831,9 @@ class MainWindow(QMainWindow):
 
     def _record_in_background(self, write: Callable[[Session], Recorded]) -> None:
         """One write transaction off the GUI thread; "recorded" is shown after its commit."""
+        if self.giving.blocked:
+            self._show_problem(f"NOT RECORDED: {self.giving.blocked}")
+            return
 
         def job() -> Recorded:
             with self.db.write() as session:
@@ -960,6 +974,32 @@ class MainWindow(QMainWindow):
         if self.resident is not None:
             self.open_resident(self.resident.id)
         self.load_round()
+
+    def check_clock(self) -> None:
+        """Compare this PC's clock with the database server's (PostgreSQL; SQLite has none)."""
+        now, skew = self.clock, self._skew
+
+        def job() -> timedelta | None:
+            with self.db.read() as session:
+                return skew(session, now())
+
+        self.tasks.run(job, self._show_clock, self._show_error)
+
+    def _show_clock(self, skew: timedelta | None) -> None:
+        state = skew_state(skew)
+        self.giving.blocked = None
+        if state == SkewState.OK or skew is None:
+            self.clock_banner.hide()
+            return
+        if state == SkewState.WARN:
+            self.clock_banner.say(f"{skew_text(skew)}: please tell IT.")
+            return
+        blocked = (
+            f"{skew_text(skew)}: nothing can be recorded on this PC until IT sets its clock "
+            "right. Use another PC meanwhile."
+        )
+        self.giving.blocked = blocked
+        self.clock_banner.say(blocked)
 
     def _scanner_status(self, state: str, message: str) -> None:
         """An unplugged scanner is a banner that stays until it is back (it reconnects itself),

@@ -16,7 +16,10 @@ class FakeIdleClock:
 
 
 def open_window(qtbot, db, tmp_path, clock, settings_name="pc", **kwargs) -> MainWindow:
-    """A window with its own per-PC settings file (two windows = two ward PCs)."""
+    """A window with its own per-PC settings file (two windows = two ward PCs). Its clock is
+    the test's, days away from the database server's: the PC's clock check is only left in
+    (`skew` not given) by the tests of that check, which run on the real clock."""
+    kwargs.setdefault("skew", lambda session, now: None)
     settings = QSettings(str(tmp_path / f"{settings_name}.ini"), QSettings.Format.IniFormat)
     window = MainWindow(db, clock=clock, settings=settings, **kwargs)
     qtbot.addWidget(window)
