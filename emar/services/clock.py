@@ -15,4 +15,3 @@ def clock_skew(session: Session, now: datetime) -> timedelta | None:
     server = session.scalar(text("SELECT clock_timestamp()"))
     assert isinstance(server, datetime)
     return server.astimezone(UTC) - now
-
