@@ -33,6 +33,7 @@ from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role, Staff
 from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
 from emar.services.audit import record_event, verify_trail
+from emar.services.auth import REFUSED, SignInRefused, refusal, sign_in, unlock
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import due_list
 from emar.services.export import export_to_file
@@ -358,6 +359,21 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    """A manager lifts a lock: they sign with their own password (read like the others)."""
+    db = _open_current(args)
+    password = _read_secret(f"{args.by}'s password: ", confirm=False)
+    with db.write() as session:  # committed either way: a failed sign-in is on record
+        manager = sign_in(session, args.by, password)
+        why = None if manager is not None else refusal(session, username=args.by)
+    if manager is None:
+        raise SignInRefused(why or REFUSED)
+    with db.write() as session:
+        unlock(session, manager.id, args.name)
+    print(f"{args.name} may sign in and sign with their PIN again.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -463,6 +479,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full-name", help="name shown on records (default: the username)")
     p.add_argument("--badge", help="staff badge code")
     p.set_defaults(func=cmd_user_add)
+    p = user_sub.add_parser(
+        "unlock",
+        parents=[common],
+        help="lift a sign-in and PIN lock (a manager signs with their password)",
+    )
+    p.add_argument("name", help="the locked person's username")
+    p.add_argument("--by", required=True, metavar="MANAGER", help="the manager's username")
+    p.set_defaults(func=cmd_user_unlock)
     return parser
 
 

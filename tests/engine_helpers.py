@@ -59,7 +59,7 @@ class Home:
         return Intent(self.residents[resident], self.staff[by], at, pack=pack, **kwargs)
 
     def sign(self, username: str) -> Signature:
-        return Signature(self.staff[username], PINS[username])
+        return Signature(username, PINS[username])
 
 
 def count_entries(db) -> int:

@@ -16,7 +16,7 @@ def test_password_sign_in(demo_db):
     with demo_db.write() as s:
         amy = sign_in(s, " Amy ", "amy-demo-2026")
     assert (amy.full_name, amy.role) == ("Amy Carter", "carer")
-    assert _events(demo_db)[-1] == ("signin.ok", '{"method":"password"}')
+    assert _events(demo_db)[-1] == ("signin.ok", '{"method":"password","who":"amy"}')
 
 
 @pytest.mark.parametrize(("user", "password"), [("amy", "wrong-password"), ("nobody", "xyzzy1")])

@@ -108,7 +108,7 @@ def test_new_line_is_pending_until_a_different_person_checks_it_then_given_by_sc
         check_chart_line(s, home.staff["nina"], line, local(DAY, 8, 0))
     with pytest.raises(NotPermitted), home_db.write() as s:
         check_chart_line(s, home.staff["amy"], line, local(DAY, 8, 0))  # carers cannot check
-    with pytest.raises(ValidationError, match="wrong PIN"), home_db.write() as s:
+    with pytest.raises(ValidationError, match="Check: wrong username or PIN"), home_db.write() as s:
         check_chart_line(s, home.staff["ben"], line, local(DAY, 8, 0), pin="0000")
     with home_db.write() as s:
         check_chart_line(s, home.staff["ben"], line, local(DAY, 8, 0), pin="3917")

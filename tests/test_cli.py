@@ -64,7 +64,7 @@ def test_user_add_reads_secrets_from_stdin_not_arguments(demo_db, capsys, monkey
         "nurse",
         "--full-name",
         "Zoe Day",
-        stdin="a-long-passphrase\n2580\n",
+        stdin="a-long-passphrase\n739104\n",
         monkeypatch=monkeypatch,
     )
     assert code == 0 and "Zoe Day (zoe) as nurse" in out
@@ -72,7 +72,7 @@ def test_user_add_reads_secrets_from_stdin_not_arguments(demo_db, capsys, monkey
         zoe = s.scalars(select(Staff).where(Staff.username == "zoe")).one()
         assert zoe.initials == "ZD"
         assert verify_secret(zoe.password_hash, "a-long-passphrase")
-        assert verify_secret(zoe.pin_hash, "2580")
+        assert verify_secret(zoe.pin_hash, "739104")
         assert "a-long-passphrase" not in zoe.password_hash
 
 
@@ -177,3 +177,26 @@ def test_generate_refuses_nonsense_sizes(empty_url, capsys):
     run(capsys, "--db", empty_url, "init")
     code, _, err = run(capsys, "--db", empty_url, "generate", "--residents", "0")
     assert code == 1 and "at least 1" in err
+
+
+def test_a_manager_unlocks_a_locked_person_from_the_command_line(demo_db, capsys, monkeypatch):
+    from emar.services.auth import sign_in
+
+    url = demo_db.url.render_as_string(hide_password=False)
+    for _ in range(3):
+        with demo_db.write() as s:
+            sign_in(s, "amy", "not-her-password")
+    with demo_db.write() as s:
+        assert sign_in(s, "amy", "amy-demo-2026") is None  # waiting after three failures
+    code, _, err = run(
+        capsys, "--db", url, "user", "unlock", "amy", "--by", "ben",
+        stdin="ben-demo-2026\n", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code != 0 and "may not manage staff accounts" in err  # a senior carer may not
+    code, out, _ = run(
+        capsys, "--db", url, "user", "unlock", "amy", "--by", "mark",
+        stdin="mark-demo-2026\n", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0 and "amy may sign in" in out
+    with demo_db.write() as s:
+        assert sign_in(s, "amy", "amy-demo-2026") is not None

@@ -17,8 +17,8 @@ from emar.domain.line_periods import ENDED, STOPPED, Event, status_at
 from emar.domain.schedule import parse_times, parse_weekdays
 from emar.errors import ValidationError
 from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
-from emar.passwords import verify_secret
 from emar.services.audit import record_event
+from emar.services.auth import check_pin_signature
 from emar.services.permissions import Action, require
 
 
@@ -145,8 +145,8 @@ def check_chart_line(
     On a shared PC the checker signs with their PIN (`pin`); a service caller that has already
     authenticated the checker (signed in as them) may omit it."""
     checker = require(session, checker_id, Action.CHECK_CHARTS)
-    if pin is not None and not (checker.pin_hash and verify_secret(checker.pin_hash, pin)):
-        raise ValidationError(f"Check: wrong PIN for {checker.full_name}.")
+    if pin is not None:  # signed at a shared PC: the PIN signature's checks and throttle
+        check_pin_signature(session, checker.username, pin, Action.CHECK_CHARTS, "Check", at)
     line = _line(session, line_id)
     if line.transcribed_by_id == checker.id:
         raise ValidationError(

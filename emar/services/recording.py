@@ -29,12 +29,11 @@ from emar.models import (
     StockMovement,
 )
 from emar.models.administration import ENTERED_IN_ERROR, PRN_EFFECTS
-from emar.passwords import verify_secret
 from emar.services.audit import record_event, row_digest
+from emar.services.auth import check_pin_signature, who_for_username
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
 from emar.services.round_data import load_lines
-from emar.services.staff import staff_id_by_username
 from emar.services.verification import Intent, verify
 
 
@@ -52,9 +51,10 @@ class AlreadyRecorded(EmarError):
 
 @dataclass(frozen=True)
 class Signature:
-    """A second person signing with their PIN: a witness, or a senior overriding a block."""
+    """A second person signing with their username and PIN: a witness, or a senior
+    overriding a block (checked, throttled and audited by emar.services.auth)."""
 
-    staff_id: int
+    username: str
     pin: str
 
 
@@ -71,20 +71,10 @@ class Recorded:
     verdict: Verdict | None = None
 
 
-def signature(session: Session, username: str, pin: str) -> Signature:
-    """A witness or senior signing by username and PIN (an unknown name fails like a wrong PIN
-    when the signature is checked)."""
-    return Signature(staff_id_by_username(session, username) or -1, pin)
-
-
-def _signer(session: Session, signature: Signature, action: Action, meaning: str) -> Staff:
-    known = session.get(Staff, signature.staff_id)
-    if known is None or not known.active:  # a mistyped name, not "sign in again"
-        raise ValidationError(f"{meaning}: no active member of staff has that username.")
-    staff = require(session, signature.staff_id, action)
-    if not staff.pin_hash or not verify_secret(staff.pin_hash, signature.pin):
-        raise ValidationError(f"{meaning}: wrong PIN for {staff.full_name}.")
-    return staff
+def _signer(
+    session: Session, signature: Signature, action: Action, meaning: str, now: datetime
+) -> Staff:
+    return check_pin_signature(session, signature.username, signature.pin, action, meaning, now)
 
 
 def _late_reason(verdict: Verdict, reason: str | None) -> str | None:
@@ -169,12 +159,13 @@ def record_given(
     _lock_resident(session, intent.resident_id)
     verdict = verify(session, intent, now)
     line = verdict.line
+    senior: Staff | None = None
     if verdict.blocked:
         if override is None or not verdict.overridable:
             raise Blocked(verdict)
         if not override.reason.strip():
             raise ValidationError("An override needs a reason.")
-        _signer(session, override.by, Action.OVERRIDE, "Override")
+        senior = _signer(session, override.by, Action.OVERRIDE, "Override", now)
     assert line is not None and verdict.dose is not None
     if line.is_prn and not (prn_reason or "").strip():
         raise ValidationError(f"Say why {line.medicine} is needed now (PRN reason).")
@@ -185,9 +176,9 @@ def record_given(
     if verdict.needs_witness:
         if witness is None:
             raise ValidationError("Controlled drug: a witness must sign with their PIN.")
-        if witness.staff_id == staff.id:
+        if who_for_username(witness.username) == staff.username:
             raise ValidationError("The witness must be a different member of staff.")
-        witness_staff = _signer(session, witness, Action.WITNESS, "Witness")
+        witness_staff = _signer(session, witness, Action.WITNESS, "Witness", now)
     pack = intent.pack
     supersedes = _void_to_supersede(session, line.id, verdict.scheduled_at)
     entry = _insert(
@@ -210,7 +201,7 @@ def record_given(
             prn_reason=prn_reason,
             note=note,
             override_reason=override.reason.strip() if verdict.blocked and override else None,
-            override_by_id=override.by.staff_id if verdict.blocked and override else None,
+            override_by_id=senior.id if verdict.blocked and override else None,
             supersedes_id=supersedes,
             correction_reason="Given after an entry made in error" if supersedes else None,
             late_entry_reason=late,

@@ -23,8 +23,9 @@ from emar.devices.scan_parser import ParsedScan
 from emar.domain.clock_text import clock
 from emar.domain.verdict import Verdict
 from emar.errors import EmarError
+from emar.services.auth import write_signed
 from emar.services.home import get_home
-from emar.services.recording import Override, Recorded, last_site, record_given, signature
+from emar.services.recording import Override, Recorded, Signature, last_site, record_given
 from emar.services.verification import Intent, PackScan, verify
 from emar.ui.tasks import TaskRunner
 from emar.ui.verdict_panel import VerdictPanel
@@ -219,15 +220,16 @@ class Giving(QObject):
         no_scan = flow.why_no_scan if intent.pack is None else None
         now = self.clock
 
+        witness = Signature(form.witness, form.witness_pin) if form.witness else None
+        senior = None
+        if override is not None:
+            senior = Override(Signature(override[0], override[1]), override[2])
+
         def job() -> Recorded:
-            with self.db.write() as session:
-                witness = (
-                    signature(session, form.witness, form.witness_pin) if form.witness else None
-                )
-                senior = None
-                if override is not None:
-                    senior = Override(signature(session, override[0], override[1]), override[2])
-                return record_given(
+            # a refused PIN is recorded in its own transaction (write_signed)
+            return write_signed(
+                self.db,
+                lambda session: record_given(
                     session,
                     intent,
                     now(),
@@ -237,7 +239,8 @@ class Giving(QObject):
                     site=form.site,
                     override=senior,
                     late_entry_reason=form.late_reason,
-                )
+                ),
+            )
 
         flow.saving = True
         self.panel.busy()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from emar.db import Database
 from emar.devices.scan import Scan
@@ -47,6 +48,7 @@ from emar.services.admission import (
     start_absence,
     update_resident,
 )
+from emar.services.auth import PinRefused, write_signed
 from emar.services.catalogue import (
     MedicineView,
     ProductForm,
@@ -538,11 +540,15 @@ class ManageWindow(QWidget):
         now = self.clock()
 
         def job() -> None:
-            with self.db.write() as s:
+            def check(s: Session) -> None:
                 checker = staff_id_by_username(s, username)
-                if checker is None:
-                    raise EmarError(f"No user called {username!r}.")
+                if checker is None:  # refused like a wrong PIN: no name is confirmed
+                    raise PinRefused(
+                        "Check: wrong username or PIN.", username.lower(), "Check", False
+                    )
                 check_chart_line(s, checker, line.id, now, pin=pin)
+
+            write_signed(self.db, check)
 
         self._run(
             job,
