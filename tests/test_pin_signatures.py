@@ -5,7 +5,7 @@ message says whether the person exists (both backends)."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from emar.models import AuditEvent, utcnow
 from emar.services.auth import PinRefused, refusal, sign_in, unlock, write_signed
 from emar.services.permissions import NotPermitted
 from emar.services.recording import Signature, record_given
-from tests.engine_helpers import Home, count_entries
+from tests.engine_helpers import Home, count_entries, local
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def _events(db, action):
 
 
 def test_a_wrong_witness_pin_is_audited_though_the_dose_is_not_recorded(home_db, home):
-    with pytest.raises(PinRefused, match="Witness: wrong username or PIN."):
+    with pytest.raises(PinRefused, match="Witness: wrong username or PIN"):
         _give_with_witness(home_db, home, Signature("ben", "0001"), utcnow())
     assert count_entries(home_db) == 0
     assert _events(home_db, "pin.failed") == [{"who": "ben", "meaning": "Witness"}]
@@ -115,7 +115,6 @@ def test_a_manager_unlocks_a_locked_person(home_db, home, clock):
 
 def test_a_chart_check_pin_is_throttled_and_audited_too(home_db, home):
     from emar.services.chart_editing import LineForm, add_chart_line, check_chart_line
-    from tests.engine_helpers import local
 
     with home_db.write() as s:
         line = add_chart_line(
@@ -127,13 +126,13 @@ def test_a_chart_check_pin_is_throttled_and_audited_too(home_db, home):
                 Decimal(1),
                 Decimal(1),
                 "times_of_day",
-                local(__import__("datetime").date(2026, 6, 10), 8),
+                local(date(2026, 6, 10), 8),
                 "Dr A",
                 "GP letter",
                 times_of_day="09:00",
             ),
         )
-    with pytest.raises(PinRefused, match="Check: wrong username or PIN."):
+    with pytest.raises(PinRefused, match="Check: wrong username or PIN"):
         write_signed(
             home_db, lambda s: check_chart_line(s, home.staff["ben"], line, utcnow(), pin="1")
         )
