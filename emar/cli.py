@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -31,6 +32,7 @@ from emar.domain.schedule import local_instant
 from emar.errors import EmarError
 from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role, Staff
+from emar.private_files import ExistingFile, open_new
 from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
 from emar.services.audit import record_event, verify_trail
 from emar.services.auth import REFUSED, SignInRefused, refusal, sign_in, unlock
@@ -162,9 +164,17 @@ def cmd_scanner_ports(args: argparse.Namespace) -> int:
 
 
 def cmd_scanner_test_sheet(args: argparse.Namespace) -> int:
-    self_test_sheet(Path(args.out))
+    with _new_file(Path(args.out), "a test sheet") as out:
+        self_test_sheet(out)
     print(f"Scanner self-test sheet written to {args.out}.")
     return 0
+
+
+def _new_file(path: Path, what: str) -> BinaryIO:
+    try:
+        return open_new(path, what)
+    except ExistingFile as exc:
+        raise EmarError(str(exc)) from None
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
@@ -181,7 +191,8 @@ def cmd_labels(args: argparse.Namespace) -> int:
             labels = pack_labels(session, args.resident, now)
     if not labels:
         raise EmarError(f"No {args.kind} labels to print.")
-    pages = label_sheet(labels, Path(args.out), title=f"eMAR {args.kind} labels")
+    with _new_file(Path(args.out), "a label sheet") as out:  # names, NHS numbers: owner-only
+        pages = label_sheet(labels, out, title=f"eMAR {args.kind} labels")
     print(f"{len(labels)} {args.kind} labels on {pages} page(s) written to {args.out}.")
     return 0
 
@@ -281,7 +292,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         unit_id = None
         if args.unit:
             units = {u.name.lower(): u.id for u in list_units(session)}
-            unit_id = int(args.unit) if args.unit.isdigit() else units.get(args.unit.lower())
+            unit_id = (
+                int(args.unit)
+                if args.unit.isascii() and args.unit.isdigit()
+                else units.get(args.unit.lower())
+            )
             if unit_id not in units.values():
                 raise EmarError(f"No unit {args.unit!r}; units: {', '.join(sorted(units))}.")
     start = _when(args.start, zone, end=False)

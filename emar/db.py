@@ -76,12 +76,22 @@ def check_sqlite_path(path: Path) -> None:
         )
     if not path.parent.is_dir():
         raise DatabaseUnavailable(f"Folder {path.parent} does not exist.")
+    if not os.access(path.parent, os.W_OK):  # a read-only disk or mount, or no permission
+        raise DatabaseUnavailable(
+            f"Folder {path.parent} cannot be written to (a read-only disk?): SQLite keeps its "
+            "journal beside the database, so the folder must be writable."
+        )
 
 
 def _create_private_file(path: Path) -> None:
     """Create the database file readable by its owner only (it holds personal data)."""
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"Cannot create the database file {path}: {exc.strerror}."
+            ) from None
         os.close(fd)
 
 

@@ -15,8 +15,17 @@ from pathlib import Path
 
 from platformdirs import user_log_path
 
+from emar.private_files import owner_only
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET = ("sqlalchemy", "alembic", "psycopg", "PIL", "reportlab")
+
+
+class OwnerOnlyRotatingFile(RotatingFileHandler):
+    """Each new log file (the first, and every one after a rollover) is owner-only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        return open(self.baseFilename, self.mode, encoding=self.encoding, opener=owner_only)
 
 
 def default_log_path() -> Path:
@@ -29,7 +38,7 @@ def configure_logging(path: Path | None = None, level: int = logging.INFO) -> Pa
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler = OwnerOnlyRotatingFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "emar_log", False)]:

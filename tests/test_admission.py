@@ -44,14 +44,29 @@ def residents(db):
         return s.scalar(select(func.count(Resident.id)))
 
 
+def picture(fmt: str = "PNG", size=(1200, 900)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, "#cfd8dc").save(out, fmt)
+    return out.getvalue()
+
+
 def test_admit_a_resident(home_db):
+    import io
+
+    from PIL import Image
+
     home = Home(home_db)
-    photo = b"\x89PNG\r\n\x1a\n" + b"0" * 20
     with home_db.write() as s:
-        rid = admit_resident(s, home.staff["nina"], form(photo=photo))
+        rid = admit_resident(s, home.staff["nina"], form(photo=picture()))
     with home_db.read() as s:
         rose = s.get(Resident, rid)
-        assert rose.nhs_number == "9434765919" and rose.photo == photo
+        assert rose.nhs_number == "9434765919"
+        with Image.open(io.BytesIO(rose.photo)) as kept:  # decoded and drawn again, smaller
+            assert kept.format == "JPEG" and kept.size == (600, 450)
         assert [a.substance for a in rose.allergies] == ["Penicillin"]
 
 
@@ -62,7 +77,9 @@ def test_admit_a_resident(home_db):
         ({"allergies": []}, "never leave it unknown"),
         ({"no_known_allergies": True}, "cannot be ticked"),
         ({"date_of_birth": date.today() + timedelta(days=1)}, "future"),
-        ({"photo": b"GIF89a"}, "PNG or JPEG"),
+        ({"photo": picture("GIF", (10, 10))}, "PNG or JPEG"),
+        ({"photo": b"\x89PNG\r\n\x1a\n" + b"0" * 64}, "could not be read as a picture"),
+        ({"photo": b"\xff\xd8\xff" + b"<script>" * 8}, "could not be read as a picture"),
         ({"covert_authorised": True}, "review date"),
         ({"room": " "}, "Room"),
         ({"unit_id": 999}, "Unknown unit"),

@@ -147,3 +147,36 @@ def test_url_choice_order(monkeypatch, tmp_path):
     default = resolve_db_url(None)
     assert default == f"sqlite:///{tmp_path / 'fresh-home' / 'eMAR' / 'emar.sqlite'}"
     assert (tmp_path / "fresh-home" / "eMAR").is_dir()  # created on first run
+
+
+def test_a_folder_that_cannot_be_written_is_one_clear_line_not_a_traceback(tmp_path):
+    """A read-only mount (made for real where this machine lets root mount one) and a folder
+    no one may write in (/proc): the real command says why in one line and exits 1."""
+    import subprocess
+    import sys
+
+    places = ["/proc/1/emar.sqlite"]
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        == 0
+    )
+    if mounted:
+        places.append(str(mount / "emar.sqlite"))
+    try:
+        for place in places:
+            done = subprocess.run(
+                [sys.executable, "-m", "emar.cli", "--db", f"sqlite:///{place}", "init"],
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 1, done
+            assert "Traceback" not in done.stderr
+            lines = done.stderr.strip().splitlines()
+            assert len(lines) == 1 and "cannot be written to" in lines[0], done.stderr
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(mount)], check=True)

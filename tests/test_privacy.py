@@ -91,3 +91,37 @@ def test_a_new_sqlite_database_is_owner_only(tmp_path):
     db = open_database(f"sqlite:///{path}")
     db.dispose()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_label_sheets_and_test_sheets_are_owner_only_and_never_overwrite(demo_db, tmp_path, capsys):
+    import stat
+
+    from emar.cli import main
+
+    url = demo_db.url.render_as_string(hide_password=False)
+    out = tmp_path / "residents.pdf"
+    assert main(["--db", url, "labels", "residents", "--out", str(out)]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    before = out.read_bytes()
+    assert main(["--db", url, "labels", "residents", "--out", str(out)]) != 0
+    assert "already exists" in capsys.readouterr().err and out.read_bytes() == before
+    sheet = tmp_path / "test.pdf"
+    assert main(["scanner", "test-sheet", "--out", str(sheet)]) == 0
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
+    assert main(["scanner", "test-sheet", "--out", str(sheet)]) != 0
+
+
+def test_a_rotated_log_file_is_owner_only_too(tmp_path):
+    import logging
+    import stat
+
+    from emar.logs import configure_logging
+
+    configure_logging(tmp_path / "log" / "emar.log")
+    handler = next(h for h in logging.getLogger().handlers if getattr(h, "emar_log", False))
+    handler.maxBytes = 200
+    for i in range(20):
+        logging.getLogger("emar.test").info("line %d of the rotation test", i)
+    files = sorted((tmp_path / "log").iterdir())
+    assert len(files) > 1  # it rolled over
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files), files

@@ -336,3 +336,24 @@ def test_a_mistyped_witness_name_is_refused_like_a_wrong_pin(home_db, home):
     with refused, home_db.write() as s:
         record_given(s, intent, at, prn_reason="Pain", witness=Signature("bem", "3917"))
     assert count_entries(home_db) == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"outcome": "maybe"}, "'maybe' is not an outcome"),
+        ({"outcome": "not_given", "code": "ZZ"}, "'ZZ' is not a not-given code"),
+        ({"outcome": "given", "dose_given": Decimal(7)}, "outside the dose prescribed"),
+    ],
+)
+def test_a_correction_that_makes_no_sense_says_so_and_changes_nothing(
+    home_db, home, changes, message
+):
+    at = local(DAY, 8, 3)
+    with home_db.write() as s:
+        done = record_given(s, home.intent("Mary Jones", "Amlodipine", at), at)
+    args = dict(administration_id=done.administration_id, staff_id=home.staff["ben"],
+                reason="audit", now=at + timedelta(hours=1))  # fmt: skip
+    with pytest.raises(ValidationError, match=message), home_db.write() as s:
+        correct_entry(s, **args, **changes)
+    assert count_entries(home_db) == 1

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emar.devices.scan_parser import parse_scan, visible
@@ -117,14 +117,34 @@ def test_invisible_characters_are_shown():
     assert visible(f"]d201{GS}x\r\n\t\x07") == "]d201<GS>x<CR><LF><TAB><0x07>"
 
 
-@given(st.text())
+GS1_LIKE = st.lists(
+    st.sampled_from(["01", "17", "10", "21", "00", "11", "30", "710", "]d2", "]C1", GS, "|", "^]"])
+    | st.text("0123456789ABCXYZ", max_size=14),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(st.text() | GS1_LIKE)
 def test_any_text_never_raises(raw):
     scan = parse_scan(raw)
     assert scan.kind in {"pack", "resident", "staff", "pack_label", "unknown"}
     assert scan.ok or scan.problem
 
 
+@settings(max_examples=300)
 @given(st.binary())
 def test_any_bytes_never_raise(data):
     scan = parse_scan(data.decode("latin-1"))
     assert scan.ok or scan.problem
+
+
+def test_a_megabyte_of_digits_is_refused_before_any_parsing(monkeypatch):
+    """A stuck key or a pasted file: refused by its length, in one step (the GS1 parser is
+    never given it, so its cost cannot grow with the input)."""
+    import emar.devices.scan_parser as parser
+
+    monkeypatch.setattr(parser.biip, "parse", lambda *a, **k: pytest.fail("parsed"))
+    scan = parse_scan("9" * 1_000_000)
+    assert scan.kind == "unknown" and "longer than 512" in scan.detail
+    assert len(scan.raw) == 512  # nor is a megabyte kept

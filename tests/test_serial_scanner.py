@@ -162,3 +162,22 @@ def test_port_detection_matches_known_vendors(monkeypatch):
     ]
     monkeypatch.setattr("serial.tools.list_ports.comports", lambda: ports)
     assert find_scanner_ports() == [("/dev/ttyACM0", "Honeywell Xenon 1900")]
+
+
+def test_a_flood_without_an_ending_is_bounded_and_reported(pty_pair):
+    """A scanner set to the wrong ending (or noise on the line) never grows a buffer without
+    limit: past the longest scan, what was held is dropped and reported as not a barcode."""
+    from emar.devices.scan_parser import parse_scan
+
+    scans, states, on_scan, on_status = _collector()
+    scanner = SerialScanner(str(pty_pair.scanner), on_scan, on_status, poll_seconds=0.1)
+    scanner.start()
+    try:
+        _wait_for(states, "connected")
+        pty_pair.send(b"9" * 5000 + b"\r")
+        flood = scans.get(timeout=WAIT)
+        assert parse_scan(flood).kind == "unknown" and "longer than 512" in parse_scan(flood).detail
+        pty_pair.send(b"EMAR-R-42\r")  # and the next scan is read whole
+        assert scans.get(timeout=WAIT) == "EMAR-R-42"
+    finally:
+        scanner.stop()

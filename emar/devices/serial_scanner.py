@@ -17,6 +17,8 @@ import serial
 import serial.threaded
 from serial.tools import list_ports
 
+from emar.devices.scan_parser import MAX_SCAN_LENGTH
+
 log = logging.getLogger(__name__)
 
 TERMINATORS = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n"}
@@ -55,6 +57,20 @@ class _ScanReader(serial.threaded.Packetizer):
         super().__init__()
         self.owner = owner
         self.TERMINATOR = owner.terminator
+        self.flooding = False
+
+    def data_received(self, data: bytes) -> None:
+        if self.flooding:  # dropping to the end of an over-long run, then reading again
+            end = data.find(self.TERMINATOR)
+            if end < 0:
+                return
+            self.flooding, data = False, data[end + len(self.TERMINATOR) :]
+        super().data_received(data)
+        if len(self.buffer) > MAX_SCAN_LENGTH:  # no terminator in sight: noise, not a scan
+            log.info("scanner sent over %d bytes without an ending; dropped", MAX_SCAN_LENGTH)
+            self.buffer.clear()
+            self.flooding = True
+            self.owner.on_scan("\x00" * (MAX_SCAN_LENGTH + 1))  # reported once, as too long
 
     def handle_packet(self, packet: bytes) -> None:
         # latin-1 never fails; a scanner's bytes are ASCII (GS = 0x1d) in practice

@@ -6,19 +6,20 @@ A discharged, transferred or deceased resident's record stays, read-only: nothin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.domain.text_rules import NAME, NOTE, SHORT, clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import Absence, Allergy, Resident, Unit
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
+from emar.services.photos import normalise_photo
 
-PNG, JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
 EDITABLE = (
     "preferred_name",
     "room",
@@ -33,6 +34,16 @@ EDITABLE = (
     "covert_review_date",
 )
 LEAVING = ("discharged", "transferred", "deceased")
+ROOM = 20
+TEXT_FIELDS = {  # editable text: label, limit, required, may hold line breaks
+    "preferred_name": ("Preferred name", NAME, False, False),
+    "room": ("Room", ROOM, True, False),
+    "gp_name": ("GP", SHORT, False, False),
+    "gp_practice": ("GP practice", SHORT, False, False),
+    "medicine_preferences": ("Likes to take medicines", 500, False, False),
+    "swallowing_needs": ("Swallowing", 500, False, False),
+    "covert_details": ("Covert details", NOTE, False, True),
+}
 
 
 @dataclass
@@ -56,19 +67,37 @@ class AdmissionForm:
     covert_review_date: date | None = None
 
 
+def _clean(form: AdmissionForm) -> AdmissionForm:
+    """The form's text as it will be stored, or a message saying which field is wrong."""
+    return replace(
+        form,
+        given_name=required_text(form.given_name, "Given name", limit=NAME),
+        family_name=required_text(form.family_name, "Family name", limit=NAME),
+        preferred_name=clean_text(form.preferred_name, "Preferred name", limit=NAME),
+        room=required_text(form.room, "Room", limit=ROOM),
+        gp_name=clean_text(form.gp_name, "GP", limit=SHORT),
+        gp_practice=clean_text(form.gp_practice, "GP practice", limit=SHORT),
+        allergies=[
+            (
+                required_text(substance, "Allergy", limit=SHORT),
+                clean_text(reaction, "Allergy reaction", limit=SHORT),
+            )
+            for substance, reaction in form.allergies
+        ],
+        medicine_preferences=clean_text(form.medicine_preferences, "Likes to take medicines"),
+        swallowing_needs=clean_text(form.swallowing_needs, "Swallowing"),
+        covert_details=clean_text(form.covert_details, "Covert details", limit=NOTE, lines=True),
+        photo=normalise_photo(form.photo) if form.photo is not None else None,
+    )
+
+
 def _check(form: AdmissionForm) -> None:
-    if not form.given_name.strip() or not form.family_name.strip():
-        raise ValidationError("Given and family names are both needed.")
-    if not form.room.strip():
-        raise ValidationError("Room is needed.")
     if form.allergies and form.no_known_allergies:
         raise ValidationError("Allergies are listed, so 'no known allergies' cannot be ticked.")
     if not form.allergies and not form.no_known_allergies:
         raise ValidationError(
             "State the allergies, or tick 'no known allergies': never leave it unknown."
         )
-    if form.photo is not None and not form.photo.startswith((PNG, JPEG)):
-        raise ValidationError("The photo must be a PNG or JPEG image.")
     if form.covert_authorised and (not form.covert_details or form.covert_review_date is None):
         raise ValidationError(
             "Covert administration needs the capacity assessment and "
@@ -78,6 +107,7 @@ def _check(form: AdmissionForm) -> None:
 
 def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
     require(session, staff_id, Action.EDIT_CHARTS)
+    form = _clean(form)
     _check(form)
     if session.get(Unit, form.unit_id) is None:
         raise ValidationError("Unknown unit.")
@@ -140,6 +170,20 @@ def update_resident(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    changes = {
+        key: (
+            clean_text(
+                value,
+                TEXT_FIELDS[key][0],
+                limit=TEXT_FIELDS[key][1],
+                required=TEXT_FIELDS[key][2],
+                lines=TEXT_FIELDS[key][3],
+            )
+            if key in TEXT_FIELDS
+            else value
+        )
+        for key, value in changes.items()
+    }
     before = {k: getattr(resident, k) for k in changes}
     for key, value in changes.items():
         setattr(resident, key, value)
@@ -170,6 +214,7 @@ def start_absence(
         raise ValidationError("An absence is 'hospital' or 'leave'.")
     if any(a.ended_at is None for a in resident.absences):
         raise ValidationError(f"{resident.full_name} is already recorded as away.")
+    note = clean_text(note, "Note", limit=NOTE, lines=True)
     absence = Absence(resident_id=resident.id, kind=kind, started_at=at, note=note)
     session.add(absence)
     session.flush()
@@ -210,6 +255,7 @@ def leave_home(
     require(session, staff_id, Action.EDIT_CHARTS)
     if how not in LEAVING:
         raise ValidationError(f"Choose one of: {', '.join(LEAVING)}.")
+    note = clean_text(note, "Note", limit=NOTE, lines=True)
     resident = _current(session, resident_id)
     resident.status = how
     record_event(

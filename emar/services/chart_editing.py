@@ -7,7 +7,7 @@ suspensions need a reason and take effect at a chosen time. Nothing is ever rubb
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.line_periods import ENDED, STOPPED, Event, status_at
 from emar.domain.schedule import parse_times, parse_weekdays
+from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
 from emar.services.audit import record_event
@@ -43,6 +44,19 @@ class LineForm:
     prn_indication: str | None = None
     prn_min_interval_minutes: int | None = None
     prn_max_doses_24h: int | None = None
+
+
+def _clean(form: LineForm) -> LineForm:
+    """The form's text as it will be stored, or a message saying which field is wrong."""
+    return replace(
+        form,
+        prescriber=clean_text(form.prescriber, "Prescriber", limit=SHORT) or "",
+        source=clean_text(form.source, "Source", limit=SHORT) or "",
+        route=clean_text(form.route, "Route", limit=50),
+        directions=clean_text(form.directions, "Directions", lines=True),
+        dose_choice=clean_text(form.dose_choice, "Choosing the dose", lines=True),
+        prn_indication=clean_text(form.prn_indication, "PRN: for"),
+    )
 
 
 def _validate(form: LineForm) -> None:
@@ -83,6 +97,7 @@ def add_chart_line(
     replaces_id: int | None = None,
 ) -> int:
     require(session, staff_id, Action.EDIT_CHARTS)
+    form = _clean(form)
     _validate(form)
     resident = session.get(Resident, resident_id)
     if resident is None or resident.status != "resident":
@@ -167,8 +182,9 @@ def _status_event(
     session: Session, staff_id: int, line_id: int, kind: str, reason: str, effective_at: datetime
 ) -> None:
     require(session, staff_id, Action.EDIT_CHARTS)
-    if not reason.strip():
+    if not (reason or "").strip():
         raise ValidationError(f"Say why the line is {kind}.")
+    reason = required_text(reason, "Reason", limit=500)
     line = _line(session, line_id)
     events = [Event(e.id, e.kind, e.effective_at, e.reason) for e in line.events]
     state, _ = status_at(line.starts_at, line.ends_at, events, effective_at)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from emar.domain.clock_text import clock
+from emar.domain.text_rules import NOTE, clean_text
 from emar.domain.verdict import CheckCode, Verdict
 from emar.errors import EmarError, ValidationError
 from emar.models import (
@@ -156,6 +157,13 @@ def record_given(
     late_entry_reason: str | None = None,
 ) -> Recorded:
     staff = require(session, intent.staff_id, Action.ADMINISTER)
+    prn_reason = clean_text(prn_reason, "PRN reason")
+    no_scan_reason = clean_text(no_scan_reason, "Why no barcode was scanned")
+    site = clean_text(site, "Site", limit=100)
+    note = clean_text(note, "Note", limit=NOTE, lines=True)
+    late_entry_reason = clean_text(late_entry_reason, "Why it is recorded late")
+    if override is not None:
+        override = Override(override.by, clean_text(override.reason, "Override reason") or "")
     _lock_resident(session, intent.resident_id)
     verdict = verify(session, intent, now)
     line = verdict.line
@@ -201,7 +209,7 @@ def record_given(
             prn_reason=prn_reason,
             note=note,
             override_reason=override.reason.strip() if verdict.blocked and override else None,
-            override_by_id=senior.id if verdict.blocked and override else None,
+            override_by_id=senior.id if senior is not None else None,
             supersedes_id=supersedes,
             correction_reason="Given after an entry made in error" if supersedes else None,
             late_entry_reason=late,
@@ -262,6 +270,8 @@ def record_not_given(
     "offered, not needed" and has no scheduled time. A missed dose filled in afterwards is a
     late entry: it needs the reason it is recorded late."""
     staff = require(session, staff_id, Action.ADMINISTER)
+    note = clean_text(note, "Note", limit=NOTE, lines=True)
+    late_entry_reason = clean_text(late_entry_reason, "Why it is recorded late")
     code_row = session.get(NotGivenCode, code)
     if code_row is None or not code_row.active:
         raise ValidationError(f"{code!r} is not a not-given code.")
@@ -379,10 +389,25 @@ def correct_entry(
         is not None
     ):
         raise ValidationError("That entry has already been corrected: correct the latest one.")
+    if outcome not in ("given", "not_given"):
+        raise ValidationError(f"{outcome!r} is not an outcome: it is given or not given.")
     if outcome == "given" and (dose_given is None or dose_given <= 0):
         raise ValidationError("Say what dose was given.")
     if outcome == "not_given" and not code:
         raise ValidationError("A not-given entry needs a code.")
+    if outcome == "not_given" and code != ENTERED_IN_ERROR:
+        code_row = session.get(NotGivenCode, code)
+        if code_row is None or not code_row.active:
+            raise ValidationError(f"{code!r} is not a not-given code.")
+    if outcome == "given" and dose_given is not None:
+        line = session.get(ChartLine, old.chart_line_id)
+        if line is not None and not line.dose_min <= dose_given <= line.dose_max:
+            raise ValidationError(
+                f"{dose_given.normalize():f} is outside the dose prescribed on that line "
+                f"({line.dose_min.normalize():f}-{line.dose_max.normalize():f})."
+            )
+    reason = clean_text(reason, "Reason") or ""
+    note = clean_text(note, "Note", limit=NOTE, lines=True)
     new = _insert(
         session,
         Administration(

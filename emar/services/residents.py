@@ -65,7 +65,7 @@ def _summary(r: Resident, unit_name: str, at: datetime) -> ResidentSummary:
 
 
 def _room_key(room: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in room if ch.isdigit())
+    digits = "".join(ch for ch in room if ch in "0123456789")  # "Flat 2²" is room 2
     return (int(digits) if digits else 10**6, room)
 
 

@@ -792,7 +792,7 @@ class ManageWindow(QWidget):
             self.product_unit.text(),
             self.product_strength.text() or None,
             ingredients,
-            int(cd) if cd.isdigit() else None,
+            int(cd) if cd.isascii() and cd.isdigit() else None,
             self.product_tc.isChecked(),
             self.product_hr.isChecked(),
         )

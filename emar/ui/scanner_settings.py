@@ -32,6 +32,7 @@ from emar.devices.scan import WEDGE, Scan
 from emar.devices.scanner_check import TestScanReport, check_test_scan
 from emar.devices.scanner_config import ScannerConfig
 from emar.devices.serial_scanner import TERMINATORS, find_scanner_ports
+from emar.private_files import open_new
 from emar.ui.scanners import Scanners
 from emar.ui.table_models import RowTableModel
 from emar.ui.window_keys import close_with_keys
@@ -208,8 +209,9 @@ class ScannerSettings(QWidget):
         if not path:
             return
         try:
-            self_test_sheet(Path(path))
-        except OSError as exc:
+            with open_new(Path(path), "a test sheet") as out:
+                self_test_sheet(out)
+        except OSError as exc:  # ExistingFile says "never overwrites"
             self.message.setText(f"Could not save the test sheet: {exc}")
             return
         self.message.setText(f"Test sheet saved to {path}: print it and scan each code.")

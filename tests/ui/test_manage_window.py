@@ -14,6 +14,16 @@ DAY = date(2026, 6, 10)
 AT = local(DAY, 8, 30)
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), "#8d6e63").save(out, "PNG")
+    return out.getvalue()
+
+
 def manage(qtbot, window, **kwargs):
     from emar.ui.manage_window import ManageWindow
 
@@ -38,7 +48,7 @@ def test_admit_add_a_line_see_it_pending_check_it_and_give_it_by_scan(qtbot, hom
         qtbot,
         window,
         ask_checker=lambda parent: ("ben", "3917"),
-        choose_photo=lambda parent: b"\x89PNG\r\n\x1a\n" + b"0" * 64,
+        choose_photo=lambda parent: _png(),
     )
     # admit
     m.given.setText("Rose")
@@ -54,7 +64,7 @@ def test_admit_add_a_line_see_it_pending_check_it_and_give_it_by_scan(qtbot, hom
     with home_db.read() as s:
         rose = s.scalars(select(Resident).where(Resident.family_name == "Tyler")).one()
         rose_id = rose.id
-        assert rose.photo.startswith(b"\x89PNG")
+        assert rose.photo.startswith(b"\xff\xd8\xff")  # kept as a JPEG drawn afresh
     qtbot.waitUntil(lambda: m.chart_resident.findData(rose_id) >= 0, timeout=10_000)
     m.chart_resident.setCurrentIndex(m.chart_resident.findData(rose_id))
     # transcribe a line
