@@ -36,6 +36,7 @@ from emar.private_files import ExistingFile, open_new
 from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
 from emar.services.audit import record_event, verify_trail
 from emar.services.auth import REFUSED, SignInRefused, refusal, sign_in, unlock
+from emar.services.permissions import setting_up
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import due_list
 from emar.services.export import export_to_file
@@ -356,8 +357,26 @@ def _read_secret(prompt: str, *, confirm: bool) -> str:
     return line.rstrip("\r\n")
 
 
+def _signed_manager(db: Database, username: str | None) -> int | None:
+    """The manager (or administrator) signing for a command, by their password; None while
+    the home is being set up (no manager yet)."""
+    with db.read() as session:
+        if username is None:
+            if setting_up(session):
+                return None
+            raise EmarError("Say who signs for this: --by MANAGER (a manager or administrator).")
+    password = _read_secret(f"{username}'s password: ", confirm=False)
+    with db.write() as session:  # committed either way: a failed sign-in is on record
+        manager = sign_in(session, username, password)
+        why = None if manager is not None else refusal(session, username=username)
+    if manager is None:
+        raise SignInRefused(why or REFUSED)
+    return manager.id
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     db = _open_current(args)
+    by = _signed_manager(db, args.by)
     password = _read_secret("Password: ", confirm=True)
     pin = _read_secret("PIN (4-8 digits, empty for none): ", confirm=True) or None
     with db.write() as session:
@@ -369,6 +388,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             password=password,
             pin=pin,
             badge_code=args.badge,
+            added_by_id=by,
         )
     print(f"Added {staff.full_name} ({staff.username}) as {staff.role}.")
     return 0
@@ -377,14 +397,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_unlock(args: argparse.Namespace) -> int:
     """A manager lifts a lock: they sign with their own password (read like the others)."""
     db = _open_current(args)
-    password = _read_secret(f"{args.by}'s password: ", confirm=False)
-    with db.write() as session:  # committed either way: a failed sign-in is on record
-        manager = sign_in(session, args.by, password)
-        why = None if manager is not None else refusal(session, username=args.by)
-    if manager is None:
-        raise SignInRefused(why or REFUSED)
+    manager = _signed_manager(db, args.by)
     with db.write() as session:
-        unlock(session, manager.id, args.name)
+        unlock(session, manager or -1, args.name)
     print(f"{args.name} may sign in and sign with their PIN again.")
     return 0
 
@@ -487,12 +502,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = user_sub.add_parser(
         "add",
         parents=[common],
-        help="add a member of staff (password then PIN read from a prompt or stdin lines)",
+        help="add a member of staff (secrets read from a prompt or stdin lines: the signing "
+        "manager's password, then the new password, then the PIN)",
     )
     p.add_argument("name", help="username")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--full-name", help="name shown on records (default: the username)")
     p.add_argument("--badge", help="staff badge code")
+    p.add_argument(
+        "--by",
+        metavar="MANAGER",
+        help="the manager or administrator adding them (their password is asked first); "
+        "not needed for the first account of a new home",
+    )
     p.set_defaults(func=cmd_user_add)
     p = user_sub.add_parser(
         "unlock",

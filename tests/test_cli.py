@@ -64,7 +64,9 @@ def test_user_add_reads_secrets_from_stdin_not_arguments(demo_db, capsys, monkey
         "nurse",
         "--full-name",
         "Zoe Day",
-        stdin="a-long-passphrase\n739104\n",
+        "--by",
+        "mark",
+        stdin="mark-demo-2026\na-long-passphrase\n739104\n",
         monkeypatch=monkeypatch,
     )
     assert code == 0 and "Zoe Day (zoe) as nurse" in out
@@ -91,7 +93,9 @@ def test_user_add_with_bad_secrets_saves_nothing(demo_db, capsys, monkeypatch, s
         "zoe",
         "--role",
         "carer",
-        stdin=stdin,
+        "--by",
+        "mark",
+        stdin="mark-demo-2026\n" + stdin,
         monkeypatch=monkeypatch,
     )
     assert code == 1 and message in err
@@ -200,3 +204,28 @@ def test_a_manager_unlocks_a_locked_person_from_the_command_line(demo_db, capsys
     assert code == 0 and "amy may sign in" in out
     with demo_db.write() as s:
         assert sign_in(s, "amy", "amy-demo-2026") is not None
+
+
+def test_adding_staff_needs_a_manager_once_the_home_has_one(demo_db, capsys, monkeypatch):
+    url = demo_db.url.render_as_string(hide_password=False)
+    code, _, err = run(
+        capsys, "--db", url, "user", "add", "zoe", "--role", "manager",
+        stdin="a-long-passphrase\n\n", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 1 and "--by MANAGER" in err
+    code, _, err = run(
+        capsys, "--db", url, "user", "add", "zoe", "--role", "manager", "--by", "amy",
+        stdin="amy-demo-2026\na-long-passphrase\n\n", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 1 and "may not manage staff accounts" in err  # a carer made no manager
+    with demo_db.read() as s:
+        assert s.scalars(select(Staff).where(Staff.username == "zoe")).first() is None
+
+
+def test_the_first_account_of_a_new_home_needs_no_one_to_sign(db, capsys, monkeypatch):
+    url = db.url.render_as_string(hide_password=False)
+    code, out, _ = run(
+        capsys, "--db", url, "user", "add", "boss", "--role", "manager",
+        stdin="a-long-passphrase\n\n", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0 and "as manager" in out

@@ -744,6 +744,8 @@ def local_time(zone: ZoneInfo, day: date, clock: str = "00:00") -> datetime:
 def ensure_demo_staff(session: Session) -> dict[str, int]:
     """The demo staff (README logins), added where missing; username -> id."""
     existing = {s.username: s.id for s in list_staff(session)}
+    # added while the home is being set up, until its manager is: then by the manager
+    by: int | None = existing.get("mark")
     for username, full_name, role, password, pin, badge in DEMO_STAFF:
         if username not in existing:
             existing[username] = add_staff(
@@ -754,7 +756,10 @@ def ensure_demo_staff(session: Session) -> dict[str, int]:
                 password=password,
                 pin=pin,
                 badge_code=badge,
+                added_by_id=by,
             ).id
+            if by is None and role == "manager":
+                by = existing[username]
     return existing
 
 
@@ -776,9 +781,12 @@ def build_demo_home(
     home = get_home(session) if has_home(session) else create_home(session, DEMO_HOME_NAME)
     zone = home.zone
     existing_units = {u.name: u for u in list_units(session)}
-    units = [existing_units.get(name) or add_unit(session, home.id, name) for name in UNIT_NAMES]
-
     staff_ids = ensure_demo_staff(session)
+    units = [
+        existing_units.get(name) or add_unit(session, staff_ids["mark"], home.id, name)
+        for name in UNIT_NAMES
+    ]
+
     transcriber, checker = staff_ids["nina"], staff_ids["ben"]
 
     medicines = build_catalogue(session)

@@ -75,8 +75,10 @@ def generate_home(
     rng = random.Random(seed)  # noqa: S311 - synthetic records, not security
     home = get_home(session) if has_home(session) else create_home(session, "Generated Home")
     zone = home.zone
-    units = [add_unit(session, home.id, f"Generated unit {i + 1}") for i in range(4)]
     staff_ids = ensure_demo_staff(session)
+    units = [
+        add_unit(session, staff_ids["mark"], home.id, f"Generated unit {i + 1}") for i in range(4)
+    ]
     medicines = {m.name: m for m in session.scalars(select(Medicine))}
     if not medicines:
         medicines = {m.name: m for m in build_catalogue(session).values()}

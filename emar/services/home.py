@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.domain.text_rules import required_text
 from emar.errors import ValidationError
 from emar.models import CareHome, Unit
 from emar.services.audit import record_event
-from emar.services.permissions import Action, require
+from emar.services.permissions import Action, require, require_unless_setting_up
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class UnitView:
 def create_home(
     session: Session, name: str, *, time_zone: str = "Europe/London", staff_id: int | None = None
 ) -> HomeSettings:
+    require_unless_setting_up(session, staff_id, Action.MANAGE_SETTINGS)
     try:
         ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -71,10 +73,13 @@ def has_home(session: Session) -> bool:
     return session.scalar(select(CareHome.id)) is not None
 
 
-def add_unit(session: Session, home_id: int, name: str) -> UnitView:
+def add_unit(session: Session, staff_id: int | None, home_id: int, name: str) -> UnitView:
+    require_unless_setting_up(session, staff_id, Action.MANAGE_SETTINGS)
+    name = required_text(name, "Unit name", limit=100)
     unit = Unit(home_id=home_id, name=name)
     session.add(unit)
     session.flush()
+    record_event(session, "unit.added", staff_id=staff_id, entity="unit", entity_id=unit.id)
     return UnitView(unit.id, unit.name)
 
 

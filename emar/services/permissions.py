@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.errors import EmarError
@@ -91,3 +92,22 @@ def matrix_markdown() -> str:
         for action in Action
     ]
     return "\n".join([head, rule, *rows])
+
+
+def setting_up(session: Session) -> bool:
+    """No manager or administrator yet: the home is being set up, and nobody could sign for
+    what only they may do. The first accounts, units and the home itself are made then."""
+    managers = (Role.MANAGER.value, Role.ADMINISTRATOR.value)
+    return session.scalar(select(Staff.id).where(Staff.role.in_(managers)).limit(1)) is None
+
+
+def require_unless_setting_up(
+    session: Session, staff_id: int | None, action: Action
+) -> Staff | None:
+    """`require`, except while the home is being set up (see `setting_up`), when no one is
+    signed in to sign for it."""
+    if staff_id is None:
+        if setting_up(session):
+            return None
+        raise NotPermitted(f"Sign in as someone who may {action.value}.")
+    return require(session, staff_id, action)

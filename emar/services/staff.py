@@ -9,6 +9,7 @@ from emar.errors import ValidationError
 from emar.models import Role, Staff
 from emar.passwords import check_password_rules, check_pin_rules, hash_secret
 from emar.services.audit import record_event
+from emar.services.permissions import Action, require_unless_setting_up
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def add_staff(
     badge_code: str | None = None,
     added_by_id: int | None = None,
 ) -> StaffView:
+    require_unless_setting_up(session, added_by_id, Action.MANAGE_USERS)
     username = username.strip().lower()
     if not username or not username.replace("-", "").replace(".", "").isalnum():
         raise ValidationError("Username must be letters and digits (dots and dashes allowed).")
