@@ -36,13 +36,13 @@ from emar.private_files import ExistingFile, open_new
 from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
 from emar.services.audit import record_event, verify_trail
 from emar.services.auth import REFUSED, SignInRefused, refusal, sign_in, unlock
-from emar.services.permissions import setting_up
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import due_list
 from emar.services.export import export_to_file
 from emar.services.generator import generate_home
 from emar.services.home import get_home, list_units
 from emar.services.label_data import pack_labels, resident_labels, staff_badges
+from emar.services.permissions import setting_up
 from emar.services.report_data import Scope
 from emar.services.staff import add_staff
 
