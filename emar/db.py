@@ -122,11 +122,30 @@ def _sqlite_engine(url: URL, *, create: bool) -> Engine:
     return engine
 
 
+# A ward PC that freezes or drops off the network in the middle of a write must not hold up
+# the others: waits for a lock end after LOCK_WAIT with "try again"; a statement is stopped
+# after STATEMENT_LIMIT; the server ends a transaction left idle for IDLE_IN_TRANSACTION (and
+# TCP keepalives notice a PC that vanished), releasing what it held.
+LOCK_WAIT_MS, STATEMENT_LIMIT_MS, IDLE_IN_TRANSACTION_MS = 5_000, 60_000, 60_000
+
+
 def _postgres_engine(url: URL) -> Engine:
+    options = (
+        f"-c lock_timeout={LOCK_WAIT_MS} -c statement_timeout={STATEMENT_LIMIT_MS} "
+        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+    )
     return create_engine(
         url,
         pool_pre_ping=True,
-        connect_args={"connect_timeout": 5, "application_name": "emar"},
+        connect_args={
+            "connect_timeout": 5,
+            "application_name": "emar",
+            "options": options,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
     )
 
 
@@ -141,6 +160,15 @@ def describe_db_error(exc: BaseException, url: URL | None = None) -> str:
         return f"{where} is read-only: eMAR cannot record anything. Check the file's permissions."
     if "unable to open" in low:
         return f"Cannot open {where}: check the path and permissions."
+    if "lock timeout" in low:
+        return (
+            "Another PC is in the middle of recording for this resident: nothing was saved. "
+            "Try again in a moment."
+        )
+    if "statement timeout" in low:
+        return "The database took too long to answer: nothing was saved. Try again."
+    if "idle-in-transaction" in low:
+        return "This PC waited too long in the middle of a record: nothing was saved. Try again."
     if "connection" in low or "timeout" in low or "could not" in low or "refused" in low:
         return f"Cannot reach the database server ({where}): {msg}"
     return f"Database error ({where}): {msg}"

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -44,6 +45,18 @@ def canonical(
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
+@dataclass(frozen=True)
+class PendingEvent:
+    """An audit row waiting for its transaction to commit."""
+
+    occurred_at: datetime
+    staff_id: int | None
+    action: str
+    entity: str | None
+    entity_id: str | None
+    detail: str
+
+
 def record_event(
     session: Session,
     action: str,
@@ -52,33 +65,70 @@ def record_event(
     entity: str | None = None,
     entity_id: object = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add an audit row in the caller's transaction."""
+) -> PendingEvent:
+    """Add an audit row to the caller's transaction. It joins the chain when the transaction
+    commits (see `_chain_at_commit`), so the chain's lock is held for the commit only: a PC
+    that stalls in the middle of its work holds up no one else's records."""
+    pending = PendingEvent(
+        occurred_at=utcnow(),
+        staff_id=staff_id,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        detail=json.dumps(detail or {}, sort_keys=True, separators=(",", ":"), default=str),
+    )
+    session.info.setdefault(PENDING, []).append(pending)
+    # ids and the event name only: `detail` may name people (see emar/logs.py)
+    log.info("audit %s %s %s staff=%s", action, entity or "-", pending.entity_id or "-", staff_id)
+    return pending
+
+
+PENDING = "emar_audit_pending"
+
+
+def pending_events(session: Session) -> list[PendingEvent]:
+    """This transaction's audit rows not yet in the chain (so a service reading the trail sees
+    what it has just recorded too)."""
+    return list(session.info.get(PENDING, ()))
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _chain_at_commit(session: Session) -> None:
+    """Link this transaction's audit rows to the chain, in order, just before it commits.
+    PostgreSQL serialises this step with an advisory lock held to the commit; SQLite's write
+    transactions are exclusive already."""
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
     prev = session.scalar(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1))
     prev_hash = prev or GENESIS
-    now = utcnow()
-    detail_text = json.dumps(detail or {}, sort_keys=True, separators=(",", ":"), default=str)
-    eid = None if entity_id is None else str(entity_id)
-    row_hash = hashlib.sha256(
-        canonical(now, staff_id, action, entity, eid, detail_text, prev_hash)
-    ).hexdigest()
-    event = AuditEvent(
-        occurred_at=now,
-        staff_id=staff_id,
-        action=action,
-        entity=entity,
-        entity_id=eid,
-        detail=detail_text,
-        prev_hash=prev_hash,
-        row_hash=row_hash,
-    )
-    session.add(event)
+    for p in pending:
+        row_hash = hashlib.sha256(
+            canonical(
+                p.occurred_at, p.staff_id, p.action, p.entity, p.entity_id, p.detail, prev_hash
+            )
+        ).hexdigest()
+        session.add(
+            AuditEvent(
+                occurred_at=p.occurred_at,
+                staff_id=p.staff_id,
+                action=p.action,
+                entity=p.entity,
+                entity_id=p.entity_id,
+                detail=p.detail,
+                prev_hash=prev_hash,
+                row_hash=row_hash,
+            )
+        )
+        prev_hash = row_hash
     session.flush()
-    # ids and the event name only: `detail` may name people (see emar/logs.py)
-    log.info("audit %s %s %s staff=%s", action, entity or "-", eid or "-", staff_id)
-    return event
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 # Columns added after records were first digested: they enter a digest only when they hold a

@@ -30,7 +30,7 @@ from emar.domain.clock_text import clock
 from emar.errors import EmarError, ValidationError
 from emar.models import AuditEvent, Staff, utcnow
 from emar.passwords import hash_secret, needs_rehash, verify_secret
-from emar.services.audit import record_event
+from emar.services.audit import pending_events, record_event
 from emar.services.home import get_home, has_home
 from emar.services.permissions import Action, require
 from emar.services.staff import StaffView
@@ -73,11 +73,19 @@ def _events(
 ) -> list[datetime]:
     """When the audit trail says `actions` happened to `who` since `since` (every attempt is in
     the audit trail anyway, so it is where throttling reads from)."""
-    rows = session.execute(
-        select(AuditEvent.occurred_at, AuditEvent.detail).where(
-            AuditEvent.action.in_(actions), AuditEvent.occurred_at > since
+    rows: list[tuple[datetime, str | None]] = [
+        (t, d)
+        for t, d in session.execute(
+            select(AuditEvent.occurred_at, AuditEvent.detail).where(
+                AuditEvent.action.in_(actions), AuditEvent.occurred_at > since
+            )
         )
-    ).all()
+    ]
+    rows += [  # recorded in this transaction, joining the chain when it commits
+        (p.occurred_at, p.detail)
+        for p in pending_events(session)
+        if p.action in actions and p.occurred_at > since
+    ]
     return sorted(t for t, detail in rows if json.loads(detail or "{}").get("who") == who)
 
 
