@@ -25,14 +25,22 @@ from sqlalchemy.engine import URL
 
 from emar.db import Database, open_database
 from emar.errors import EmarError
-from emar.private_files import create_new
-from emar.services.audit import record_event
+from emar.private_files import create_new, owner_only
+from emar.services.audit import audit_head, record_event
 from emar.services.home import get_home, has_home
 from emar.services.permissions import Action, require
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
+APPEND_ONLY = (  # as migration 0002 made them
+    "administration",
+    "prn_outcome",
+    "chart_line",
+    "chart_line_event",
+    "stock_movement",
+    "audit_event",
+)
 DAILY_PATTERN = re.compile(r"^emar-(\d{8}T\d{6}Z)\.sqlite$")
 DAILY_EVERY = timedelta(hours=24)
 DEFAULT_RETENTION_DAYS = 30
@@ -187,6 +195,19 @@ def make_backup(db: Database, dest: Path) -> BackupMade:
     return made
 
 
+def write_checkpoint(db: Database, backup: Path) -> Path | None:
+    """The audit chain's head beside a backup (`<backup>.checkpoint.json`): kept with the
+    copies off this PC, it lets `emar audit verify --checkpoint` tell a trail cut short later."""
+    with db.read() as session:
+        head = audit_head(session)
+    if head is None:
+        return None
+    path = backup.with_name(backup.name + ".checkpoint.json")
+    with open(path, "x", encoding="utf-8", opener=owner_only) as f:
+        f.write(head.to_json() + "\n")
+    return path
+
+
 def backup_kind(path: Path) -> str:
     try:
         with path.open("rb") as f:
@@ -202,6 +223,36 @@ def backup_kind(path: Path) -> str:
 
 def _is_empty(db: Database) -> bool:
     return not inspect(db.engine).get_table_names()
+
+
+def discard_restored(db: Database) -> None:
+    """Take away what a refused restore put into the (previously empty) target."""
+    db.dispose()
+    path = db.sqlite_path
+    if path is not None:
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+        return
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    db.dispose()
+
+
+def _require_safeguards(names: set[str], src: Path, *, sqlite: bool) -> None:
+    """A backup whose append-only triggers are missing was taken after someone removed them:
+    its records cannot be trusted, so it is not restored."""
+    if sqlite:
+        wanted = {f"{t}_no_{v}" for t in APPEND_ONLY for v in ("update", "delete")}
+    else:
+        wanted = {f"{t}_append_only" for t in APPEND_ONLY}
+    missing = sorted(wanted - names)
+    if missing:
+        raise BackupError(
+            f"{src} lacks the append-only safeguards of {len(missing)} record tables "
+            f"({', '.join(missing[:3])}...): they were removed before it was taken, so its "
+            "records cannot be trusted. Nothing restored."
+        )
 
 
 def restore_backup(src: Path, target_url: str) -> Database:
@@ -233,6 +284,7 @@ def restore_backup(src: Path, target_url: str) -> Database:
         check.close()
         if "alembic_version" not in tables or "audit_event" not in tables:
             raise BackupError(f"{src} is a SQLite file but not an eMAR database.")
+        _require_safeguards(tables, src, sqlite=True)
         db.dispose()
         target = db.sqlite_path
         assert target is not None
@@ -245,6 +297,13 @@ def restore_backup(src: Path, target_url: str) -> Database:
         dest.close()
         return open_database(target_url, create=False)
     conninfo, env = _libpq(db.url)
+    listing = _run_pg([str(pg_tool("pg_restore")), "--list", str(src)], env, "pg_restore --list")
+    names = set(re.findall(r"(?:TABLE|TRIGGER) public (\w+)", listing))
+    names |= set(re.findall(r"TRIGGER public \w+ (\w+)", listing))
+    if "alembic_version" not in names or "audit_event" not in names:
+        db.dispose()
+        raise BackupError(f"{src} is a PostgreSQL dump but not of an eMAR database.")
+    _require_safeguards(names, src, sqlite=False)
     _run_pg(
         [
             str(pg_tool("pg_restore")),
@@ -291,6 +350,7 @@ def prune_daily(folder: Path, retention_days: int, now: datetime) -> list[Path]:
     for old in backups[1:]:
         if old.taken_at < cutoff:
             old.path.unlink(missing_ok=True)
+            old.path.with_name(old.path.name + ".checkpoint.json").unlink(missing_ok=True)
             gone.append(old.path)
     return gone
 
@@ -304,6 +364,7 @@ def _daily(db: Database, now: datetime, staff_id: int | None) -> BackupMade:
     folder = daily_folder(db)
     folder.mkdir(mode=0o700, exist_ok=True)
     made = make_backup(db, folder / f"emar-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.sqlite")
+    write_checkpoint(db, made.path)
     with db.write() as session:
         retention = get_home(session).backup_retention_days
         gone = prune_daily(folder, retention, now)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from emar.backups import make_backup, restore_backup
+from emar.backups import discard_restored, make_backup, restore_backup
 from emar.config import resolve_db_url
 from emar.db import Database, open_database
 from emar.devices.labels import label_sheet, self_test_sheet
@@ -34,7 +34,7 @@ from emar.migrate import current_revision, head_revision, upgrade_to_head
 from emar.models import Role, Staff
 from emar.private_files import ExistingFile, open_new
 from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
-from emar.services.audit import record_event, verify_trail
+from emar.services.audit import Checkpoint, audit_head, record_event, verify_trail
 from emar.services.auth import REFUSED, SignInRefused, refusal, sign_in, unlock
 from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
 from emar.services.due import due_list
@@ -45,6 +45,7 @@ from emar.services.label_data import pack_labels, resident_labels, staff_badges
 from emar.services.permissions import setting_up
 from emar.services.report_data import Scope
 from emar.services.staff import add_staff
+from emar.ward_role import grant_ward_role
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -66,6 +67,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     if backup:
         print(f"Backed up the database to {backup}")
     print(f"Database ready: {db.display_url} (schema {current_revision(db)})")
+    if args.ward_role:
+        changeable = grant_ward_role(db, args.ward_role)
+        print(
+            f"Ward PCs connect as {args.ward_role}: it may read and add records, and update "
+            f"only {', '.join(changeable)}; it cannot change or remove records or their "
+            "safeguards."
+        )
     return 0
 
 
@@ -198,14 +206,45 @@ def cmd_labels(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_verify(args: argparse.Namespace) -> int:
+def _checkpoints(files: Sequence[str]) -> list[tuple[str, Checkpoint]]:
+    found = []
+    for name in files:
+        try:
+            found.append((name, Checkpoint.from_json(Path(name).read_text())))
+        except OSError as exc:
+            raise EmarError(f"Cannot read checkpoint {name}: {exc.strerror}.") from None
+        except (ValueError, KeyError, TypeError):
+            raise EmarError(f"{name} is not an eMAR audit checkpoint.") from None
+    return found
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    """The chain's head, to keep somewhere the database's users cannot reach."""
     db = _open_current(args)
     with db.read() as session:
-        report = verify_trail(session)
+        head = audit_head(session)
+    if head is None:
+        raise EmarError("The audit trail is empty: nothing to checkpoint yet.")
+    if args.out:
+        with _new_file(Path(args.out), "a checkpoint") as out:
+            out.write(head.to_json().encode() + b"\n")
+        print(f"Checkpoint ({head.short}) written to {args.out}. Keep it off this system.")
+    else:
+        print(head.to_json())
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    db = _open_current(args)
+    checkpoints = _checkpoints(args.checkpoint or [])
+    with db.read() as session:
+        report = verify_trail(session, checkpoints)
     if report.ok:
+        reached = f" It reaches {len(checkpoints)} checkpoint(s)." if checkpoints else ""
         print(
-            f"Audit trail verified: {report.events} events, {report.records} administration "
-            "records match what was recorded."
+            f"Audit trail verified{reached}: {report.events} events; "
+            f"{report.records} clinical records (administrations, PRN outcomes, stock, chart "
+            "lines and their events, allergies, staff) match what was recorded."
         )
         return 0
     print(f"emar: audit trail BROKEN: {report.problems[0]}", file=sys.stderr)
@@ -236,8 +275,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     with db.read() as session:
         report = verify_trail(session)
     if not report.ok:
+        discard_restored(db)
         print(
-            f"emar: restored, but the audit trail is BROKEN: {report.problems[0]}", file=sys.stderr
+            f"emar: the backup's audit trail is BROKEN ({report.problems[0]}): its records "
+            "cannot be trusted, so nothing was restored.",
+            file=sys.stderr,
         )
         return EXIT_ERROR
     print(
@@ -416,6 +458,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("init", parents=[common], help="create or upgrade the database")
+    p.add_argument(
+        "--ward-role",
+        metavar="ROLE",
+        help="PostgreSQL: give this existing login role what ward PCs need, and no more",
+    )
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", parents=[common], help="seed the demo care home")
@@ -461,7 +508,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = audit_sub.add_parser(
         "verify", parents=[common], help="check the hash chain and the records it covers"
     )
+    p.add_argument(
+        "--checkpoint",
+        action="append",
+        metavar="FILE",
+        help="a checkpoint the trail must still reach (several allowed)",
+    )
     p.set_defaults(func=cmd_audit_verify)
+    p = audit_sub.add_parser(
+        "checkpoint",
+        parents=[common],
+        help="write the audit chain's head (keep it away from the database)",
+    )
+    p.add_argument("--out", metavar="FILE", help="write it to this new file (owner-only)")
+    p.set_defaults(func=cmd_audit_checkpoint)
 
     p = sub.add_parser("backup", parents=[common], help="write a checked backup of the database")
     p.add_argument("file", help="file to write (must not exist)")

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from emar.db import Database, describe_db_error
 from emar.errors import DatabaseUnavailable
+from emar.services.audit import vouch_for_existing_records
 
 
 def migrations_dir() -> Path:
@@ -53,6 +54,11 @@ def backup_sqlite(db: Database, label: str) -> Path:
     return dest
 
 
+# From schema 0005 the audit chain vouches for every clinical record (not only administrations).
+# A database upgraded from before has its records vouched for as they stand at the upgrade.
+COVERAGE_FROM = "0005"
+
+
 def upgrade_to_head(db: Database, *, backup: bool = True) -> Path | None:
     """Upgrade to head. Returns the backup made (SQLite with data in it), if any."""
     try:
@@ -63,6 +69,9 @@ def upgrade_to_head(db: Database, *, backup: bool = True) -> Path | None:
         if backup and db.is_sqlite and current is not None:
             made = backup_sqlite(db, f"before-upgrade-from-{current}")
         _run(db, "upgrade", "head")
+        if current is not None and current < COVERAGE_FROM:
+            with db.write() as session:
+                vouch_for_existing_records(session)
         return made
     except DBAPIError as exc:
         raise DatabaseUnavailable(describe_db_error(exc, db.url)) from None

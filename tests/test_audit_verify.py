@@ -35,12 +35,10 @@ def tamperer(db):
     """A connection that gets round the triggers, as someone with the database files might."""
     with db.engine.connect() as conn:
         if db.is_sqlite:
-            for trigger in (
-                "administration_no_update",
-                "administration_no_delete",
-                "audit_event_no_update",
-                "audit_event_no_delete",
-            ):
+            names = conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            ).scalars()
+            for trigger in list(names):
                 conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
             conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         else:
@@ -58,7 +56,7 @@ def verify(db, capsys):
 def test_an_untouched_trail_verifies(home_db, capsys):
     _record_some(home_db)
     code, out, _ = verify(home_db, capsys)
-    assert code == 0 and "2 administration records match" in out
+    assert code == 0 and "clinical records" in out and "match what was recorded" in out
 
 
 @pytest.mark.parametrize(
@@ -74,6 +72,15 @@ def test_an_untouched_trail_verifies(home_db, capsys):
             "DELETE FROM audit_event WHERE id = (SELECT min(id) + 1 FROM audit_event)",
             "the row before it was removed or changed",
         ),
+        (  # a dose slipped into the stock book behind eMAR's back
+            "INSERT INTO stock_movement (resident_id, medicine_id, chart_line_id, kind, quantity,"
+            " staff_id, occurred_at) SELECT resident_id, medicine_id, chart_line_id, 'received',"
+            " 100, staff_id, occurred_at FROM stock_movement WHERE id = 1",
+            "is not in the audit trail",
+        ),
+        ("UPDATE staff SET role = 'manager' WHERE username = 'amy'", "staff 1 was changed"),
+        ("UPDATE chart_line SET dose_max = 9 WHERE id = 1", "chart_line 1 was changed"),
+        ("DELETE FROM allergy WHERE id = 1", "allergy 1 was deleted"),
     ],
 )
 def test_tampering_is_named(home_db, capsys, sql, named):
@@ -121,3 +128,53 @@ def test_entries_made_before_late_entries_existed_keep_their_digest():
     assert row_digest(entry) == before
     entry.late_entry_reason = "recorded on paper"
     assert row_digest(entry) != before
+
+
+def test_cutting_the_end_off_the_trail_is_found_by_a_checkpoint(home_db, capsys, tmp_path):
+    """With the triggers out of the way, deleting the last rows (or rewriting and re-chaining
+    them) leaves a trail that is whole in itself. A checkpoint kept outside finds it."""
+    _record_some(home_db)
+    url = home_db.url.render_as_string(hide_password=False)
+    kept = tmp_path / "head.json"
+    assert main(["--db", url, "audit", "checkpoint", "--out", str(kept)]) == 0
+    assert oct(kept.stat().st_mode)[-3:] == "600"
+    assert verify(home_db, capsys)[0] == 0
+    assert main(["--db", url, "audit", "verify", "--checkpoint", str(kept)]) == 0
+    assert "reaches 1 checkpoint" in capsys.readouterr().out
+    with tamperer(home_db) as conn:  # the last transaction, all of it, gone
+        for sql in (
+            "DELETE FROM stock_movement WHERE id = (SELECT max(id) FROM stock_movement)",
+            "DELETE FROM administration WHERE id > (SELECT max(id) - 2 FROM administration)",
+            "DELETE FROM audit_event WHERE id > (SELECT max(id) - 3 FROM audit_event)",
+        ):
+            conn.execute(text(sql))
+    assert verify(home_db, capsys)[0] == 0  # in itself, the shortened chain still links
+    assert main(["--db", url, "audit", "verify", "--checkpoint", str(kept)]) == 1
+    err = capsys.readouterr().err
+    assert "the trail was cut short" in err.splitlines()[0]
+
+
+def test_reports_and_daily_backups_carry_the_chain_head(home_db, tmp_path):
+    from emar.backups import write_checkpoint
+    from emar.reports.run import ReportKind, ReportRequest, make_report
+    from emar.services.audit import Checkpoint, audit_head
+    from emar.services.report_data import Scope
+    from tests.pdf_checks import page_texts
+
+    _record_some(home_db)
+    with home_db.read() as s:
+        head = audit_head(s)
+    out = tmp_path / "handover.pdf"
+    make_report(
+        home_db,
+        ReportRequest(ReportKind.HANDOVER, Scope(local(DAY, 8), local(DAY, 20))),
+        out,
+        now=local(DAY, 20),
+        staff_id=Home(home_db).staff["mark"],
+        printed_by="",
+    )
+    assert all(f"Checkpoint: {head.short}" in page for page in page_texts(out))
+    with home_db.read() as s:
+        head = audit_head(s)  # printing the report was audited: the head moved on
+    written = write_checkpoint(home_db, tmp_path / "emar-20260610T190000Z.sqlite")
+    assert Checkpoint.from_json(written.read_text()) == head

@@ -207,3 +207,80 @@ def test_no_daily_backup_of_a_database_without_a_home_yet(tmp_path):
     assert run_daily_backup(db, datetime(2026, 11, 1, tzinfo=UTC)) is None
     assert list_daily(daily_folder(db)) == []
     db.dispose()
+
+
+def _without_safeguards(db) -> None:
+    """What an insider does first: take the append-only triggers away."""
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            for name in list(names.scalars()):
+                conn.exec_driver_sql(f"DROP TRIGGER {name}")
+        else:
+            conn.exec_driver_sql("DROP TRIGGER administration_append_only ON administration")
+
+
+def test_a_backup_taken_after_the_safeguards_were_removed_is_refused(
+    backend, demo_db, empty_url, tmp_path, capsys
+):
+    _without_safeguards(demo_db)
+    out = tmp_path / "no-triggers.backup"
+    assert main(["backup", str(out), "--db", _url(demo_db)]) == 0
+    capsys.readouterr()
+    assert main(["restore", str(out), "--db", empty_url]) == 1
+    assert "lacks the append-only safeguards" in capsys.readouterr().err
+    target = open_database(empty_url)
+    assert not __import__("sqlalchemy").inspect(target.engine).get_table_names()
+    target.dispose()
+
+
+def test_a_backup_whose_audit_trail_fails_is_refused_and_nothing_stays(
+    backend, demo_db, empty_url, tmp_path, capsys
+):
+    with demo_db.engine.begin() as conn:  # a changed record, the safeguards put back after
+        if demo_db.is_sqlite:
+            conn.exec_driver_sql("DROP TRIGGER chart_line_no_update")
+            conn.exec_driver_sql("UPDATE chart_line SET dose_max = 9 WHERE id = 1")
+            conn.exec_driver_sql(
+                "CREATE TRIGGER chart_line_no_update BEFORE UPDATE ON chart_line BEGIN "
+                "SELECT RAISE(ABORT, 'chart_line is append-only'); END"
+            )
+        else:
+            conn.exec_driver_sql("SET session_replication_role = replica")
+            conn.exec_driver_sql("UPDATE chart_line SET dose_max = 9 WHERE id = 1")
+    out = tmp_path / "tampered.backup"
+    assert main(["backup", str(out), "--db", _url(demo_db)]) == 0
+    capsys.readouterr()
+    assert main(["restore", str(out), "--db", empty_url]) == 1
+    err = capsys.readouterr().err
+    assert "audit trail is BROKEN (chart_line 1 was changed)" in err
+    assert "nothing was restored" in err
+    if backend == "sqlite":
+        assert not Path(empty_url.removeprefix("sqlite:///")).exists()
+    else:
+        target = open_database(empty_url)
+        assert not __import__("sqlalchemy").inspect(target.engine).get_table_names()
+        target.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_dump_of_another_database_is_refused(demo_db, empty_url, tmp_path, capsys):
+    import subprocess
+
+    from emar.backups import _libpq, pg_tool
+
+    with demo_db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE not_emar (x int)")
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    conninfo, env = _libpq(demo_db.url)
+    out = tmp_path / "foreign.dump"
+    subprocess.run(
+        [str(pg_tool("pg_dump")), "-Fc", "-t", "not_emar", f"--dbname={conninfo}", "-f", str(out)],
+        env=env,
+        check=True,
+    )
+    assert main(["restore", str(out), "--db", empty_url]) == 1
+    assert "not of an eMAR database" in capsys.readouterr().err
+    target = open_database(empty_url)
+    assert "not_emar" not in __import__("sqlalchemy").inspect(target.engine).get_table_names()
+    target.dispose()

@@ -118,3 +118,39 @@ def test_each_upgrade_keeps_a_home_whose_rows_reference_each_other(empty_url):
         retention = s.execute(text("SELECT backup_retention_days FROM care_home")).scalar_one()
     assert retention == 30
     db.dispose()
+
+
+def test_a_home_upgraded_from_before_full_coverage_is_vouched_for_then_watched(empty_url):
+    """Records made before the chain covered every clinical record (schema 0004) get no
+    digest of their own; upgrading vouches for them as they stand, and from then on a change
+    made behind eMAR's back is found."""
+    from emar.migrate import upgrade_to_head
+    from emar.services.audit import verify_trail
+
+    db = open_database(empty_url)
+    upgrade(db, "0004")
+    with db.write() as s:
+        home = s.execute(
+            text(
+                "INSERT INTO care_home (name, time_zone, dose_window_minutes, "
+                "time_critical_window_minutes, idle_lock_minutes, created_at) VALUES "
+                "('Before', 'Europe/London', 60, 30, 3, '2026-01-01 00:00:00') RETURNING id"
+            )
+        ).scalar_one()
+        s.execute(
+            text(
+                "INSERT INTO staff (username, full_name, initials, role, password_hash, active, "
+                "created_at) VALUES ('old', 'Old Hand', 'OH', 'nurse', 'x', :t, "
+                "'2026-01-01 00:00:00')"
+            ),
+            {"t": True},
+        )
+    assert home
+    upgrade_to_head(db, backup=False)
+    with db.read() as s:
+        assert verify_trail(s).ok
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE staff SET role = 'manager' WHERE username = 'old'"))
+    with db.read() as s:
+        assert "staff 1 was changed" in verify_trail(s).problems
+    db.dispose()

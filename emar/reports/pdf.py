@@ -56,6 +56,7 @@ class ReportMeta:
     printed_by: str
     printed_at: datetime
     zone: ZoneInfo
+    audit_head: str | None = None  # the chain's head when printed: a paper checkpoint
 
     @property
     def printed_text(self) -> str:
@@ -161,6 +162,8 @@ def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
             self.drawString(MARGIN, MARGIN + 1.5 * mm, CONFIDENTIAL)
             self.setFont("Helvetica", 7)
             self.drawString(MARGIN, MARGIN - 2 * mm, meta.printed_text)
+            if meta.audit_head:
+                self.drawRightString(width - MARGIN, MARGIN - 2 * mm, meta.audit_head)
             self.setFont("Helvetica-Bold", 8)
             self.drawRightString(width - MARGIN, MARGIN + 1.5 * mm, f"Page {number} of {total}")
             self.restoreState()

@@ -22,7 +22,7 @@ from emar.reports.cd_register import render_cd_register
 from emar.reports.handover import render_handover
 from emar.reports.mar_chart import render_mar
 from emar.reports.pdf import ReportMeta
-from emar.services.audit import record_event
+from emar.services.audit import audit_head, record_event
 from emar.services.dose_outcomes import Progress
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
@@ -85,7 +85,15 @@ def make_report(
         if staff_id is not None:
             printed_by = require(session, staff_id, Action.RUN_REPORTS).full_name
         home = get_home(session)
-        meta = ReportMeta(TITLES[request.kind], home.name, printed_by, now, home.zone)
+        head = audit_head(session)
+        meta = ReportMeta(
+            TITLES[request.kind],
+            home.name,
+            printed_by,
+            now,
+            home.zone,
+            f"Checkpoint: {head.short}" if head else None,
+        )
         kind = request.kind
         render: Callable[[], tuple[int, int | None]]
         if kind == ReportKind.HANDOVER:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.demo_ids import fake_nhs_number
 from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
+from emar.services.audit import high_water, record_bulk_since
 from emar.services.demo import (
     CATALOGUE,
     RESIDENTS,
@@ -114,6 +115,7 @@ def generate_home(
     lines = session.execute(
         select(ChartLine.id, ChartLine.starts_at).where(ChartLine.resident_id.in_(new_ids))
     ).all()
+    marks = high_water(session, (ChartLineEvent,))
     session.execute(
         insert(ChartLineEvent),
         [
@@ -127,6 +129,7 @@ def generate_home(
             for lid, starts in lines
         ],
     )
+    record_bulk_since(session, "home.generated", marks)
     counts = generate_history(
         session, start=start, end=now - timedelta(hours=1), seed=seed, resident_ids=new_ids
     )

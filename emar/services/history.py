@@ -21,6 +21,7 @@ from emar.domain.doses import LineFacts
 from emar.domain.prn import DAY
 from emar.domain.schedule import line_instants
 from emar.models import Administration, PrnOutcome, Staff, StockMovement
+from emar.services.audit import high_water, record_bulk_since
 from emar.services.home import get_home
 from emar.services.round_data import load_lines, load_residents
 
@@ -75,6 +76,7 @@ def generate_history(
             entry = _scheduled_entry(line, scheduled, minutes, rng, carers, rates)
             if entry is not None:
                 entries.append(entry)
+    marks = high_water(session, (Administration, PrnOutcome, StockMovement))
     for batch in _chunks(entries):
         session.execute(insert(Administration), batch)
     prn_ids: list[int] = []
@@ -126,6 +128,7 @@ def generate_history(
         )
     for batch in _chunks(stock):
         session.execute(insert(StockMovement), batch)
+    record_bulk_since(session, "history.generated", marks)  # vouched for in the audit trail
     return {
         "scheduled_entries": len(entries),
         "prn_entries": len(prn_entries),
