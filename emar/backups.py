@@ -225,6 +225,43 @@ def _is_empty(db: Database) -> bool:
     return not inspect(db.engine).get_table_names()
 
 
+def recreate_safeguards(db: Database) -> None:
+    """Put the append-only triggers back exactly as migration 0002 makes them, whatever a
+    restored backup held under their names (a do-nothing trigger of the right name included).
+    The SQL mirrors the migration's, which must stay as it was written."""
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            for table in APPEND_ONLY:
+                for verb in ("UPDATE", "DELETE"):
+                    name = f"{table}_no_{verb.lower()}"
+                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+                    conn.exec_driver_sql(
+                        f"CREATE TRIGGER {name} BEFORE {verb} ON {table} BEGIN SELECT "
+                        f"RAISE(ABORT, '{table} is append-only: record a correction instead'); END"
+                    )
+            return
+        conn.exec_driver_sql(
+            """
+            CREATE OR REPLACE FUNCTION emar_refuse_change() RETURNS trigger LANGUAGE plpgsql
+            AS $$
+            BEGIN
+                RAISE EXCEPTION '%% is append-only: record a correction instead', TG_TABLE_NAME
+                    USING ERRCODE = 'restrict_violation';
+            END $$
+            """
+        )
+        for table in APPEND_ONLY:
+            for name, spec in (
+                (f"{table}_append_only", "BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW"),
+                (f"{table}_no_truncate", "BEFORE TRUNCATE ON {t} FOR EACH STATEMENT"),
+            ):
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER {name} {spec.format(t=table)} "
+                    "EXECUTE FUNCTION emar_refuse_change()"
+                )
+
+
 def discard_restored(db: Database) -> None:
     """Take away what a refused restore put into the (previously empty) target."""
     db.dispose()
@@ -295,7 +332,9 @@ def restore_backup(src: Path, target_url: str) -> Database:
             source.backup(dest)
         source.close()
         dest.close()
-        return open_database(target_url, create=False)
+        restored = open_database(target_url, create=False)
+        recreate_safeguards(restored)
+        return restored
     conninfo, env = _libpq(db.url)
     listing = _run_pg([str(pg_tool("pg_restore")), "--list", str(src)], env, "pg_restore --list")
     names = set(re.findall(r"(?:TABLE|TRIGGER) public (\w+)", listing))
@@ -317,6 +356,7 @@ def restore_backup(src: Path, target_url: str) -> Database:
         env,
         "pg_restore",
     )
+    recreate_safeguards(db)
     return db
 
 

@@ -240,7 +240,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     with db.read() as session:
         report = verify_trail(session, checkpoints)
     if report.ok:
-        reached = f" It reaches {len(checkpoints)} checkpoint(s)." if checkpoints else ""
+        reached = f", reaching {len(checkpoints)} checkpoint(s)" if checkpoints else ""
         print(
             f"Audit trail verified{reached}: {report.events} events; "
             f"{report.records} clinical records (administrations, PRN outcomes, stock, chart "

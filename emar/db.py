@@ -161,10 +161,7 @@ def describe_db_error(exc: BaseException, url: URL | None = None) -> str:
     if "unable to open" in low:
         return f"Cannot open {where}: check the path and permissions."
     if "lock timeout" in low:
-        return (
-            "Another PC is in the middle of recording for this resident: nothing was saved. "
-            "Try again in a moment."
-        )
+        return "Another PC is recording at this moment: nothing was saved. Try again in a moment."
     if "statement timeout" in low:
         return "The database took too long to answer: nothing was saved. Try again."
     if "idle-in-transaction" in low:

@@ -54,11 +54,6 @@ def backup_sqlite(db: Database, label: str) -> Path:
     return dest
 
 
-# From schema 0005 the audit chain vouches for every clinical record (not only administrations).
-# A database upgraded from before has its records vouched for as they stand at the upgrade.
-COVERAGE_FROM = "0005"
-
-
 def upgrade_to_head(db: Database, *, backup: bool = True) -> Path | None:
     """Upgrade to head. Returns the backup made (SQLite with data in it), if any."""
     try:
@@ -69,7 +64,7 @@ def upgrade_to_head(db: Database, *, backup: bool = True) -> Path | None:
         if backup and db.is_sqlite and current is not None:
             made = backup_sqlite(db, f"before-upgrade-from-{current}")
         _run(db, "upgrade", "head")
-        if current is not None and current < COVERAGE_FROM:
+        if current is not None:  # a home made before the chain covered every record
             with db.write() as session:
                 vouch_for_existing_records(session)
         return made

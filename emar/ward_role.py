@@ -14,7 +14,7 @@ import re
 from sqlalchemy import inspect, text
 
 from emar.backups import APPEND_ONLY
-from emar.db import Database
+from emar.db import IDLE_IN_TRANSACTION_MS, LOCK_WAIT_MS, STATEMENT_LIMIT_MS, Database
 from emar.errors import EmarError
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -50,6 +50,11 @@ def grant_ward_role(db: Database, role: str) -> list[str]:
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
             "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
             *(f"GRANT UPDATE ON {t} TO {role}" for t in changeable),
+            # the role's own defaults, so a ward PC cannot hold the home up for long
+            f"ALTER ROLE {role} SET lock_timeout = '{LOCK_WAIT_MS}ms'",
+            f"ALTER ROLE {role} SET statement_timeout = '{STATEMENT_LIMIT_MS}ms'",
+            f"ALTER ROLE {role} SET idle_in_transaction_session_timeout = "
+            f"'{IDLE_IN_TRANSACTION_MS}ms'",
         ):
             conn.exec_driver_sql(statement)
     return changeable

@@ -140,7 +140,7 @@ def test_cutting_the_end_off_the_trail_is_found_by_a_checkpoint(home_db, capsys,
     assert oct(kept.stat().st_mode)[-3:] == "600"
     assert verify(home_db, capsys)[0] == 0
     assert main(["--db", url, "audit", "verify", "--checkpoint", str(kept)]) == 0
-    assert "reaches 1 checkpoint" in capsys.readouterr().out
+    assert "reaching 1 checkpoint" in capsys.readouterr().out
     with tamperer(home_db) as conn:  # the last transaction, all of it, gone
         for sql in (
             "DELETE FROM stock_movement WHERE id = (SELECT max(id) FROM stock_movement)",
@@ -178,3 +178,37 @@ def test_reports_and_daily_backups_carry_the_chain_head(home_db, tmp_path):
         head = audit_head(s)  # printing the report was audited: the head moved on
     written = write_checkpoint(home_db, tmp_path / "emar-20260610T190000Z.sqlite")
     assert Checkpoint.from_json(written.read_text()) == head
+
+
+def test_a_batch_over_records_that_have_their_own_digests_still_verifies(home_db, capsys):
+    """Vouching for a range (a home upgraded from before) that holds records with digests of
+    their own: both hold, and a later change is still found."""
+    from sqlalchemy import func, select
+
+    from emar.models import Administration
+    from emar.services.audit import record_bulk
+
+    _record_some(home_db)
+    with home_db.write() as s:
+        last = s.scalar(select(func.max(Administration.id)))
+        record_bulk(s, "coverage.started", Administration, 1, last)
+    assert verify(home_db, capsys)[0] == 0
+    with tamperer(home_db) as conn:
+        conn.execute(text("UPDATE administration SET dose_given = 2 WHERE id = 1"))
+    code, _, err = verify(home_db, capsys)
+    assert code == 1 and "administration 1 was changed" in err
+
+
+def test_the_line_printed_in_a_report_footer_is_a_checkpoint_too(home_db, capsys, tmp_path):
+    from emar.services.audit import audit_head
+
+    _record_some(home_db)
+    with home_db.read() as s:
+        head = audit_head(s)
+    printed = tmp_path / "from-the-handover.txt"
+    printed.write_text(f"Checkpoint: {head.short}\n")  # as typed off a printed page
+    url = home_db.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "audit", "verify", "--checkpoint", str(printed)]) == 0
+    printed.write_text(f"Checkpoint: audit trail #{head.seq} {'0' * 12}\n")
+    assert main(["--db", url, "audit", "verify", "--checkpoint", str(printed)]) == 1
+    assert "differs from the checkpoint" in capsys.readouterr().err

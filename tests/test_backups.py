@@ -284,3 +284,27 @@ def test_a_dump_of_another_database_is_refused(demo_db, empty_url, tmp_path, cap
     target = open_database(empty_url)
     assert "not_emar" not in __import__("sqlalchemy").inspect(target.engine).get_table_names()
     target.dispose()
+
+
+def test_restore_puts_the_real_safeguards_back_whatever_the_backup_held(
+    backend, demo_db, empty_url, tmp_path
+):
+    """A trigger of the right name that does nothing is replaced by the real one."""
+    with demo_db.engine.begin() as conn:
+        if demo_db.is_sqlite:
+            conn.exec_driver_sql("DROP TRIGGER chart_line_no_update")
+            conn.exec_driver_sql(
+                "CREATE TRIGGER chart_line_no_update BEFORE UPDATE ON chart_line WHEN 0 "
+                "BEGIN SELECT 1; END"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE OR REPLACE FUNCTION emar_refuse_change() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+            )
+    out = tmp_path / "hollow.backup"
+    make_backup(demo_db, out)
+    restored = restore_backup(out, empty_url)
+    with pytest.raises(Exception, match="append-only"), restored.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE chart_line SET dose_max = 9 WHERE id = 1")
+    restored.dispose()

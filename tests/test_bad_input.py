@@ -167,3 +167,48 @@ def test_an_edit_is_held_to_the_same_rules(home_db):
         update_resident(s, home.staff["nina"], mary, {"room": "   "})
     with home_db.read() as s:
         assert s.get(Resident, mary).room == "G01"
+
+
+def test_a_hidden_character_cannot_make_a_second_paracetamol(home_db):
+    """An ingredient named "paracetamol" with a zero-width space would count apart from the
+    real one, beating the PRN ceiling and the allergy match. Refused."""
+    from emar.services.catalogue import ProductForm, add_medicine
+
+    home = Home(home_db)
+    form = ProductForm(
+        "Paracetamol 500 mg caplets", "tablet", "oral", "tablet",
+        ingredients=[("paracetamol\u200b", Decimal(500), "mg", None)],
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="Ingredient holds a hidden"), home_db.write() as s:
+        add_medicine(s, home.staff["nina"], form)
+
+
+@pytest.mark.parametrize(
+    ("username", "full_name", "why"),
+    [
+        ("аmy", "Amy Look-alike", "plain letters"),  # a Cyrillic "а"
+        ("zoe", "Zoe\u202eDay", "Full name holds a hidden"),
+        ("zoe", "   ", "Full name is needed"),
+    ],
+)
+def test_staff_names_are_held_to_the_rules_too(home_db, username, full_name, why):
+    from emar.services.staff import add_staff
+
+    home = Home(home_db)
+    with pytest.raises(ValidationError, match=why), home_db.write() as s:
+        add_staff(
+            s, username=username, full_name=full_name, role="carer",
+            password="a-long-passphrase", added_by_id=home.staff["mark"],
+        )  # fmt: skip
+
+
+def test_an_edit_to_an_unknown_unit_or_covert_without_details_is_refused(home_db):
+    home = Home(home_db)
+    mary = home.residents["Mary Jones"]
+    with pytest.raises(ValidationError, match="Unknown unit"), home_db.write() as s:
+        update_resident(s, home.staff["nina"], mary, {"unit_id": 999})
+    with pytest.raises(ValidationError, match="capacity assessment"), home_db.write() as s:
+        update_resident(
+            s, home.staff["nina"], mary,
+            {"covert_authorised": True, "covert_review_date": date(2026, 12, 1)},
+        )  # fmt: skip

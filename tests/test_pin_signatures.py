@@ -63,13 +63,22 @@ def test_a_wrong_witness_pin_is_audited_though_the_dose_is_not_recorded(home_db,
     assert _events(home_db, "pin.failed") == [{"who": "ben", "meaning": "Witness"}]
 
 
-def test_an_unknown_name_and_a_wrong_pin_get_the_same_answer(home_db, home):
+def test_an_unknown_name_a_wrong_pin_and_a_right_pin_without_the_right_get_one_answer(
+    home_db, home
+):
+    """Nothing confirms a name or a PIN: the pharmacist's right PIN (she may not witness)
+    gets the same answer as a wrong PIN and a name that does not exist."""
+    from tests.engine_helpers import PINS
+
     messages = []
-    for who in ("nobody-here", "ben"):
+    for who, pin in (("nobody-here", "0001"), ("ben", "0001"), ("phil", PINS["phil"])):
         with pytest.raises(PinRefused) as refused:
-            _give_with_witness(home_db, home, Signature(who, "0001"), utcnow())
+            _give_with_witness(home_db, home, Signature(who, pin), utcnow())
         messages.append(str(refused.value))
-    assert messages[0] == messages[1] == "Witness: wrong username or PIN."
+    assert len(set(messages)) == 1
+    assert messages[0] == (
+        "Witness: wrong username or PIN, or not someone who may witness controlled drugs."
+    )
 
 
 def test_pin_guesses_share_the_sign_in_lock_and_cannot_run_through_10000_pins(home_db, home, clock):

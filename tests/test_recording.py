@@ -111,7 +111,7 @@ def test_controlled_drug_needs_a_different_witness_with_the_right_pin(home_db, h
         home_db.write() as s,
     ):
         record_given(s, intent, at, prn_reason="Pain 8/10", witness=Signature("ben", "0000"))
-    with pytest.raises(NotPermitted, match="may not witness"), home_db.write() as s:
+    with pytest.raises(ValidationError, match="not someone who may witness"), home_db.write() as s:
         record_given(s, intent, at, prn_reason="Pain 8/10", witness=home.sign("phil"))
     assert count_entries(home_db) == 0
     with home_db.write() as s:
@@ -158,7 +158,7 @@ def test_override_needs_a_senior_pin_and_a_reason_and_is_flagged(home_db, home):
     intent = home.intent("Mary Jones", "Amlodipine", at)
     with pytest.raises(Blocked, match="Too early"), home_db.write() as s:
         record_given(s, intent, at)
-    with pytest.raises(NotPermitted, match="may not override"), home_db.write() as s:
+    with pytest.raises(ValidationError, match="not someone who may override"), home_db.write() as s:
         record_given(s, intent, at, override=Override(home.sign("amy"), "Going to hospital"))
     with pytest.raises(ValidationError, match="needs a reason"), home_db.write() as s:
         record_given(s, intent, at, override=Override(home.sign("ben"), "  "))
@@ -361,3 +361,26 @@ def test_a_correction_that_makes_no_sense_says_so_and_changes_nothing(
     with pytest.raises(ValidationError, match=message), home_db.write() as s:
         correct_entry(s, **args, **changes)
     assert count_entries(home_db) == 1
+
+
+def test_a_correction_cannot_take_a_prn_dose_past_its_limits(home_db, home):
+    """Paracetamol given at 06:00 and "offered, not needed" at 08:00: correcting the 08:00 one
+    to "given" would put two doses two hours apart. Refused."""
+    at = local(DAY, 6, 0)
+    with home_db.write() as s:
+        record_given(s, home.intent("Mary Jones", "Paracetamol", at, dose=dose("2")), at,
+                     prn_reason="Headache")  # fmt: skip
+    later = local(DAY, 8, 0)
+    with home_db.write() as s:
+        offered = record_not_given(
+            s, resident_id=home.residents["Mary Jones"],
+            chart_line_id=home.line("Mary Jones", "Paracetamol", prn=True),
+            staff_id=home.staff["amy"], code="NR", now=later,
+        )  # fmt: skip
+    refused = pytest.raises(ValidationError, match="break Paracetamol 500 mg tablets's PRN limits")
+    with refused, home_db.write() as s:
+        correct_entry(
+            s, administration_id=offered.administration_id, staff_id=home.staff["ben"],
+            reason="was given after all", now=later, outcome="given", dose_given=dose("2"),
+        )  # fmt: skip
+    assert count_entries(home_db) == 2

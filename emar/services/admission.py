@@ -184,11 +184,18 @@ def update_resident(
         )
         for key, value in changes.items()
     }
+    if "unit_id" in changes and session.get(Unit, changes["unit_id"]) is None:
+        raise ValidationError("Unknown unit.")
     before = {k: getattr(resident, k) for k in changes}
     for key, value in changes.items():
         setattr(resident, key, value)
-    if resident.covert_authorised and resident.covert_review_date is None:
-        raise ValidationError("Covert administration needs a review date.")
+    if resident.covert_authorised and (
+        resident.covert_review_date is None or not resident.covert_details
+    ):
+        raise ValidationError(
+            "Covert administration needs the capacity assessment and best-interests decision, "
+            "and a review date."
+        )
     session.flush()
     record_event(
         session,

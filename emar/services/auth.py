@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,7 @@ from emar.models import AuditEvent, Staff, utcnow
 from emar.passwords import hash_secret, needs_rehash, verify_secret
 from emar.services.audit import pending_events, record_event
 from emar.services.home import get_home, has_home
-from emar.services.permissions import Action, require
+from emar.services.permissions import Action, allowed, require
 from emar.services.staff import StaffView
 
 REFUSED = "Wrong username or password."
@@ -160,7 +161,8 @@ def sign_in(
         _note_blocked(session, who, "password")
         return None
     staff = session.scalars(select(Staff).where(Staff.username == who)).first()
-    if staff is None or not staff.active or not verify_secret(staff.password_hash, password):
+    stored = staff.password_hash if staff is not None else _dummy_hash()  # same time either way
+    if not verify_secret(stored, password) or staff is None or not staff.active:
         record_event(
             session,
             "signin.failed",
@@ -182,12 +184,8 @@ def sign_in_with_badge(
     if attempt_blocked(session, who, now):
         _note_blocked(session, who, "badge")
         return None
-    if (
-        staff is None
-        or not staff.active
-        or not staff.pin_hash
-        or not verify_secret(staff.pin_hash, pin)
-    ):
+    stored = staff.pin_hash if staff is not None and staff.pin_hash else _dummy_hash()
+    if not verify_secret(stored, pin) or staff is None or not staff.active or not staff.pin_hash:
         record_event(
             session,
             "signin.failed",
@@ -211,17 +209,29 @@ def check_pin_signature(
     session: Session, username: str, pin: str, action: Action, meaning: str, now: datetime
 ) -> Staff:
     """The active person of that username, allowed `action`, whose PIN this is; else
-    PinRefused (never saying whether the person exists). Shares the sign-in throttle."""
+    PinRefused. One answer, in about the same time, for an unknown name, a wrong PIN and a
+    person who may not sign for this: nothing confirms a name or a PIN. Shares the sign-in
+    throttle."""
     who = who_for_username(username)
+    refused = f"{meaning}: wrong username or PIN, or not someone who may {action.value}."
     blocked = attempt_blocked(session, who, now)
     if blocked:
         raise PinRefused(f"{meaning}: {blocked}", who, meaning, blocked=True)
     staff = session.scalars(select(Staff).where(Staff.username == who)).first()
-    if staff is None or not staff.active or not staff.pin_hash:
-        raise PinRefused(f"{meaning}: wrong username or PIN.", who, meaning, blocked=False)
-    if not verify_secret(staff.pin_hash, pin):
-        raise PinRefused(f"{meaning}: wrong username or PIN.", who, meaning, blocked=False)
-    return require(session, staff.id, action)
+    stored = staff.pin_hash if staff is not None and staff.active and staff.pin_hash else None
+    right = verify_secret(stored or _dummy_hash(), pin)
+    if stored is None or not right:
+        raise PinRefused(refused, who, meaning, blocked=False)
+    assert staff is not None
+    if not allowed(staff.role, action):  # the PIN was right: not counted, but not confirmed
+        raise PinRefused(refused, who, meaning, blocked=True)
+    return staff
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Checked against when there is no real hash, so an unknown name costs the same time."""
+    return hash_secret("no such person")
 
 
 def note_pin_refused(session: Session, refused: PinRefused) -> None:

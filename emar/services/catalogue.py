@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from emar.domain.gtin import to_gtin14
+from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import Ingredient, Medicine, MedicineGtin, MedicineIngredient
 from emar.services.audit import record_event
@@ -71,6 +72,20 @@ def add_medicine(session: Session, staff_id: int, product: ProductForm) -> int:
     require(session, staff_id, Action.EDIT_CHARTS)
     if not product.name.strip() or not product.form.strip() or not product.route.strip():
         raise ValidationError("Name, form and route are needed.")
+    product = replace(
+        product,
+        name=required_text(product.name, "Product name", limit=SHORT),
+        form=required_text(product.form, "Form", limit=50),
+        route=required_text(product.route, "Route", limit=50),
+        dose_unit=required_text(product.dose_unit, "Dose unit", limit=20),
+        strength=clean_text(product.strength, "Strength", limit=50),
+        # an ingredient must be the same ingredient by name: no hidden characters in it
+        ingredients=[
+            (required_text(n, "Ingredient", limit=100), a, required_text(u, "Unit", limit=20),
+             clean_text(g, "Allergen group", limit=100))
+            for n, a, u, g in product.ingredients
+        ],
+    )  # fmt: skip
     if not product.ingredients:
         raise ValidationError(
             "List the active ingredients with their amounts (PRN limits and "

@@ -17,7 +17,7 @@ from emar.domain.line_periods import ENDED, STOPPED, Event, status_at
 from emar.domain.schedule import parse_times, parse_weekdays
 from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.errors import ValidationError
-from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
+from emar.models import ChartLine, ChartLineEvent, Medicine, Resident, Staff
 from emar.services.audit import record_event
 from emar.services.auth import check_pin_signature
 from emar.services.permissions import Action, require
@@ -159,9 +159,11 @@ def check_chart_line(
 
     On a shared PC the checker signs with their PIN (`pin`); a service caller that has already
     authenticated the checker (signed in as them) may omit it."""
+    if pin is not None:  # signed at a shared PC: the PIN first, so no name is confirmed
+        known = session.get(Staff, checker_id)
+        name = known.username if known is not None else f"#{checker_id}"
+        check_pin_signature(session, name, pin, Action.CHECK_CHARTS, "Check", at)
     checker = require(session, checker_id, Action.CHECK_CHARTS)
-    if pin is not None:  # signed at a shared PC: the PIN signature's checks and throttle
-        check_pin_signature(session, checker.username, pin, Action.CHECK_CHARTS, "Check", at)
     line = _line(session, line_id)
     if line.transcribed_by_id == checker.id:
         raise ValidationError(

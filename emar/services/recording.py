@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from emar.domain.clock_text import clock
+from emar.domain.prn import DAY, check_prn
 from emar.domain.text_rules import NOTE, clean_text
 from emar.domain.verdict import CheckCode, Verdict
 from emar.errors import EmarError, ValidationError
@@ -32,9 +33,10 @@ from emar.models import (
 from emar.models.administration import ENTERED_IN_ERROR, PRN_EFFECTS
 from emar.services.audit import record_event, row_digest
 from emar.services.auth import check_pin_signature, who_for_username
+from emar.services.due import given_entries
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
-from emar.services.round_data import load_lines
+from emar.services.round_data import load_entries, load_lines
 from emar.services.verification import Intent, verify
 
 
@@ -342,6 +344,7 @@ def record_prn_outcome(
     now: datetime,
 ) -> Recorded:
     staff = require(session, staff_id, Action.ADMINISTER)
+    note = clean_text(note, "Note", limit=NOTE, lines=True)
     if effect not in PRN_EFFECTS:
         raise ValidationError(f"Outcome must be one of: {', '.join(PRN_EFFECTS)}.")
     entry = session.get(Administration, administration_id)
@@ -408,6 +411,8 @@ def correct_entry(
             )
     reason = clean_text(reason, "Reason") or ""
     note = clean_text(note, "Note", limit=NOTE, lines=True)
+    if outcome == "given" and dose_given is not None:
+        _correction_within_prn_limits(session, old, dose_given)
     new = _insert(
         session,
         Administration(
@@ -462,6 +467,29 @@ def correct_entry(
         },
     )
     return Recorded(new.id, "Correction recorded; the original entry is kept.")
+
+
+def _correction_within_prn_limits(
+    session: Session, old: Administration, dose_given: Decimal
+) -> None:
+    """A correction that makes a PRN dose "given" (or larger) is held to the PRN limits as a
+    dose given then would be: it cannot be the way round them."""
+    resident_id, _ = _line_owner(session, old.chart_line_id)
+    _lock_resident(session, resident_id)
+    at = old.administered_at
+    lines = load_lines(session, [resident_id], at)
+    line = next((ln for ln in lines if ln.id == old.chart_line_id), None)
+    if line is None or not line.is_prn:
+        return
+    entries = load_entries(session, [resident_id], at - 2 * DAY, at + 2 * DAY)
+    others = [e for e in given_entries(entries) if e.id != old.id]
+    result = check_prn(line, lines, others, at, dose_given)
+    if not result.allowed:
+        kinds = ", ".join(sorted({b.kind for b in result.blocks}))
+        raise ValidationError(
+            f"That correction would break {line.medicine}'s PRN limits ({kinds}): it was not "
+            "saved. If the dose really was given, say so with a senior and report it."
+        )
 
 
 def _line_owner(session: Session, chart_line_id: int) -> tuple[int, int]:

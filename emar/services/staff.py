@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.domain.text_rules import NAME, required_text
 from emar.errors import ValidationError
 from emar.models import Role, Staff
 from emar.passwords import check_password_rules, check_pin_rules, hash_secret
@@ -38,8 +39,14 @@ def add_staff(
 ) -> StaffView:
     require_unless_setting_up(session, added_by_id, Action.MANAGE_USERS)
     username = username.strip().lower()
-    if not username or not username.replace("-", "").replace(".", "").isalnum():
-        raise ValidationError("Username must be letters and digits (dots and dashes allowed).")
+    plain = username.replace("-", "").replace(".", "")
+    if not username or not plain.isascii() or not plain.isalnum() or len(username) > 64:
+        # ASCII only: a Cyrillic "а" would make a look-alike of someone else's name
+        raise ValidationError(
+            "Username must be plain letters and digits (a-z, 0-9; dots and dashes allowed), "
+            "at most 64."
+        )
+    full_name = required_text(full_name, "Full name", limit=NAME)
     if role not in {r.value for r in Role}:
         raise ValidationError(f"Unknown role {role!r}; choose one of: {', '.join(Role)}.")
     if not full_name.strip():

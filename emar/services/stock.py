@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from emar.domain.gtin import to_gtin14
+from emar.domain.text_rules import clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import ChartLine, Medicine, MedicineGtin, StockMovement
 from emar.services.audit import record_event
@@ -129,6 +130,7 @@ def count_stock(
     reason: str | None = None,
 ) -> StockCount:
     """A stock check; a difference from the balance needs a reason and is recorded."""
+    reason = clean_text(reason, "Reason")
     require(session, staff_id, Action.MANAGE_STOCK)
     line = _line(session, line_id)
     if counted < 0:
@@ -197,6 +199,7 @@ def remove_stock(
 ) -> Decimal:
     """Return to the pharmacy or dispose of ("wasted"), with a reason. Returns the balance."""
     require(session, staff_id, Action.MANAGE_STOCK)
+    reason = required_text(reason, "Reason")
     if kind not in ("returned", "wasted"):
         raise ValidationError("Stock leaves as 'returned' or 'wasted'.")
     if reason not in DISPOSAL_REASONS:

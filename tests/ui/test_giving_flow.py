@@ -160,7 +160,7 @@ def test_a_save_that_fails_after_the_carer_moved_on_is_still_said(
     assert window.error_banner.message.startswith(
         "NOT RECORDED: Fentanyl 12 micrograms/hour transdermal patch for Arthur Price."
     )
-    assert "Witness: wrong username or PIN." in window.error_banner.message
+    assert "Witness: wrong username or PIN" in window.error_banner.message
 
 
 def test_recorded_is_never_said_on_a_locked_screen(qtbot, home_db, tmp_path, monkeypatch):
