@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emar.ui.not_given_dialog import CodeChoice
+from emar.ui.not_given_dialog import CodeChoice, code_buttons
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,7 @@ class LateEntryDialog(QDialog):
         given_row.addWidget(self.given, 1)
         codes_box = QGroupBox("It was not given")
         grid = QGridLayout(codes_box)
-        self.buttons: dict[str, QPushButton] = {}
-        for i, code in enumerate(codes):
-            button = QPushButton(f"{code.code}\n{code.label}")
-            button.setMinimumSize(150, 56)
-            button.clicked.connect(lambda _=False, c=code: self._not_given(c))
-            grid.addWidget(button, i // 3, i % 3)
-            self.buttons[code.code] = button
+        self.buttons = code_buttons(grid, codes, self._not_given)
         grid.addWidget(self.note, (len(codes) + 2) // 3, 0, 1, 3)
         cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         cancel.rejected.connect(self.reject)

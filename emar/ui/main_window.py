@@ -889,6 +889,13 @@ class MainWindow(QMainWindow):
         if answer is None:
             return
         code, note = answer
+        self._not_given(dose, code, note)
+
+    def _not_given(
+        self, dose: DueDose, code: str, note: str | None, late_reason: str | None = None
+    ) -> None:
+        if self.user is None or self.resident is None:
+            return
         resident_id, staff_id, now = self.resident.id, self.user.id, self.clock()
         self._record_in_background(
             lambda session: record_not_given(
@@ -900,6 +907,7 @@ class MainWindow(QMainWindow):
                 now=now,
                 scheduled_at=dose.scheduled_at,
                 note=note,
+                late_entry_reason=late_reason,
             )
         )
 
@@ -924,7 +932,7 @@ class MainWindow(QMainWindow):
         answer = self._ask_late_entry(self, codes, question, due.time())
         if answer is None or self.user is None or self.resident is None:
             return
-        resident_id, staff_id, now = self.resident.id, self.user.id, self.clock()
+        resident_id, staff_id = self.resident.id, self.user.id
         if answer.given_at is not None:
             given_at = nearest_instant(dose.scheduled_at, answer.given_at, dose.zone)
             self.notice.hide()
@@ -940,20 +948,7 @@ class MainWindow(QMainWindow):
                 )
             )
             return
-        code = answer.code or "O"
-        self._record_in_background(
-            lambda session: record_not_given(
-                session,
-                resident_id=resident_id,
-                chart_line_id=dose.chart_line_id,
-                staff_id=staff_id,
-                code=code,
-                now=now,
-                scheduled_at=dose.scheduled_at,
-                note=answer.note,
-                late_entry_reason=answer.reason,
-            )
-        )
+        self._not_given(dose, answer.code or "O", answer.note, answer.reason)
 
     def _show_problem_exc(self, exc: BaseException) -> None:
         self._show_problem(str(exc))

@@ -3,6 +3,7 @@ one. Returns the choice; the caller records it through the service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -24,6 +25,20 @@ class CodeChoice:
     note_required: bool
 
 
+def code_buttons(
+    grid: QGridLayout, codes: list[CodeChoice], pick: Callable[[CodeChoice], None]
+) -> dict[str, QPushButton]:
+    """One large button a code, three to a row (R refused, S asleep...)."""
+    buttons = {}
+    for i, code in enumerate(codes):
+        button = QPushButton(f"{code.code}\n{code.label}")
+        button.setMinimumSize(160, 60)
+        button.clicked.connect(lambda _=False, c=code: pick(c))
+        grid.addWidget(button, i // 3, i % 3)
+        buttons[code.code] = button
+    return buttons
+
+
 class NotGivenDialog(QDialog):
     def __init__(self, codes: list[CodeChoice], medicine: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -33,13 +48,7 @@ class NotGivenDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("signInError")
         grid = QGridLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for i, code in enumerate(codes):
-            button = QPushButton(f"{code.code}\n{code.label}")
-            button.setMinimumSize(170, 64)
-            button.clicked.connect(lambda _=False, c=code: self._pick(c))
-            grid.addWidget(button, i // 3, i % 3)
-            self.buttons[code.code] = button
+        self.buttons = code_buttons(grid, codes, self._pick)
         cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         cancel.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
