@@ -26,11 +26,11 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import SimpleDocTemplate, Table
 
 from benchmarks.round_engine import CACHE, build
-from emar.db import open_database
-from emar.migrate import upgrade_to_head
+from emar.infra.db import open_database
+from emar.maintenance.migrate import upgrade_to_head
+from emar.reports.data import Scope, audit_data, handover_data
 from emar.reports.run import ReportKind, ReportRequest, make_report
 from emar.services.home import get_home
-from emar.services.report_data import Scope, audit_data, handover_data
 
 GOALS = {"handover (shift)": 2.0, "audit (month)": 30.0}
 RESIDENTS, DAYS = 200, 35

@@ -26,14 +26,14 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from emar.db import Database, open_database
+from emar.demo.generator import generate_home
 from emar.domain.doses import DoseState
-from emar.migrate import upgrade_to_head
-from emar.services.due import due_list
-from emar.services.generator import generate_home
-from emar.services.mar import resident_mar
-from emar.services.recording import record_given
-from emar.services.verification import Intent, PackScan, verify
+from emar.infra.db import Database, open_database
+from emar.maintenance.migrate import upgrade_to_head
+from emar.services.charts.mar import resident_mar
+from emar.services.round.due import due_list
+from emar.services.round.recording import record_given
+from emar.services.round.verification import Intent, PackScan, verify
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 GOALS = {"due list (home)": 50, "verify one scan": 5, "record + commit": 30, "28-day MAR": 20}
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         db.dispose()
     if args.backend in ("postgresql", "both"):
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from tests.pg_server import start_pg_server
+        from tests.support.pg_server import start_pg_server
 
         print(
             "PostgreSQL (throwaway server; fsync off, so commits are cheaper than real)", flush=True

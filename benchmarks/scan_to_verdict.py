@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--runs", type=int, default=30)
     opts = args.parse_args(argv)
 
-    from tests.e2e.desktop import Keyboard, XServer, missing_tools
+    from tests.support.desktop import Keyboard, XServer, missing_tools
 
     missing = [t for t in missing_tools() if t in ("Xvfb", "xdotool")]
     if missing:
@@ -72,14 +72,14 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from emar.db import open_database
-    from emar.migrate import upgrade_to_head
-    from emar.services.demo import build_demo_home
-    from emar.services.recording import last_site
-    from emar.services.verification import verify
+    from emar.demo.home import build_demo_home
+    from emar.infra.db import open_database
+    from emar.maintenance.migrate import upgrade_to_head
+    from emar.services.round.recording import last_site
+    from emar.services.round.verification import verify
     from emar.ui import app as app_module
     from emar.ui.main_window import MainWindow
-    from tests.e2e.home import prepare_home
+    from tests.support.e2e_home import prepare_home
 
     url = f"sqlite:///{folder / 'bench.sqlite'}"
     db = open_database(url)
@@ -189,7 +189,7 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
     # floor: the database work of one verdict, on the same data, in this process
     bench_db = open_database(url)
     from emar.devices.scan_parser import parse_scan
-    from emar.ui.giving import GivingFlow
+    from emar.ui.round.giving import GivingFlow
 
     flow = GivingFlow(data.resident, data.home.staff["amy"], scan=parse_scan(scan))
     verify_times = []

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection eMAR hands it (see emar.migrate)."""
+"""Alembic environment: runs on the connection eMAR hands it (see emar.maintenance.migrate)."""
 
 from alembic import context
 from sqlalchemy import create_engine

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from emar.db import Database, open_database
-from emar.migrate import upgrade_to_head
-from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
+from emar.demo.home import DEMO_HISTORY_DAYS, build_demo_home
+from emar.infra.db import Database, open_database
+from emar.maintenance.migrate import upgrade_to_head
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -60,8 +60,8 @@ def demo_photo() -> bytes:
 def report_pages() -> None:
     """Each report's first page as PNG (pdftoppm), from a demo home built at 08:10 today."""
     from emar.models import Resident
+    from emar.reports.data import Scope
     from emar.reports.run import ReportKind, ReportRequest, day_bounds, make_report
-    from emar.services.report_data import Scope
 
     zone = ZoneInfo("Europe/London")
     now = datetime.combine(datetime.now(zone).date(), time(8, 10), tzinfo=zone)

@@ -17,10 +17,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from emar.db import Database, open_database
-from emar.migrate import upgrade_to_head
-from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
-from tests.pg_server import PgServer, start_pg_server
+from emar.demo.home import DEMO_HISTORY_DAYS, build_demo_home
+from emar.infra.db import Database, open_database
+from emar.maintenance.migrate import upgrade_to_head
+from tests.support.pg_server import PgServer, start_pg_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Per-PC settings (QSettings: scanner port...) go to a throwaway folder, not the tester's own.

@@ -2,7 +2,7 @@
 
 A chart line is never edited. A change of dose is a new line that `replaces` the old one, which is
 stopped; a check, suspension, resumption or stop is a ChartLineEvent. The line's status is read
-from its events (see emar.services.charts.line_status).
+from its events (see emar.services.charts.reading.line_status).
 """
 
 from datetime import date, datetime

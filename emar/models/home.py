@@ -26,7 +26,7 @@ class CareHome(Base):
     time_critical_window_minutes: Mapped[int] = mapped_column(default=30)
     idle_lock_minutes: Mapped[int] = mapped_column(default=3)
     cycle_start_date: Mapped[date | None] = mapped_column(Date)
-    # Days of daily SQLite backups kept beside the database file (emar.backups).
+    # Days of daily SQLite backups kept beside the database file (emar.maintenance.backups).
     backup_retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,1 +1,1 @@
-"""Printed reports (reportlab PDFs) built from emar.services.report_data and emar.services.mar."""
+"""Printed reports (reportlab PDFs) built from emar.reports.data and emar.services.charts.mar."""

@@ -8,9 +8,9 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
+from emar.reports.data import CdRegisterData
 from emar.reports.handover import period_text
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
-from emar.services.report_data import CdRegisterData
 
 KINDS = {
     "received": "Received",

@@ -8,8 +8,8 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
+from emar.reports.data import HandoverData
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
-from emar.services.report_data import HandoverData
 
 # Items the next shift must act on come first, in red.
 URGENT = {"missed", "overdue", "next shift", "stock"}

@@ -18,9 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Table, TableStyle
 
 from emar.domain.doses import DoseState
+from emar.reports.data import MarData, MarSheet
 from emar.reports.pdf import GRID, HEAD_BG, STYLES, ReportMeta, build, frame_width, para, table
-from emar.services.mar import MarCell, MarRow
-from emar.services.report_data import MarData, MarSheet
+from emar.services.charts.mar import MarCell, MarRow
 
 NOT_DUE = colors.HexColor("#d9dde2")
 MISSED_BG = colors.HexColor("#ffd6d6")

@@ -13,26 +13,26 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from emar.db import Database
 from emar.domain.schedule import local_instant
 from emar.errors import ValidationError
-from emar.private_files import create_new, owner_only
+from emar.infra.db import Database
+from emar.infra.private_files import create_new, owner_only
 from emar.reports.audit import render_audit, write_audit_csv
 from emar.reports.cd_register import render_cd_register
-from emar.reports.handover import render_handover
-from emar.reports.mar_chart import render_mar
-from emar.reports.pdf import ReportMeta
-from emar.services.audit import audit_head, record_event
-from emar.services.dose_outcomes import Progress
-from emar.services.home import get_home
-from emar.services.permissions import Action, require
-from emar.services.report_data import (
+from emar.reports.data import (
     Scope,
     audit_data,
     cd_register_data,
     handover_data,
     mar_data,
 )
+from emar.reports.handover import render_handover
+from emar.reports.mar_chart import render_mar
+from emar.reports.pdf import ReportMeta
+from emar.services.audit import audit_head, record_event
+from emar.services.home import get_home
+from emar.services.permissions import Action, require
+from emar.services.round.dose_outcomes import Progress
 
 MAX_MAR_DAYS = 28
 

@@ -82,7 +82,7 @@ def record_event(
         detail=_json(detail or {}),
     )
     session.info.setdefault(PENDING, []).append(pending)
-    # ids and the event name only: `detail` may name people (see emar/logs.py)
+    # ids and the event name only: `detail` may name people (see emar/infra/logs.py)
     log.info("audit %s %s %s staff=%s", action, entity or "-", pending.entity_id or "-", staff_id)
     return pending
 

@@ -10,16 +10,16 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from emar.config import resolve_db_url
-from emar.db import open_database
 from emar.errors import EmarError
-from emar.logs import configure_logging
-from emar.migrate import upgrade_to_head
-from emar.ui.backup_window import DailyBackups
+from emar.infra.config import resolve_db_url
+from emar.infra.db import open_database
+from emar.infra.logs import configure_logging
+from emar.maintenance.migrate import upgrade_to_head
 from emar.ui.main_window import MainWindow
-from emar.ui.scanner_settings import ScannerSettings, load_config, save_config
-from emar.ui.scanners import Scanners
-from emar.ui.style import BASE, HIGH_CONTRAST
+from emar.ui.manage.backup_window import DailyBackups
+from emar.ui.scanning.scanner_settings import ScannerSettings, load_config, save_config
+from emar.ui.scanning.scanners import Scanners
+from emar.ui.widgets.style import BASE, HIGH_CONTRAST
 
 log = logging.getLogger(__name__)
 

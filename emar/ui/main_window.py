@@ -36,29 +36,23 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from emar.db import Database
+from emar.demo.home import DEMO_HISTORY_DAYS, build_demo_home
 from emar.devices.scan import Scan
 from emar.devices.scan_parser import UNKNOWN
 from emar.domain.clock_skew import SkewState, skew_state, skew_text
 from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState, effective_entries
 from emar.domain.schedule import nearest_instant
-from emar.services.alerts import Alert, alerts
-from emar.services.auth import (
-    REFUSED,
-    badge_holder,
-    refusal,
-    sign_in,
-    sign_in_with_badge,
-)
-from emar.services.charts import ChartLineView, resident_chart
-from emar.services.clock import clock_skew
-from emar.services.demo import DEMO_HISTORY_DAYS, build_demo_home
-from emar.services.due import DueDose, PrnStatus, ResidentRound, due_list
+from emar.infra.db import Database
+from emar.services.charts.mar import MarChart, resident_mar
+from emar.services.charts.reading import ChartLineView, resident_chart
 from emar.services.home import UnitView, get_home, has_home, list_units
-from emar.services.mar import MarChart, resident_mar
 from emar.services.permissions import Action, allowed
-from emar.services.recording import (
+from emar.services.residents.reading import ResidentSummary, list_residents, resident_photo
+from emar.services.round.alerts import Alert, alerts
+from emar.services.round.clock import clock_skew
+from emar.services.round.due import DueDose, PrnStatus, ResidentRound, due_list
+from emar.services.round.recording import (
     SITE_ROUTES,
     Recorded,
     correct_entry,
@@ -67,21 +61,29 @@ from emar.services.recording import (
     record_not_given,
     record_prn_outcome,
 )
-from emar.services.residents import ResidentSummary, list_residents, resident_photo
-from emar.services.staff import StaffView
-from emar.ui.backup_window import BackupWindow
-from emar.ui.banners import Banner, ProblemBanner
-from emar.ui.giving import Giving, GivingFlow
+from emar.services.staff.accounts import StaffView
+from emar.services.staff.signing import (
+    REFUSED,
+    badge_holder,
+    refusal,
+    sign_in,
+    sign_in_with_badge,
+)
 from emar.ui.idle_lock import IdleLock
-from emar.ui.late_entry_dialog import LateAnswer, ask_late_entry
-from emar.ui.manage_window import ManageWindow
-from emar.ui.mar_grid_model import MarGridModel
-from emar.ui.not_given_dialog import CodeChoice, ask_not_given
-from emar.ui.reports_window import ReportsWindow
-from emar.ui.resident_banner import ResidentBanner
-from emar.ui.scan_hub import ScanHub
+from emar.ui.manage.backup_window import BackupWindow
+from emar.ui.manage.window import ManageWindow
+from emar.ui.reports.window import ReportsWindow
+from emar.ui.round.giving import Giving, GivingFlow
+from emar.ui.round.late_entry_dialog import LateAnswer, ask_late_entry
+from emar.ui.round.mar_grid_model import MarGridModel
+from emar.ui.round.not_given_dialog import CodeChoice, ask_not_given
+from emar.ui.round.resident_banner import ResidentBanner
+from emar.ui.round.verdict_panel import VerdictPanel
+from emar.ui.scanning.scan_hub import ScanHub
 from emar.ui.sign_in_page import SignInPage
-from emar.ui.table_models import (
+from emar.ui.tasks import TaskRunner
+from emar.ui.widgets.banners import Banner, ProblemBanner
+from emar.ui.widgets.table_models import (
     ROW_ROLE,
     AlertModel,
     ChartLineModel,
@@ -89,8 +91,6 @@ from emar.ui.table_models import (
     PrnStatusModel,
     RoundListModel,
 )
-from emar.ui.tasks import TaskRunner
-from emar.ui.verdict_panel import VerdictPanel
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

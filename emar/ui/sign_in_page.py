@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from emar.ui.keyboard_wedge import CREDENTIAL
+from emar.ui.scanning.keyboard_wedge import CREDENTIAL
 
 
 class SignInPage(QWidget):

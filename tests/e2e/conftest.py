@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.desktop import App, Keyboard, Screen, SerialPort, XServer, missing_tools
-from tests.e2e.home import E2EHome, prepare_home
+from tests.support.desktop import App, Keyboard, Screen, SerialPort, XServer, missing_tools
+from tests.support.e2e_home import E2EHome, prepare_home
 
 SHOTS = os.environ.get("EMAR_SCREENSHOTS")  # scripts/screenshots.py: keep named pictures
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import start_desk
-from tests.e2e.home import prepare_home
 from tests.e2e.test_round import entries, pack
+from tests.support.e2e_home import prepare_home
 
 
 @pytest.fixture

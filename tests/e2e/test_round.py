@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from emar.models import Administration, AuditEvent
 from tests.conftest import BACKENDS
-from tests.e2e.desktop import is_green, is_red
+from tests.support.desktop import is_green, is_red
 
 GS = "\x1d"
 
@@ -113,8 +113,8 @@ def test_a_prn_dose_given_by_scan_with_its_dose_and_reason(desk):
 
 
 def test_a_verdict_waiting_for_confirm_turns_red_when_another_pc_gives_the_dose(desk):
-    from emar.services.recording import record_given
-    from emar.services.verification import Intent, PackScan
+    from emar.services.round.recording import record_given
+    from emar.services.round.verification import Intent, PackScan
 
     data = desk.data
     desk.sign_in()

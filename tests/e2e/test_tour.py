@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from emar.devices.labels import TEST_CODE128, TEST_EAN13
 from emar.models import Medicine
-from emar.services.chart_editing import LineForm, add_chart_line
+from emar.services.charts.editing import LineForm, add_chart_line
 from tests.e2e.conftest import start_desk
-from tests.e2e.home import prepare_home
+from tests.support.e2e_home import prepare_home
 
 GS1_TEST = "]d2010509999900001117261231" + "10TEST12\x1d21SER123"
 

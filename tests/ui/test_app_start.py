@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from emar.ui import app as app_module
 from emar.ui.main_window import MainWindow
-from tests.engine_helpers import Home, local
+from tests.support.homes import Home, local
 
 AT = local(date(2026, 6, 10), 8, 5)
 
@@ -71,7 +71,7 @@ def test_keys_typed_as_a_scan_reach_the_round_of_the_real_app(qtbot, monkeypatch
         target = window.round_view
         target.setFocus()
         # QTest's keys carry no time stamp: stamp them 4 ms apart, as a scanner's would be
-        from emar.ui.keyboard_wedge import KeyboardWedgeFilter
+        from emar.ui.scanning.keyboard_wedge import KeyboardWedgeFilter
 
         (wedge,) = window.hub.findChildren(KeyboardWedgeFilter)  # the filter app.main installed
         stamps = iter(range(1000, 100_000, 4))
@@ -85,7 +85,7 @@ def test_keys_typed_as_a_scan_reach_the_round_of_the_real_app(qtbot, monkeypatch
 
 
 def test_scanner_settings_need_a_signed_in_manager(qtbot, home_db, tmp_path):
-    from tests.ui.round_helpers import open_window, sign_in
+    from tests.support.round_window import open_window, sign_in
 
     made = []
 

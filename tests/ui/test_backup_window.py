@@ -2,11 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
-from emar.backups import daily_folder, list_daily
+from emar.maintenance.backups import daily_folder, list_daily
 from emar.services.home import get_home
-from emar.ui.backup_window import BackupWindow, DailyBackups
+from emar.ui.manage.backup_window import BackupWindow, DailyBackups
 from emar.ui.tasks import TaskRunner
-from tests.ui.round_helpers import open_window, sign_in
+from tests.support.round_window import open_window, sign_in
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from emar.domain.clock_skew import SkewState, skew_state
 from emar.models import Administration
-from emar.services.clock import clock_skew
-from tests.engine_helpers import Home
-from tests.ui.round_helpers import open_window, scan, sign_in
+from emar.services.round.clock import clock_skew
+from tests.support.homes import Home
+from tests.support.round_window import open_window, scan, sign_in
 
 
 def test_skew_states():

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from emar.domain.verdict import CheckCode
 from emar.models import Administration, AuditEvent
-from tests.engine_helpers import Home, local
-from tests.ui.round_helpers import FakeIdleClock, open_window, scan, sign_in
+from tests.support.homes import Home, local
+from tests.support.round_window import FakeIdleClock, open_window, scan, sign_in
 
 PATCH_DAY = local(date(2026, 6, 11), 9, 5)  # Arthur's fentanyl patch is due (72-hourly)
 ENDINGS = ["recorded", "cancelled", "another resident", "idle lock", "lock button"]
@@ -115,7 +115,7 @@ def _settle(qtbot):
 
 
 def test_a_verdict_arriving_after_the_lock_is_not_shown(qtbot, home_db, tmp_path, monkeypatch):
-    import emar.ui.giving as giving
+    import emar.ui.round.giving as giving
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
@@ -136,7 +136,7 @@ def test_a_verdict_arriving_after_the_lock_is_not_shown(qtbot, home_db, tmp_path
 def test_a_save_that_fails_after_the_carer_moved_on_is_still_said(
     qtbot, home_db, tmp_path, monkeypatch
 ):
-    import emar.ui.giving as giving
+    import emar.ui.round.giving as giving
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
@@ -164,7 +164,7 @@ def test_a_save_that_fails_after_the_carer_moved_on_is_still_said(
 
 
 def test_recorded_is_never_said_on_a_locked_screen(qtbot, home_db, tmp_path, monkeypatch):
-    import emar.ui.giving as giving
+    import emar.ui.round.giving as giving
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
@@ -187,7 +187,7 @@ def test_recorded_is_never_said_on_a_locked_screen(qtbot, home_db, tmp_path, mon
 
 def test_only_the_latest_dose_choice_decides(qtbot, home_db, tmp_path, monkeypatch):
     """Alt+1 then Alt+2 quickly: the answer for 1 arriving last must not show "1 tablet"."""
-    import emar.ui.giving as giving
+    import emar.ui.round.giving as giving
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
@@ -263,7 +263,7 @@ def shipped_style(qtbot):
     """The app's style sheet (large verdict type), as app.main sets it; removed afterwards."""
     from PySide6.QtWidgets import QApplication
 
-    from emar.ui.style import BASE
+    from emar.ui.widgets.style import BASE
 
     app = QApplication.instance()
     app.setStyleSheet(BASE)
@@ -357,7 +357,7 @@ def test_a_missed_dose_is_filled_in_as_a_late_entry_given_earlier(qtbot, home_db
     from datetime import time
 
     from emar.domain.doses import DoseState
-    from emar.ui.late_entry_dialog import LateAnswer
+    from emar.ui.round.late_entry_dialog import LateAnswer
 
     home = Home(home_db)
     asked = []
@@ -398,7 +398,7 @@ def test_a_missed_dose_is_filled_in_as_a_late_entry_given_earlier(qtbot, home_db
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_not_given_on_a_missed_dose_asks_for_a_late_entry(qtbot, home_db, tmp_path):
     from emar.domain.doses import DoseState
-    from emar.ui.late_entry_dialog import LateAnswer
+    from emar.ui.round.late_entry_dialog import LateAnswer
 
     home = Home(home_db)
     window = open_window(

@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from emar.devices.scan import WEDGE
-from emar.ui.keyboard_wedge import KeyboardWedgeFilter, WedgeSettings
-from emar.ui.scan_hub import ScanHub
+from emar.ui.scanning.keyboard_wedge import KeyboardWedgeFilter, WedgeSettings
+from emar.ui.scanning.scan_hub import ScanHub
 
 
 class KeyClock:
@@ -162,7 +162,7 @@ def test_a_scan_cut_short_is_never_used_nor_typed(qtbot, form, wedge):
 
 
 def test_a_password_manager_filling_the_username_is_typing(qtbot, form, wedge):
-    from emar.ui.keyboard_wedge import CREDENTIAL
+    from emar.ui.scanning.keyboard_wedge import CREDENTIAL
 
     _, name, _, _ = form
     _, clock, scans = wedge

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from emar.domain.doses import DoseState
 from emar.models import Administration
-from emar.services.charts import resident_chart
-from emar.services.recording import record_given
-from emar.services.residents import list_residents
+from emar.services.charts.reading import resident_chart
+from emar.services.residents.reading import list_residents
+from emar.services.round.recording import record_given
 from emar.ui.main_window import MainWindow
-from emar.ui.table_models import ROW_ROLE, ChartLineModel, DueDoseModel, RoundListModel
-from tests.engine_helpers import Home, local
-from tests.ui.round_helpers import FakeIdleClock, open_window, scan, sign_in
+from emar.ui.widgets.table_models import ROW_ROLE, ChartLineModel, DueDoseModel, RoundListModel
+from tests.support.homes import Home, local
+from tests.support.round_window import FakeIdleClock, open_window, scan, sign_in
 
 DAY = date(2026, 6, 10)
 AT = local(DAY, 8, 5)
@@ -198,7 +198,7 @@ def test_empty_database_offers_the_demo_home_and_builds_it(qtbot, db, tmp_path):
 
 
 def test_table_models_pass_qtmodeltester(qtmodeltester, home_db):
-    from emar.services.due import due_list
+    from emar.services.round.due import due_list
 
     with home_db.read() as s:
         rounds = due_list(s, AT)
@@ -429,9 +429,9 @@ def test_manager_corrects_an_entry_from_the_mar_and_both_are_kept(qtbot, home_db
 
 
 def test_prn_and_alert_models_pass_qtmodeltester(qtmodeltester, home_db):
-    from emar.services.alerts import alerts
-    from emar.services.due import due_list
-    from emar.ui.table_models import AlertModel, PrnStatusModel
+    from emar.services.round.alerts import alerts
+    from emar.services.round.due import due_list
+    from emar.ui.widgets.table_models import AlertModel, PrnStatusModel
 
     with home_db.read() as s:
         rounds = due_list(s, AT)
@@ -446,9 +446,9 @@ def test_prn_and_alert_models_pass_qtmodeltester(qtmodeltester, home_db):
 def test_every_coloured_cell_also_sets_its_text_colour(home_db):
     """Pastel state colours carry dark text, so they stay readable under the high-contrast
     style (white text by default) as well as the normal one."""
-    from emar.services.alerts import alerts
-    from emar.services.due import due_list
-    from emar.ui.table_models import AlertModel
+    from emar.services.round.alerts import alerts
+    from emar.services.round.due import due_list
+    from emar.ui.widgets.table_models import AlertModel
 
     with home_db.read() as s:
         rounds = due_list(s, AT)
@@ -522,7 +522,7 @@ def test_a_lockout_message_is_shown_whole_in_local_time(qtbot, home_db, tmp_path
     from datetime import timedelta
 
     from emar.models import utcnow
-    from emar.services.auth import sign_in as service_sign_in
+    from emar.services.staff.signing import sign_in as service_sign_in
 
     t0 = utcnow()
     for i in range(10):

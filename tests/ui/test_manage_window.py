@@ -7,8 +7,8 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
 from emar.models import Resident
-from tests.engine_helpers import Home, local
-from tests.ui.round_helpers import open_window, scan, sign_in
+from tests.support.homes import Home, local
+from tests.support.round_window import open_window, scan, sign_in
 
 DAY = date(2026, 6, 10)
 AT = local(DAY, 8, 30)
@@ -25,7 +25,7 @@ def _png() -> bytes:
 
 
 def manage(qtbot, window, **kwargs):
-    from emar.ui.manage_window import ManageWindow
+    from emar.ui.manage.window import ManageWindow
 
     m = ManageWindow(
         window.db,
@@ -216,7 +216,7 @@ def test_hospital_from_the_manage_window_shows_no_missed_doses(qtbot, home_db, t
 
 
 def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path):
-    from emar.domain.demo_ids import fake_gtin
+    from emar.demo.ids import fake_gtin
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: AT)
@@ -315,8 +315,8 @@ def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
 ):
     """A line added elsewhere after the window opened: the stock tab shows it when it is
     opened, and booking its pack in asks "how many" naming the medicine."""
-    from emar.services.chart_editing import LineForm, add_chart_line, check_chart_line
-    from tests.engine_helpers import PINS
+    from emar.services.charts.editing import LineForm, add_chart_line, check_chart_line
+    from tests.support.homes import PINS
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: AT)

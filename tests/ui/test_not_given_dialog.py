@@ -1,6 +1,6 @@
 """The not-given dialog: large code buttons; codes that need a note refuse until one is written."""
 
-from emar.ui.not_given_dialog import CodeChoice, NotGivenDialog
+from emar.ui.round.not_given_dialog import CodeChoice, NotGivenDialog
 
 CODES = [CodeChoice("R", "Refused", False), CodeChoice("W", "Withheld on clinical advice", True)]
 

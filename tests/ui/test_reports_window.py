@@ -3,10 +3,10 @@
 from datetime import date
 
 from emar.reports.run import ReportKind
-from emar.ui.reports_window import ReportsWindow, default_period
-from tests.engine_helpers import LONDON, local
-from tests.pdf_checks import overflows, pdf_text
-from tests.ui.round_helpers import open_window, sign_in
+from emar.ui.reports.window import ReportsWindow, default_period
+from tests.support.homes import LONDON, local
+from tests.support.pdf_checks import overflows, pdf_text
+from tests.support.round_window import open_window, sign_in
 
 DAY = date(2026, 6, 10)
 NOW = local(DAY, 19, 30)
@@ -49,7 +49,7 @@ def test_make_a_handover_see_progress_then_save_it(qtbot, home_db, tmp_path):
 def test_progress_shows_and_cancel_stops_a_long_report(qtbot, home_db, tmp_path, monkeypatch):
     import time
 
-    from emar.services.dose_outcomes import Cancelled
+    from emar.services.round.dose_outcomes import Cancelled
 
     def slow_report(db, request, out, *, progress, cancelled, **_kw):
         progress(50, 200)  # a quarter of a big home done
@@ -57,7 +57,7 @@ def test_progress_shows_and_cancel_stops_a_long_report(qtbot, home_db, tmp_path,
             time.sleep(0.01)
         raise Cancelled
 
-    monkeypatch.setattr("emar.ui.reports_window.make_report", slow_report)
+    monkeypatch.setattr("emar.ui.reports.window.make_report", slow_report)
     r = reports(qtbot, home_db, tmp_path)
     r.kind.setCurrentIndex(1)  # audit
     r.make()

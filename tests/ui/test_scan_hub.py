@@ -7,7 +7,7 @@ from emar.devices.scan import SERIAL
 
 
 def test_serial_scans_arrive_on_the_gui_thread_parsed(qtbot):
-    from emar.ui.scan_hub import ScanHub
+    from emar.ui.scanning.scan_hub import ScanHub
 
     hub = ScanHub()
     threads = []
@@ -31,7 +31,7 @@ def test_serial_scans_arrive_on_the_gui_thread_parsed(qtbot):
 
 
 def test_choosing_another_port_replaces_the_running_scanner(qtbot):
-    from emar.ui.scan_hub import ScanHub
+    from emar.ui.scanning.scan_hub import ScanHub
 
     hub = ScanHub()
     with qtbot.waitSignal(hub.status, timeout=5000, check_params_cb=lambda s, _m: s == "connected"):

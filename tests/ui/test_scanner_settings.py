@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from emar.devices.labels import TEST_EAN13
 from emar.devices.scanner_config import ScannerConfig
-from emar.ui.scanner_settings import ScannerSettings, load_config, save_config
-from emar.ui.scanners import Scanners
+from emar.ui.scanning.scanner_settings import ScannerSettings, load_config, save_config
+from emar.ui.scanning.scanners import Scanners
 
 
 class Holder(QWidget):

@@ -1,0 +1,245 @@
+"""Transcribing chart lines, and the second person's check (NICE SC1).
+
+A new line is pending until a different, authorised person checks it; pending lines are visible
+but cannot be given. A change is stop-old + start-new, linked by `replaces_id`. Stops and
+suspensions need a reason and take effect at a chosen time. Nothing is ever rubbed out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from emar.domain.line_periods import ENDED, STOPPED, Event, status_at
+from emar.domain.schedule import parse_times, parse_weekdays
+from emar.domain.text_rules import SHORT, clean_text, required_text
+from emar.errors import ValidationError
+from emar.models import ChartLine, ChartLineEvent, Medicine, Resident, Staff
+from emar.services.audit import record_event
+from emar.services.permissions import Action, require
+from emar.services.staff.signing import check_pin_signature
+
+
+@dataclass
+class LineForm:
+    medicine_id: int
+    dose_min: Decimal
+    dose_max: Decimal
+    timing: str  # times_of_day | weekdays | every_n_days | every_n_hours | prn
+    starts_at: datetime
+    prescriber: str
+    source: str
+    times_of_day: str | None = None
+    weekdays: str | None = None
+    every_n_days: int | None = None
+    every_n_hours: int | None = None
+    route: str | None = None  # default: the product's route
+    directions: str | None = None
+    ends_at: datetime | None = None
+    course_days: int | None = None
+    dose_choice: str | None = None
+    prn_indication: str | None = None
+    prn_min_interval_minutes: int | None = None
+    prn_max_doses_24h: int | None = None
+
+
+def _clean(form: LineForm) -> LineForm:
+    """The form's text as it will be stored, or a message saying which field is wrong."""
+    return replace(
+        form,
+        prescriber=clean_text(form.prescriber, "Prescriber", limit=SHORT) or "",
+        source=clean_text(form.source, "Source", limit=SHORT) or "",
+        route=clean_text(form.route, "Route", limit=50),
+        directions=clean_text(form.directions, "Directions", lines=True),
+        dose_choice=clean_text(form.dose_choice, "Choosing the dose", lines=True),
+        prn_indication=clean_text(form.prn_indication, "PRN: for"),
+    )
+
+
+def _validate(form: LineForm) -> None:
+    if form.dose_min <= 0 or form.dose_max < form.dose_min:
+        raise ValidationError("The dose must be more than zero, and a range low to high.")
+    if not form.prescriber.strip() or not form.source.strip():
+        raise ValidationError(
+            "Say who prescribed it and where it came from (GP letter, hospital discharge...)."
+        )
+    clock_timed = form.timing in ("times_of_day", "weekdays", "every_n_days")
+    if clock_timed and not parse_times(form.times_of_day):
+        raise ValidationError("Give the times of day (HH:MM).")
+    if form.timing == "weekdays" and not parse_weekdays(form.weekdays):
+        raise ValidationError("Choose the days of the week.")
+    if form.timing == "every_n_days" and not (form.every_n_days and form.every_n_days >= 1):
+        raise ValidationError("Every how many days?")
+    if form.timing == "every_n_hours" and not (form.every_n_hours and form.every_n_hours >= 1):
+        raise ValidationError("Every how many hours?")
+    if form.timing == "prn":
+        if not (form.prn_indication or "").strip():
+            raise ValidationError("A PRN line needs what it is for (the indication).")
+        if not form.prn_min_interval_minutes or form.prn_min_interval_minutes <= 0:
+            raise ValidationError("A PRN line needs the minimum time between doses.")
+        if not form.prn_max_doses_24h or form.prn_max_doses_24h <= 0:
+            raise ValidationError("A PRN line needs its maximum doses in 24 hours.")
+    if form.timing not in ("times_of_day", "weekdays", "every_n_days", "every_n_hours", "prn"):
+        raise ValidationError(f"Unknown timing {form.timing!r}.")
+    if form.ends_at is not None and form.ends_at <= form.starts_at:
+        raise ValidationError("The end must be after the start.")
+
+
+def add_chart_line(
+    session: Session,
+    staff_id: int,
+    resident_id: int,
+    form: LineForm,
+    *,
+    replaces_id: int | None = None,
+) -> int:
+    require(session, staff_id, Action.EDIT_CHARTS)
+    form = _clean(form)
+    _validate(form)
+    resident = session.get(Resident, resident_id)
+    if resident is None or resident.status != "resident":
+        raise ValidationError("Charts can only be written for current residents.")
+    med = session.get(Medicine, form.medicine_id)
+    if med is None:
+        raise ValidationError("Choose the medicine from the catalogue.")
+    ends_at = form.ends_at
+    if form.course_days:
+        ends_at = form.starts_at + timedelta(days=form.course_days)
+    line = ChartLine(
+        resident_id=resident_id,
+        medicine_id=med.id,
+        dose_min=form.dose_min,
+        dose_max=form.dose_max,
+        dose_unit=med.dose_unit,
+        dose_choice=form.dose_choice,
+        route=form.route or med.route,
+        timing=form.timing,
+        times_of_day=form.times_of_day,
+        weekdays=form.weekdays,
+        every_n_days=form.every_n_days,
+        every_n_hours=form.every_n_hours,
+        directions=form.directions,
+        starts_at=form.starts_at,
+        ends_at=ends_at,
+        prescriber=form.prescriber.strip(),
+        source=form.source.strip(),
+        prn_indication=form.prn_indication,
+        prn_min_interval_minutes=form.prn_min_interval_minutes,
+        prn_max_doses_24h=form.prn_max_doses_24h,
+        replaces_id=replaces_id,
+        transcribed_by_id=staff_id,
+    )
+    session.add(line)
+    session.flush()
+    record_event(
+        session,
+        "chart.line_added",
+        staff_id=staff_id,
+        entity="chart_line",
+        entity_id=line.id,
+        detail={"resident_id": resident_id, "medicine": med.name, "replaces": replaces_id},
+    )
+    return line.id
+
+
+def _line(session: Session, line_id: int) -> ChartLine:
+    line = session.get(ChartLine, line_id)
+    if line is None:
+        raise ValidationError("No such chart line.")
+    return line
+
+
+def check_chart_line(
+    session: Session, checker_id: int, line_id: int, at: datetime, *, pin: str | None = None
+) -> None:
+    """The second signature: a different authorised person; the line becomes active.
+
+    On a shared PC the checker signs with their PIN (`pin`); a service caller that has already
+    authenticated the checker (signed in as them) may omit it."""
+    if pin is not None:  # signed at a shared PC: the PIN first, so no name is confirmed
+        known = session.get(Staff, checker_id)
+        name = known.username if known is not None else f"#{checker_id}"
+        check_pin_signature(session, name, pin, Action.CHECK_CHARTS, "Check", at)
+    checker = require(session, checker_id, Action.CHECK_CHARTS)
+    line = _line(session, line_id)
+    if line.transcribed_by_id == checker.id:
+        raise ValidationError(
+            "The check must be by a different person from the one who transcribed the line."
+        )
+    if any(e.kind == "checked" for e in line.events):
+        raise ValidationError("This line has already been checked.")
+    session.add(
+        ChartLineEvent(chart_line_id=line.id, kind="checked", effective_at=at, staff_id=checker.id)
+    )
+    session.flush()
+    record_event(
+        session, "chart.line_checked", staff_id=checker.id, entity="chart_line", entity_id=line.id
+    )
+
+
+def _status_event(
+    session: Session, staff_id: int, line_id: int, kind: str, reason: str, effective_at: datetime
+) -> None:
+    require(session, staff_id, Action.EDIT_CHARTS)
+    if not (reason or "").strip():
+        raise ValidationError(f"Say why the line is {kind}.")
+    reason = required_text(reason, "Reason", limit=500)
+    line = _line(session, line_id)
+    events = [Event(e.id, e.kind, e.effective_at, e.reason) for e in line.events]
+    state, _ = status_at(line.starts_at, line.ends_at, events, effective_at)
+    if state in (STOPPED, ENDED):
+        raise ValidationError(f"The line is already {state}.")
+    session.add(
+        ChartLineEvent(
+            chart_line_id=line.id,
+            kind=kind,
+            effective_at=effective_at,
+            reason=reason.strip(),
+            staff_id=staff_id,
+        )
+    )
+    session.flush()
+    record_event(
+        session,
+        f"chart.line_{kind}",
+        staff_id=staff_id,
+        entity="chart_line",
+        entity_id=line.id,
+        detail={"reason": reason.strip(), "effective_at": effective_at.isoformat()},
+    )
+
+
+def stop_line(
+    session: Session, staff_id: int, line_id: int, reason: str, effective_at: datetime
+) -> None:
+    _status_event(session, staff_id, line_id, "stopped", reason, effective_at)
+
+
+def suspend_line(
+    session: Session, staff_id: int, line_id: int, reason: str, effective_at: datetime
+) -> None:
+    _status_event(session, staff_id, line_id, "suspended", reason, effective_at)
+
+
+def resume_line(
+    session: Session, staff_id: int, line_id: int, reason: str, effective_at: datetime
+) -> None:
+    _status_event(session, staff_id, line_id, "resumed", reason, effective_at)
+
+
+def change_line(
+    session: Session,
+    staff_id: int,
+    line_id: int,
+    form: LineForm,
+    reason: str,
+    effective_at: datetime,
+) -> int:
+    """A change of dose or timing: the old line stops and a new, pending line replaces it."""
+    old = _line(session, line_id)
+    stop_line(session, staff_id, line_id, f"Changed: {reason}", effective_at)
+    form.starts_at = max(form.starts_at, effective_at)
+    return add_chart_line(session, staff_id, old.resident_id, form, replaces_id=old.id)

@@ -1,0 +1,275 @@
+"""Residents' records: admission, audited edits, absences, and leaving the home.
+
+Every change is in the audit trail with the earlier values, so nothing about a resident is lost.
+A discharged, transferred or deceased resident's record stays, read-only: nothing can be given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emar.domain.text_rules import NAME, NOTE, SHORT, clean_text, required_text
+from emar.errors import ValidationError
+from emar.models import Absence, Allergy, Resident, Unit
+from emar.services.audit import record_event
+from emar.services.permissions import Action, require
+from emar.services.residents.photos import normalise_photo
+
+EDITABLE = (
+    "preferred_name",
+    "room",
+    "unit_id",
+    "gp_name",
+    "gp_practice",
+    "medicine_preferences",
+    "swallowing_needs",
+    "weight_kg",
+    "covert_authorised",
+    "covert_details",
+    "covert_review_date",
+)
+LEAVING = ("discharged", "transferred", "deceased")
+ROOM = 20
+TEXT_FIELDS = {  # editable text: label, limit, required, may hold line breaks
+    "preferred_name": ("Preferred name", NAME, False, False),
+    "room": ("Room", ROOM, True, False),
+    "gp_name": ("GP", SHORT, False, False),
+    "gp_practice": ("GP practice", SHORT, False, False),
+    "medicine_preferences": ("Likes to take medicines", 500, False, False),
+    "swallowing_needs": ("Swallowing", 500, False, False),
+    "covert_details": ("Covert details", NOTE, False, True),
+}
+
+
+@dataclass
+class AdmissionForm:
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    unit_id: int
+    room: str
+    nhs_number: str | None = None
+    preferred_name: str | None = None
+    gp_name: str | None = None
+    gp_practice: str | None = None
+    allergies: list[tuple[str, str | None]] = field(default_factory=list)  # substance, reaction
+    no_known_allergies: bool = False
+    medicine_preferences: str | None = None
+    swallowing_needs: str | None = None
+    photo: bytes | None = None
+    covert_authorised: bool = False
+    covert_details: str | None = None
+    covert_review_date: date | None = None
+
+
+def _clean(form: AdmissionForm) -> AdmissionForm:
+    """The form's text as it will be stored, or a message saying which field is wrong."""
+    return replace(
+        form,
+        given_name=required_text(form.given_name, "Given name", limit=NAME),
+        family_name=required_text(form.family_name, "Family name", limit=NAME),
+        preferred_name=clean_text(form.preferred_name, "Preferred name", limit=NAME),
+        room=required_text(form.room, "Room", limit=ROOM),
+        gp_name=clean_text(form.gp_name, "GP", limit=SHORT),
+        gp_practice=clean_text(form.gp_practice, "GP practice", limit=SHORT),
+        allergies=[
+            (
+                required_text(substance, "Allergy", limit=SHORT),
+                clean_text(reaction, "Allergy reaction", limit=SHORT),
+            )
+            for substance, reaction in form.allergies
+        ],
+        medicine_preferences=clean_text(form.medicine_preferences, "Likes to take medicines"),
+        swallowing_needs=clean_text(form.swallowing_needs, "Swallowing"),
+        covert_details=clean_text(form.covert_details, "Covert details", limit=NOTE, lines=True),
+        photo=normalise_photo(form.photo) if form.photo is not None else None,
+    )
+
+
+def _check(form: AdmissionForm) -> None:
+    if form.allergies and form.no_known_allergies:
+        raise ValidationError("Allergies are listed, so 'no known allergies' cannot be ticked.")
+    if not form.allergies and not form.no_known_allergies:
+        raise ValidationError(
+            "State the allergies, or tick 'no known allergies': never leave it unknown."
+        )
+    if form.covert_authorised and (not form.covert_details or form.covert_review_date is None):
+        raise ValidationError(
+            "Covert administration needs the capacity assessment and "
+            "best-interests decision, and a review date."
+        )
+
+
+def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
+    require(session, staff_id, Action.EDIT_CHARTS)
+    form = _clean(form)
+    _check(form)
+    if session.get(Unit, form.unit_id) is None:
+        raise ValidationError("Unknown unit.")
+    resident = Resident(  # the constructor validates the NHS number and date of birth
+        given_name=form.given_name.strip(),
+        family_name=form.family_name.strip(),
+        preferred_name=form.preferred_name,
+        date_of_birth=form.date_of_birth,
+        nhs_number=form.nhs_number or None,
+        unit_id=form.unit_id,
+        room=form.room.strip(),
+        gp_name=form.gp_name,
+        gp_practice=form.gp_practice,
+        no_known_allergies=form.no_known_allergies,
+        medicine_preferences=form.medicine_preferences,
+        swallowing_needs=form.swallowing_needs,
+        photo=form.photo,
+        covert_authorised=form.covert_authorised,
+        covert_details=form.covert_details,
+        covert_review_date=form.covert_review_date,
+    )
+    if resident.nhs_number and session.scalar(
+        select(Resident.id).where(Resident.nhs_number == resident.nhs_number)
+    ):
+        raise ValidationError("A resident with that NHS number is already recorded.")
+    session.add(resident)
+    session.flush()
+    for substance, reaction in form.allergies:
+        session.add(
+            Allergy(resident_id=resident.id, substance=substance.strip(), reaction=reaction)
+        )
+    record_event(
+        session,
+        "resident.admitted",
+        staff_id=staff_id,
+        entity="resident",
+        entity_id=resident.id,
+        detail={"room": resident.room, "unit": form.unit_id},
+    )
+    return resident.id
+
+
+def _current(session: Session, resident_id: int) -> Resident:
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        raise ValidationError("No such resident.")
+    if resident.status in LEAVING:
+        raise ValidationError(
+            f"{resident.full_name} is {resident.status}: the record is read-only."
+        )
+    return resident
+
+
+def update_resident(
+    session: Session, staff_id: int, resident_id: int, changes: dict[str, Any]
+) -> None:
+    """Change details; the audit trail keeps each earlier value."""
+    require(session, staff_id, Action.EDIT_CHARTS)
+    resident = _current(session, resident_id)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    changes = {
+        key: (
+            clean_text(
+                value,
+                TEXT_FIELDS[key][0],
+                limit=TEXT_FIELDS[key][1],
+                required=TEXT_FIELDS[key][2],
+                lines=TEXT_FIELDS[key][3],
+            )
+            if key in TEXT_FIELDS
+            else value
+        )
+        for key, value in changes.items()
+    }
+    if "unit_id" in changes and session.get(Unit, changes["unit_id"]) is None:
+        raise ValidationError("Unknown unit.")
+    before = {k: getattr(resident, k) for k in changes}
+    for key, value in changes.items():
+        setattr(resident, key, value)
+    if resident.covert_authorised and (
+        resident.covert_review_date is None or not resident.covert_details
+    ):
+        raise ValidationError(
+            "Covert administration needs the capacity assessment and best-interests decision, "
+            "and a review date."
+        )
+    session.flush()
+    record_event(
+        session,
+        "resident.updated",
+        staff_id=staff_id,
+        entity="resident",
+        entity_id=resident.id,
+        detail={"before": before, "after": changes},
+    )
+
+
+def start_absence(
+    session: Session,
+    staff_id: int,
+    resident_id: int,
+    kind: str,
+    at: datetime,
+    note: str | None = None,
+) -> int:
+    require(session, staff_id, Action.ADMINISTER)
+    resident = _current(session, resident_id)
+    if kind not in ("hospital", "leave"):
+        raise ValidationError("An absence is 'hospital' or 'leave'.")
+    if any(a.ended_at is None for a in resident.absences):
+        raise ValidationError(f"{resident.full_name} is already recorded as away.")
+    note = clean_text(note, "Note", limit=NOTE, lines=True)
+    absence = Absence(resident_id=resident.id, kind=kind, started_at=at, note=note)
+    session.add(absence)
+    session.flush()
+    record_event(
+        session,
+        "resident.absence_started",
+        staff_id=staff_id,
+        entity="resident",
+        entity_id=resident.id,
+        detail={"kind": kind, "at": at.isoformat()},
+    )
+    return absence.id
+
+
+def end_absence(session: Session, staff_id: int, resident_id: int, at: datetime) -> None:
+    require(session, staff_id, Action.ADMINISTER)
+    resident = _current(session, resident_id)
+    open_ = [a for a in resident.absences if a.ended_at is None]
+    if not open_:
+        raise ValidationError(f"{resident.full_name} is not recorded as away.")
+    if at <= open_[0].started_at:
+        raise ValidationError("The return must be after the absence started.")
+    open_[0].ended_at = at
+    record_event(
+        session,
+        "resident.absence_ended",
+        staff_id=staff_id,
+        entity="resident",
+        entity_id=resident.id,
+        detail={"at": at.isoformat()},
+    )
+
+
+def leave_home(
+    session: Session, staff_id: int, resident_id: int, how: str, note: str | None = None
+) -> None:
+    """Discharge, transfer or death: the record is kept, read-only."""
+    require(session, staff_id, Action.EDIT_CHARTS)
+    if how not in LEAVING:
+        raise ValidationError(f"Choose one of: {', '.join(LEAVING)}.")
+    note = clean_text(note, "Note", limit=NOTE, lines=True)
+    resident = _current(session, resident_id)
+    resident.status = how
+    record_event(
+        session,
+        f"resident.{how}",
+        staff_id=staff_id,
+        entity="resident",
+        entity_id=resident.id,
+        detail={"note": note},
+    )

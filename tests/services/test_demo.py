@@ -1,0 +1,107 @@
+"""The demo home has what the issue promises, on both backends."""
+
+import pytest
+from sqlalchemy import func, select
+
+from emar.demo.home import DEMO_STAFF, build_demo_home
+from emar.domain.gtin import to_gtin14
+from emar.domain.nhs_number import normalise_nhs_number
+from emar.errors import ValidationError
+from emar.infra.passwords import verify_secret
+from emar.models import (
+    Absence,
+    ChartLine,
+    Ingredient,
+    Medicine,
+    MedicineGtin,
+    MedicineIngredient,
+    Resident,
+    Role,
+    Staff,
+)
+from emar.services.charts.reading import resident_chart
+from emar.services.home import get_home, list_units
+from emar.services.residents.reading import list_residents
+from tests.conftest import DEMO_NOW
+
+
+def _lines(s, medicine_name):
+    return s.scalars(select(ChartLine).join(Medicine).where(Medicine.name == medicine_name)).all()
+
+
+def test_demo_home_shape(demo_db):
+    with demo_db.read() as s:
+        assert get_home(s).time_zone == "Europe/London"
+        assert len(list_units(s)) == 2
+        residents = list_residents(s, DEMO_NOW)
+        assert len(residents) == 20
+        assert {r.unit for r in residents} == {u.name for u in list_units(s)}
+        for r in s.scalars(select(Resident)):
+            assert normalise_nhs_number(r.nhs_number) == r.nhs_number
+            assert r.nhs_number.startswith("999")  # the NHS test range
+        for g in s.scalars(select(MedicineGtin.gtin)):
+            assert to_gtin14(g) == g
+        # allergies are explicit: either listed or "no known allergies"
+        assert all(r.allergies or r.no_known_allergies for r in residents)
+        assert any(r.allergies for r in residents)
+
+
+def test_demo_charts_cover_the_cases_the_round_engine_needs(demo_db):
+    with demo_db.read() as s:
+        assert any(line.medicine.time_critical for line in _lines(s, "Co-careldopa"))
+        warfarin = _lines(s, "Warfarin")
+        assert any(line.dose_min < line.dose_max for line in warfarin)
+        (patch,) = _lines(s, "Fentanyl")
+        assert patch.every_n_hours == 72 and patch.medicine.cd_schedule == 2
+        paracetamol_prn = [line for line in _lines(s, "Paracetamol") if line.is_prn]
+        assert paracetamol_prn
+        assert all(
+            line.prn_min_interval_minutes == 240 and line.prn_max_doses_24h == 4
+            for line in paracetamol_prn
+        )
+        (oxy,) = _lines(s, "Oxycodone")
+        assert oxy.is_prn and oxy.medicine.is_controlled and oxy.dose_unit == "ml"
+        shared = s.scalars(
+            select(Medicine.name)
+            .join(MedicineIngredient)
+            .join(Ingredient)
+            .where(Ingredient.name == "paracetamol")
+        ).all()
+        assert set(shared) == {"Paracetamol", "Co-codamol"}
+        routes = set(s.scalars(select(ChartLine.route)))
+        assert {"inhaled", "eye (both)", "topical", "transdermal", "oral"} <= routes
+        covert = s.scalars(select(Resident).where(Resident.covert_authorised)).all()
+        assert len(covert) == 1 and covert[0].covert_review_date is not None
+        assert s.scalar(select(func.count(Absence.id)).where(Absence.kind == "hospital")) == 1
+        assert s.scalar(select(func.count(ChartLine.id)).where(ChartLine.ends_at.is_not(None)))
+
+
+def test_demo_chart_lines_are_checked_and_active(demo_db):
+    with demo_db.read() as s:
+        jack = next(r for r in list_residents(s, DEMO_NOW) if r.name == "John Smith")
+        chart = resident_chart(s, jack.id, DEMO_NOW)
+        assert [v.status for v in chart] == ["active"] * len(chart)
+        assert chart[0].checked_by == "Ben Osei" and chart[0].transcribed_by == "Nina Patel"
+        assert chart[0].time_critical
+
+
+def test_demo_staff_cover_every_role_and_their_readme_passwords_work(demo_db):
+    with demo_db.read() as s:
+        staff = {
+            st.username: (st.role, st.password_hash, st.pin_hash) for st in s.scalars(select(Staff))
+        }
+    assert {role for role, _, _ in staff.values()} == {r.value for r in Role}
+    for username, _name, _role, password, pin, _badge in DEMO_STAFF:
+        _role, password_hash, pin_hash = staff[username]
+        assert verify_secret(password_hash, password)
+        assert verify_secret(pin_hash, pin)
+        assert not verify_secret(password_hash, password + "x")
+
+
+def test_demo_refuses_to_mix_into_a_home_with_residents(demo_db):
+    with pytest.raises(ValidationError, match="already"), demo_db.write() as s:
+        build_demo_home(s, DEMO_NOW)
+    with pytest.raises(ValidationError, match="already in this database"), demo_db.write() as s:
+        build_demo_home(s, DEMO_NOW, force=True)
+    with demo_db.read() as s:
+        assert len(list_residents(s, DEMO_NOW)) == 20

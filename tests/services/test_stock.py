@@ -1,0 +1,135 @@
+"""Stock: booking in by scan, the balance falling as doses are given, counts and disposals."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from emar.errors import ValidationError
+from emar.models import StockMovement
+from emar.services.charts.stock import balance, book_in, carry_forward, count_stock, remove_stock
+from emar.services.permissions import NotPermitted
+from emar.services.round.recording import record_given
+from tests.support.homes import Home, local
+
+DAY = date(2026, 6, 10)
+
+
+def movements(db):
+    with db.read() as s:
+        return s.scalar(select(func.count(StockMovement.id)))
+
+
+def test_book_in_by_scan_and_see_the_balance_fall_as_doses_are_given(home_db):
+    home = Home(home_db)
+    line = home.line("Mary Jones", "Amlodipine")
+    with home_db.write() as s:
+        assert balance(s, line) == 56
+        after = book_in(
+            s,
+            home.staff["ben"],
+            line,
+            home.gtins["Amlodipine"],
+            Decimal(28),
+            local(DAY, 7, 0),
+            batch="L123",
+            expiry=date(2027, 3, 31),
+        )
+    assert after == 84
+    at = local(DAY, 8, 0)
+    with home_db.write() as s:
+        record_given(s, home.intent("Mary Jones", "Amlodipine", at), at)
+    with home_db.read() as s:
+        assert balance(s, line) == 83
+
+
+@pytest.mark.parametrize(
+    ("gtin_of", "quantity", "expiry", "message"),
+    [
+        ("Paracetamol", 28, None, "different medicine"),
+        ("Amlodipine", 0, None, "more than zero"),
+        ("Amlodipine", 28, date(2026, 1, 31), "expired"),
+    ],
+)
+def test_bad_book_ins_are_refused(home_db, gtin_of, quantity, expiry, message):
+    home = Home(home_db)
+    before = movements(home_db)
+    with pytest.raises(ValidationError, match=message), home_db.write() as s:
+        book_in(
+            s,
+            home.staff["ben"],
+            home.line("Mary Jones", "Amlodipine"),
+            home.gtins[gtin_of],
+            Decimal(quantity),
+            local(DAY, 7, 0),
+            expiry=expiry,
+        )
+    assert movements(home_db) == before
+
+
+def test_unknown_barcode_and_carer_role_are_refused(home_db):
+    home = Home(home_db)
+    line = home.line("Mary Jones", "Amlodipine")
+    with pytest.raises(ValidationError, match="not in the catalogue"), home_db.write() as s:
+        book_in(s, home.staff["ben"], line, "5012345678900", Decimal(1), local(DAY, 7, 0))
+    with pytest.raises(NotPermitted), home_db.write() as s:
+        book_in(s, home.staff["amy"], line, home.gtins["Amlodipine"], Decimal(1), local(DAY, 7, 0))
+
+
+def test_a_count_that_disagrees_needs_a_reason_and_below_zero_is_refused(home_db):
+    home = Home(home_db)
+    line = home.line("Mary Jones", "Amlodipine")
+    with pytest.raises(ValidationError, match="below zero"), home_db.write() as s:
+        count_stock(s, home.staff["ben"], line, Decimal(-1), local(DAY, 7, 0))
+    with pytest.raises(ValidationError, match="discrepancy"), home_db.write() as s:
+        count_stock(s, home.staff["ben"], line, Decimal(54), local(DAY, 7, 0))
+    with home_db.write() as s:
+        same = count_stock(s, home.staff["ben"], line, Decimal(56), local(DAY, 7, 0))
+        result = carry_forward(
+            s,
+            home.staff["ben"],
+            line,
+            Decimal(54),
+            local(DAY, 7, 5),
+            "Two found on the floor and destroyed",
+        )
+    assert same.difference == 0 and result.difference == -2
+    with home_db.read() as s:
+        assert balance(s, line) == 54
+
+
+def test_returns_and_disposals_need_a_listed_reason_and_stock_to_remove(home_db):
+    home = Home(home_db)
+    line = home.line("Mary Jones", "Amlodipine")
+    with pytest.raises(ValidationError, match="Choose a reason"), home_db.write() as s:
+        remove_stock(
+            s,
+            home.staff["ben"],
+            line,
+            Decimal(1),
+            local(DAY, 9, 0),
+            kind="wasted",
+            reason="felt like it",
+        )
+    with pytest.raises(ValidationError, match="more than the recorded stock"), home_db.write() as s:
+        remove_stock(
+            s,
+            home.staff["ben"],
+            line,
+            Decimal(100),
+            local(DAY, 9, 0),
+            kind="returned",
+            reason="discontinued",
+        )
+    with home_db.write() as s:
+        left = remove_stock(
+            s,
+            home.staff["ben"],
+            line,
+            Decimal(1),
+            local(DAY, 9, 0),
+            kind="wasted",
+            reason="dropped",
+        )
+    assert left == 55
