@@ -87,6 +87,21 @@ class _ScanReader(serial.threaded.Packetizer):
         self.owner._lost.set()
 
 
+class _ReaderThread(serial.threaded.ReaderThread):
+    """pyserial's reader, which ends on a SerialException from read() but lets the OSError of
+    `in_waiting` (the port's ioctl, when the scanner is pulled out at that instant) kill the
+    thread without telling anyone. Here that is an unplug like any other."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except OSError as exc:
+            self.alive = False
+            if self.protocol is not None:
+                self.protocol.connection_lost(exc)
+                self.protocol = None
+
+
 class SerialScanner:
     def __init__(
         self,
@@ -165,7 +180,7 @@ class SerialScanner:
 
     def _run(self, port: serial.SerialBase) -> None:
         self._lost.clear()
-        reader = serial.threaded.ReaderThread(port, lambda: _ScanReader(self))
+        reader = _ReaderThread(port, lambda: _ScanReader(self))
         self._reader = reader
         reader.start()
         reader.connect()

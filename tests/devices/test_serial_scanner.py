@@ -181,3 +181,32 @@ def test_a_flood_without_an_ending_is_bounded_and_reported(pty_pair):
         assert scans.get(timeout=WAIT) == "EMAR-R-42"
     finally:
         scanner.stop()
+
+
+class _PortPulledOutDuringIoctl:
+    """A port whose FIONREAD ioctl fails as the scanner is pulled out: pyserial raises that
+    OSError from `in_waiting`, before read() could turn it into a SerialException."""
+
+    is_open = True
+    timeout = 0.2
+
+    @property
+    def in_waiting(self) -> int:
+        raise OSError(5, "Input/output error")
+
+    def read(self, size: int) -> bytes:  # never reached
+        raise AssertionError("read after a failed ioctl")
+
+    def close(self) -> None:
+        self.is_open = False
+
+
+def test_a_scanner_pulled_out_during_the_ioctl_is_an_unplug_not_a_dead_thread():
+    from emar.devices.serial_scanner import _ReaderThread, _ScanReader
+
+    owner = SerialScanner("loop://", lambda text: None)
+    reader = _ReaderThread(_PortPulledOutDuringIoctl(), lambda: _ScanReader(owner))
+    reader.start()
+    reader.join(WAIT)
+    assert not reader.is_alive()
+    assert owner._lost.is_set()  # the supervisor hears of it, and reports "unplugged"
