@@ -144,9 +144,11 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
         window.sign_in_page.username.setText("amy")
         window.sign_in_page.password.setText("amy-demo-2026")
         window.sign_in_page.submit.click()
-        spin_until(lambda: window.user is not None and window.round.rowCount() > 0)
+        spin_until(lambda: window.user is not None and window.work.round_list.model.rowCount() > 0)
         send(f"EMAR-R-{data.resident}").join()
-        spin_until(lambda: window.resident is not None and window.resident.id == data.resident)
+        spin_until(
+            lambda: window.work.resident is not None and window.work.resident.id == data.resident
+        )
         watch = Stopwatch(window.verdict)
         QApplication.instance().installEventFilter(watch)  # after the wedge: sees Enter first
         window.verdict.installEventFilter(watch)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.demo.history import generate_history
-from emar.demo.ids import fake_gtin, fake_nhs_number
+from emar.domain.synthetic_ids import fake_gtin, fake_nhs_number
 from emar.errors import ValidationError
 from emar.models import (
     Absence,

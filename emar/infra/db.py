@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from emar.errors import DatabaseUnavailable
 
-BUSY_TIMEOUT_MS = 10_000
+# A writer waits its turn this long. SQLite's busy handler is not fair (a waiting writer sleeps
+# and may lose the lock again and again), and on a loaded PC eight writers kept one waiting
+# more than 10 s (tests/system/test_race.py beside busy processes).
+BUSY_TIMEOUT_MS = 30_000
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "sshfs", "fuse.sshfs", "afs"}
 _IMMEDIATE = "emar_begin_immediate"
 

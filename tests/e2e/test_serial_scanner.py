@@ -38,7 +38,7 @@ def test_serial_scanner_chosen_in_settings_gives_a_dose_and_survives_unplugging(
     assert len(entries(data)) == 1
 
     serial_port.unplug()
-    desk.screen.wait_text("disconnected", "plug it back in")
+    desk.screen.wait_text("disconnected", "reconnect by itself")
     desk.keep("scanner-unplugged.png")
     serial_port.plug()
     desk.screen.wait_text("Harold Green", absent=("disconnected",), timeout=30)

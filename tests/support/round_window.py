@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 
 from emar.ui.main_window import MainWindow
+from emar.ui.round.dialogs import RoundQuestions
 
 
 class FakeIdleClock:
@@ -20,8 +21,11 @@ def open_window(qtbot, db, tmp_path, clock, settings_name="pc", **kwargs) -> Mai
     the test's, days away from the database server's: the PC's clock check is only left in
     (`skew` not given) by the tests of that check, which run on the real clock."""
     kwargs.setdefault("skew", lambda session, now: None)
+    answers = {name: kwargs.pop(name) for name in list(kwargs) if name.startswith("ask_")}
     settings = QSettings(str(tmp_path / f"{settings_name}.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(db, clock=clock, settings=settings, **kwargs)
+    window = MainWindow(
+        db, clock=clock, settings=settings, questions=RoundQuestions(**answers), **kwargs
+    )
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.home_loaded, timeout=10_000):

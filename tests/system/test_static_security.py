@@ -12,7 +12,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ADVISORIES = ROOT / "resources" / "security" / "advisories.toml"
 
 

@@ -49,7 +49,10 @@ def _run_main(monkeypatch, url, while_open):
 
 
 def test_good_database_is_upgraded_and_the_window_shown(qtbot, monkeypatch, empty_url):
-    monkeypatch.setattr("emar.ui.main_window.ask_to_create_demo", lambda parent: False)
+    from PySide6.QtWidgets import QMessageBox
+
+    no = QMessageBox.StandardButton.No  # "create the demo home?" answered no
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *args: no))
     seen = _run_main(monkeypatch, empty_url, lambda window: None)
     assert len(seen) == 1 and seen[0].where.text().startswith(empty_url.split("://")[0])
 
@@ -68,7 +71,7 @@ def test_keys_typed_as_a_scan_reach_the_round_of_the_real_app(qtbot, monkeypatch
         window.sign_in_page.password.setText("amy-demo-2026")
         with qtbot.waitSignal(window.round_loaded, timeout=10_000):
             window.sign_in_page.submit.click()
-        target = window.round_view
+        target = window.work.round_list.view
         target.setFocus()
         # QTest's keys carry no time stamp: stamp them 4 ms apart, as a scanner's would be
         from emar.ui.scanning.keyboard_wedge import KeyboardWedgeFilter
@@ -96,13 +99,13 @@ def test_scanner_settings_need_a_signed_in_manager(qtbot, home_db, tmp_path):
         return made[-1]
 
     window = open_window(qtbot, home_db, tmp_path, lambda: AT, scanner_settings=factory)
-    assert not window.scanner_action.isEnabled()  # nobody signed in
+    assert not window.menus.scanner_action.isEnabled()  # nobody signed in
     sign_in(qtbot, window, "amy")
-    assert not window.scanner_action.isEnabled()
+    assert not window.menus.scanner_action.isEnabled()
     window.lock()
     sign_in(qtbot, window, "mark")
-    assert window.scanner_action.isEnabled()
-    window.scanner_action.trigger()
+    assert window.menus.scanner_action.isEnabled()
+    window.menus.scanner_action.trigger()
     assert made and made[0].isVisible()
     window.lock()
-    assert not made[0].isVisible() and not window.scanner_action.isEnabled()
+    assert not made[0].isVisible() and not window.menus.scanner_action.isEnabled()

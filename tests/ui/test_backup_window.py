@@ -33,9 +33,9 @@ def test_daily_backup_made_at_start_and_not_again_the_same_day(qtbot, demo_db):
 def test_settings_window_shows_backups_saves_retention_and_backs_up_now(qtbot, demo_db, tmp_path):
     window = open_window(qtbot, demo_db, tmp_path, lambda: NOW)
     sign_in(qtbot, window, "mark")  # the manager
-    assert window.backup_action.isEnabled()
-    window.open_backups()
-    b = window._backup_window
+    assert window.menus.backup_action.isEnabled()
+    window.menus.open_backups()
+    b = window.menus.windows["backups"]
     assert isinstance(b, BackupWindow)
     qtbot.addWidget(b)
     qtbot.waitUntil(lambda: "Database:" in b.summary.text(), timeout=10_000)
@@ -64,6 +64,6 @@ def test_settings_window_shows_backups_saves_retention_and_backs_up_now(qtbot, d
 def test_a_carer_has_no_backup_settings(qtbot, demo_db, tmp_path):
     window = open_window(qtbot, demo_db, tmp_path, lambda: NOW)
     sign_in(qtbot, window, "amy")
-    assert not window.backup_action.isEnabled()
-    window.open_backups()
-    assert window._backup_window is None
+    assert not window.menus.backup_action.isEnabled()
+    window.menus.open_backups()
+    assert "backups" not in window.menus.windows

@@ -221,7 +221,7 @@ def test_recorded_stays_until_the_next_action(qtbot, home_db, tmp_path):
     message = "Recorded: Mary Jones given Amlodipine 5 mg tablets."
     for _ in range(2):  # two refreshes of the round later it is still there
         with qtbot.waitSignal(window.round_loaded, timeout=10_000):
-            window._refresh_tick()
+            window.work.poll()
         assert window.notice.isVisible() and window.notice.text() == message
     scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
     assert not window.notice.isVisible()
@@ -234,8 +234,8 @@ def test_escape_dismisses_a_red_stop_wherever_the_focus_is(qtbot, home_db, tmp_p
     scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
     verdict = scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
     assert verdict.blocked and not window.verdict.confirm.isEnabled()
-    window.round_view.setFocus()
-    QTest.keyClick(window.round_view, Qt.Key.Key_Escape)
+    window.work.round_list.view.setFocus()
+    QTest.keyClick(window.work.round_list.view, Qt.Key.Key_Escape)
     assert not window.verdict.isVisible() and window.giving.flow is None
 
 
@@ -295,8 +295,8 @@ def test_the_round_list_follows_a_resident_opened_by_scan(qtbot, home_db, tmp_pa
     sign_in(qtbot, window)
     for name in ("Harold Green", "Mary Jones"):
         scan(qtbot, window, f"EMAR-R-{home.residents[name]}", window.resident_loaded)
-        (row,) = window.round_view.selectionModel().selectedRows()
-        assert window.round.row(row.row()).name == name
+        (row,) = window.work.round_list.view.selectionModel().selectedRows()
+        assert window.work.round_list.model.row(row.row()).name == name
 
 
 def test_the_mar_tab_opens_on_today(qtbot, home_db, tmp_path):
@@ -304,14 +304,14 @@ def test_the_mar_tab_opens_on_today(qtbot, home_db, tmp_path):
     window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
     sign_in(qtbot, window)
     scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
-    window.tabs.setCurrentWidget(window.mar_tab)
-    today = window.mar.columnCount() - 1
-    assert window.mar.headerData(today, Qt.Orientation.Horizontal) == "Wed\n10"
+    window.work.page.tabs.setCurrentWidget(window.work.page.mar_tab)
+    today = window.work.page.mar.columnCount() - 1
+    assert window.work.page.mar.headerData(today, Qt.Orientation.Horizontal) == "Wed\n10"
     qtbot.waitUntil(
         lambda: (
-            window.mar_view.viewport()
+            window.work.page.mar_view.viewport()
             .rect()
-            .intersects(window.mar_view.visualRect(window.mar.index(0, today)))
+            .intersects(window.work.page.mar_view.visualRect(window.work.page.mar.index(0, today)))
         )
     )
 
@@ -321,10 +321,10 @@ def test_no_empty_allergy_bar_after_lock(qtbot, home_db, tmp_path):
     window = open_window(qtbot, home_db, tmp_path, lambda: local(date(2026, 6, 10), 8, 5))
     sign_in(qtbot, window)
     scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
-    assert window.banner.allergies.property("state") == "allergy"
+    assert window.work.page.banner.allergies.property("state") == "allergy"
     window.lock()
-    assert window.banner.allergies.text() == ""
-    assert window.banner.allergies.property("state") == ""
+    assert window.work.page.banner.allergies.text() == ""
+    assert window.work.page.banner.allergies.property("state") == ""
 
 
 def test_an_empty_sign_in_is_not_a_failed_attempt(qtbot, home_db, tmp_path):
@@ -371,15 +371,15 @@ def test_a_missed_dose_is_filled_in_as_a_late_entry_given_earlier(qtbot, home_db
     )
     sign_in(qtbot, window)
     scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
-    rows = [window.doses.row(i) for i in range(window.doses.rowCount())]
+    rows = [window.work.page.doses.row(i) for i in range(window.work.page.doses.rowCount())]
     missed = next(
         i
         for i, d in enumerate(rows)
         if d.state == DoseState.MISSED and d.medicine.startswith("Amlodipine")
     )
-    window.dose_view.selectRow(missed)
+    window.work.page.dose_view.selectRow(missed)
     with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as got:
-        window.late_button.click()
+        window.work.page.late_button.click()
     assert asked == [
         ("What happened to the 08:00 dose of Amlodipine 5 mg tablets (1 tablet)?", time(8, 0))
     ]
@@ -410,10 +410,12 @@ def test_not_given_on_a_missed_dose_asks_for_a_late_entry(qtbot, home_db, tmp_pa
     )
     sign_in(qtbot, window)
     scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
-    rows = [window.doses.row(i) for i in range(window.doses.rowCount())]
-    window.dose_view.selectRow(next(i for i, d in enumerate(rows) if d.state == DoseState.MISSED))
+    rows = [window.work.page.doses.row(i) for i in range(window.work.page.doses.rowCount())]
+    window.work.page.dose_view.selectRow(
+        next(i for i, d in enumerate(rows) if d.state == DoseState.MISSED)
+    )
     with qtbot.waitSignal(window.recorded, timeout=10_000):
-        window.not_given_button.click()
+        window.work.page.not_given_button.click()
     with home_db.read() as s:
         entry = s.scalars(select(Administration)).one()
         assert (entry.not_given_code, entry.late_entry_reason) == ("R", "Forgot to record at 08:00")
@@ -453,7 +455,7 @@ def test_every_alt_key_on_screen_does_one_thing(qtbot, home_db, tmp_path):
     scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
     scan(qtbot, window, home.gtins["Paracetamol"], window.verdict_shown)  # dose buttons shown
     unique()
-    window.left_tabs.setCurrentIndex(1)  # alerts, with the PRN outcome button
+    window.work.round_list.setCurrentIndex(1)  # alerts, with the PRN outcome button
     unique()
-    window.tabs.setCurrentWidget(window.mar_tab)
+    window.work.page.tabs.setCurrentWidget(window.work.page.mar_tab)
     unique()

@@ -7,6 +7,7 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
 from emar.models import Resident
+from emar.ui.manage.resident_actions import resident_action
 from tests.support.homes import Home, local
 from tests.support.round_window import open_window, scan, sign_in
 
@@ -25,18 +26,17 @@ def _png() -> bytes:
 
 
 def manage(qtbot, window, **kwargs):
+    from emar.ui.manage.dialogs import ManageQuestions
     from emar.ui.manage.window import ManageWindow
+    from emar.ui.scanning.router import OFFICE
 
     m = ManageWindow(
-        window.db,
-        window.hub,
-        lambda: window.user.id if window.user else None,
-        clock=window.clock,
-        **kwargs,
+        window.desk, lambda: window.user.id if window.user else None, ManageQuestions(**kwargs)
     )
+    window.router.add(m, OFFICE)  # as the Manage menu does
     qtbot.addWidget(m)
     m.show()
-    qtbot.waitUntil(lambda: m.chart_resident.count() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: m.chart.resident.count() > 0, timeout=10_000)
     return m
 
 
@@ -51,32 +51,32 @@ def test_admit_add_a_line_see_it_pending_check_it_and_give_it_by_scan(qtbot, hom
         choose_photo=lambda parent: _png(),
     )
     # admit
-    m.given.setText("Rose")
-    m.family.setText("Tyler")
-    m.dob.setDate(QDate(1941, 3, 3))
-    m.nhs.setText("943 476 5919")
-    m.room.setText("G11")
-    m.allergies.setText("Latex: rash")
-    m._pick_photo()
+    m.admission.given.setText("Rose")
+    m.admission.family.setText("Tyler")
+    m.admission.dob.setDate(QDate(1941, 3, 3))
+    m.admission.nhs.setText("943 476 5919")
+    m.admission.room.setText("G11")
+    m.admission.allergies.setText("Latex: rash")
+    m.admission.pick_photo()
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
-        m.admit_button.click()
+        m.admission.admit_button.click()
     assert saved.args == ["Admitted Rose Tyler."]
     with home_db.read() as s:
         rose = s.scalars(select(Resident).where(Resident.family_name == "Tyler")).one()
         rose_id = rose.id
         assert rose.photo.startswith(b"\xff\xd8\xff")  # kept as a JPEG drawn afresh
-    qtbot.waitUntil(lambda: m.chart_resident.findData(rose_id) >= 0, timeout=10_000)
-    m.chart_resident.setCurrentIndex(m.chart_resident.findData(rose_id))
+    qtbot.waitUntil(lambda: m.chart.resident.findData(rose_id) >= 0, timeout=10_000)
+    m.chart.resident.setCurrentIndex(m.chart.resident.findData(rose_id))
     # transcribe a line
-    m.search.setText("amlo")
-    qtbot.waitUntil(lambda: m.results.count() == 1, timeout=10_000)
-    m.times.setText("09:00")  # the line starts now (08:30): its first dose is at 09:00
-    m.prescriber.setText("Dr Okafor")
-    m.source.setText("Hospital discharge letter")
+    m.chart.search.setText("amlo")
+    qtbot.waitUntil(lambda: m.chart.results.count() == 1, timeout=10_000)
+    m.chart.times.setText("09:00")  # the line starts now (08:30): its first dose is at 09:00
+    m.chart.prescriber.setText("Dr Okafor")
+    m.chart.source.setText("Hospital discharge letter")
     with qtbot.waitSignal(m.saved, timeout=10_000):
-        m.add_line()
-    qtbot.waitUntil(lambda: m.lines.rowCount() == 1, timeout=10_000)
-    assert m.lines.row(0).status == "pending"
+        m.chart.add_line()
+    qtbot.waitUntil(lambda: m.chart.lines.rowCount() == 1, timeout=10_000)
+    assert m.chart.lines.row(0).status == "pending"
     # a carer cannot give it yet: pending
     window.lock()
     sign_in(qtbot, window, "amy")
@@ -85,12 +85,12 @@ def test_admit_add_a_line_see_it_pending_check_it_and_give_it_by_scan(qtbot, hom
     assert blocked.blocked and "pending" in blocked.headline
     # the second person checks it (signs with PIN), then it can be given
     m2 = manage(qtbot, window, ask_checker=lambda parent: ("ben", "3917"))
-    m2.chart_resident.setCurrentIndex(m2.chart_resident.findData(rose_id))
-    qtbot.waitUntil(lambda: m2.lines.rowCount() == 1, timeout=10_000)
-    m2.lines_view.selectRow(0)
+    m2.chart.resident.setCurrentIndex(m2.chart.resident.findData(rose_id))
+    qtbot.waitUntil(lambda: m2.chart.lines.rowCount() == 1, timeout=10_000)
+    m2.chart.lines_view.selectRow(0)
     with qtbot.waitSignal(m2.saved, timeout=10_000):
-        m2.check_selected()
-    qtbot.waitUntil(lambda: m2.lines.row(0).status == "active", timeout=10_000)
+        m2.chart.check_selected()
+    qtbot.waitUntil(lambda: m2.chart.lines.row(0).status == "active", timeout=10_000)
     m2.close()
     verdict = scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
     assert not verdict.blocked
@@ -102,13 +102,13 @@ def test_bad_nhs_number_is_refused_and_nothing_saved(qtbot, home_db, tmp_path):
     window = open_window(qtbot, home_db, tmp_path, lambda: AT)
     sign_in(qtbot, window, "nina")
     m = manage(qtbot, window)
-    m.given.setText("Rose")
-    m.family.setText("Tyler")
-    m.nhs.setText("943 476 5918")
-    m.room.setText("G11")
-    m.nka.setChecked(True)
+    m.admission.given.setText("Rose")
+    m.admission.family.setText("Tyler")
+    m.admission.nhs.setText("943 476 5918")
+    m.admission.room.setText("G11")
+    m.admission.nka.setChecked(True)
     with qtbot.waitSignal(m.failed, timeout=10_000) as failed:
-        m.admit_button.click()
+        m.admission.admit_button.click()
     assert "wrong check digit" in failed.args[0]
     assert m.message.text().startswith("NOT SAVED")
     with home_db.read() as s:
@@ -122,10 +122,10 @@ def test_book_in_by_scanning_and_see_the_balance_fall(qtbot, home_db, tmp_path):
     m = manage(qtbot, window, ask_quantity=lambda parent, name: Decimal(28))
     mary = home.residents["Mary Jones"]
     m.tabs.setCurrentIndex(2)
-    m.stock_resident.setCurrentIndex(m.stock_resident.findData(mary))
+    m.stock.resident.setCurrentIndex(m.stock.resident.findData(mary))
 
     def amlodipine_stock():
-        rows = [m.stock.row(i) for i in range(m.stock.rowCount())]
+        rows = [m.stock.stock.row(i) for i in range(m.stock.stock.rowCount())]
         return next((r.balance for r in rows if r.medicine.startswith("Amlodipine")), None)
 
     qtbot.waitUntil(lambda: amlodipine_stock() == 56, timeout=10_000)
@@ -141,7 +141,7 @@ def test_book_in_by_scanning_and_see_the_balance_fall(qtbot, home_db, tmp_path):
     with qtbot.waitSignal(window.recorded, timeout=10_000):
         window.verdict.confirm.click()
     m.tabs.setCurrentIndex(2)
-    m._load_stock()
+    m.stock.reload()
     qtbot.waitUntil(lambda: amlodipine_stock() == 83, timeout=10_000)
 
 
@@ -160,30 +160,35 @@ def test_change_a_dose_and_see_both_lines_in_the_mar_grid(qtbot, home_db, tmp_pa
         qtbot, window, ask=answers("BP still high"), ask_checker=lambda parent: ("ben", "3917")
     )
     mary = home.residents["Mary Jones"]
-    m.chart_resident.setCurrentIndex(m.chart_resident.findData(mary))
-    qtbot.waitUntil(lambda: m.lines.rowCount() == 3, timeout=10_000)
-    m.search.setText("amlo")
-    qtbot.waitUntil(lambda: m.results.count() == 1, timeout=10_000)
-    m.dose_min.setValue(2)
-    m.dose_max.setValue(2)
-    m.times.setText("20:00")
-    m.prescriber.setText("Dr Okafor")
-    m.source.setText("GP phone call")
-    row = next(i for i in range(3) if m.lines.row(i).medicine.startswith("Amlodipine"))
-    m.lines_view.selectRow(row)
+    m.chart.resident.setCurrentIndex(m.chart.resident.findData(mary))
+    qtbot.waitUntil(lambda: m.chart.lines.rowCount() == 3, timeout=10_000)
+    m.chart.search.setText("amlo")
+    qtbot.waitUntil(lambda: m.chart.results.count() == 1, timeout=10_000)
+    m.chart.dose_min.setValue(2)
+    m.chart.dose_max.setValue(2)
+    m.chart.times.setText("20:00")
+    m.chart.prescriber.setText("Dr Okafor")
+    m.chart.source.setText("GP phone call")
+    row = next(i for i in range(3) if m.chart.lines.row(i).medicine.startswith("Amlodipine"))
+    m.chart.lines_view.selectRow(row)
     with qtbot.waitSignal(m.saved, timeout=10_000):
-        m.line_action("change")
+        m.chart.line_action("change")
     qtbot.waitUntil(
-        lambda: any(m.lines.row(i).status == "pending" for i in range(m.lines.rowCount())),
+        lambda: any(
+            m.chart.lines.row(i).status == "pending" for i in range(m.chart.lines.rowCount())
+        ),
         timeout=10_000,
     )
-    new = next(i for i in range(m.lines.rowCount()) if m.lines.row(i).status == "pending")
-    m.lines_view.selectRow(new)
+    new = next(
+        i for i in range(m.chart.lines.rowCount()) if m.chart.lines.row(i).status == "pending"
+    )
+    m.chart.lines_view.selectRow(new)
     with qtbot.waitSignal(m.saved, timeout=10_000):
-        m.check_selected()
+        m.chart.check_selected()
     scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded)
     labels = [
-        window.mar.headerData(r, Qt.Orientation.Vertical) for r in range(window.mar.rowCount())
+        window.work.page.mar.headerData(r, Qt.Orientation.Vertical)
+        for r in range(window.work.page.mar.rowCount())
     ]
     amlodipine = [label for label in labels if label.startswith("Amlodipine")]
     assert len(amlodipine) == 2  # the stopped line keeps its history; the new one is there
@@ -200,23 +205,23 @@ def test_hospital_from_the_manage_window_shows_no_missed_doses(qtbot, home_db, t
     sign_in(qtbot, window, "nina")
     m = manage(qtbot, window, ask=answers("hospital"))
     mary = home.residents["Mary Jones"]
-    m.chart_resident.setCurrentIndex(m.chart_resident.findData(mary))
+    m.chart.resident.setCurrentIndex(m.chart.resident.findData(mary))
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
-        m.resident_action("away")
+        resident_action(m.chart, "away")
     assert "away (hospital)" in saved.args[0]
     now[0] = local(DAY, 21, 0)
     scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded)
     since_away = [
-        window.doses.row(i)
-        for i in range(window.doses.rowCount())
-        if window.doses.row(i).scheduled_at >= local(DAY, 6, 0)
+        window.work.page.doses.row(i)
+        for i in range(window.work.page.doses.rowCount())
+        if window.work.page.doses.row(i).scheduled_at >= local(DAY, 6, 0)
     ]
     assert since_away and {d.state for d in since_away} == {DoseState.AWAY}
-    assert "AWAY: in hospital" in window.banner.notes.text()
+    assert "AWAY: in hospital" in window.work.page.banner.notes.text()
 
 
 def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path):
-    from emar.demo.ids import fake_gtin
+    from emar.domain.synthetic_ids import fake_gtin
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: AT)
@@ -226,21 +231,21 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
     )
     mary = home.residents["Mary Jones"]
     m.tabs.setCurrentIndex(2)
-    m.stock_resident.setCurrentIndex(m.stock_resident.findData(mary))
-    qtbot.waitUntil(lambda: m.stock.rowCount() == 3, timeout=10_000)
-    row = next(i for i in range(3) if m.stock.row(i).medicine.startswith("Amlodipine"))
-    m.stock_view.selectRow(row)
+    m.stock.resident.setCurrentIndex(m.stock.resident.findData(mary))
+    qtbot.waitUntil(lambda: m.stock.stock.rowCount() == 3, timeout=10_000)
+    row = next(i for i in range(3) if m.stock.stock.row(i).medicine.startswith("Amlodipine"))
+    m.stock.stock_view.selectRow(row)
     with qtbot.waitSignal(m.saved, timeout=10_000):
-        m.stock_action("count")
-    qtbot.waitUntil(lambda: m.stock.row(row).balance == 54, timeout=10_000)
-    m.stock_view.selectRow(row)
+        m.stock.stock_action("count")
+    qtbot.waitUntil(lambda: m.stock.stock.row(row).balance == 54, timeout=10_000)
+    m.stock.stock_view.selectRow(row)
     with qtbot.waitSignal(m.saved, timeout=10_000):
-        m.stock_action("out")
-    qtbot.waitUntil(lambda: m.stock.row(row).balance == 53, timeout=10_000)
+        m.stock.stock_action("out")
+    qtbot.waitUntil(lambda: m.stock.stock.row(row).balance == 53, timeout=10_000)
     # catalogue: a new pack barcode attached by scanning
     m.tabs.setCurrentIndex(3)
-    m.catalogue_search.setText("amlodipine")
-    qtbot.waitUntil(lambda: m.catalogue_results.count() == 1, timeout=10_000)
+    m.catalogue.search.setText("amlodipine")
+    qtbot.waitUntil(lambda: m.catalogue.results.count() == 1, timeout=10_000)
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
         window.hub.receive(fake_gtin(777))
     assert saved.args[0].startswith(f"Pack barcode 0{fake_gtin(777)} attached to Amlodipine")
@@ -259,36 +264,36 @@ def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(
     sign_in(qtbot, window, "mark")  # a manager: charts, stock and settings
     m = manage(qtbot, window, ask=answers("GP stopped it"))
     mary = home.residents["Mary Jones"]
-    m.chart_resident.setCurrentIndex(m.chart_resident.findData(mary))
-    qtbot.waitUntil(lambda: m.lines.rowCount() == 3, timeout=10_000)
-    row = next(i for i in range(3) if m.lines.row(i).medicine.startswith("Atorvastatin"))
-    m.lines_view.selectRow(row)
-    m.effective.setDateTime(QDateTime(QDate(2026, 6, 10), QTime(12, 0)))  # local, BST
+    m.chart.resident.setCurrentIndex(m.chart.resident.findData(mary))
+    qtbot.waitUntil(lambda: m.chart.lines.rowCount() == 3, timeout=10_000)
+    row = next(i for i in range(3) if m.chart.lines.row(i).medicine.startswith("Atorvastatin"))
+    m.chart.lines_view.selectRow(row)
+    m.chart.effective.setDateTime(QDateTime(QDate(2026, 6, 10), QTime(12, 0)))  # local, BST
     with qtbot.waitSignal(m.saved, timeout=10_000):
-        m.line_action("stopped")
+        m.chart.line_action("stopped")
     with home_db.read() as s:
         event = s.scalars(select(ChartLineEvent).where(ChartLineEvent.kind == "stopped")).one()
         assert event.effective_at == local(DAY, 12, 0) and event.reason == "GP stopped it"
     m.tabs.setCurrentIndex(2)
-    m.cycle_start.setDate(QDate(2026, 6, 1))
+    m.stock.cycle_start.setDate(QDate(2026, 6, 1))
     with qtbot.waitSignal(m.saved, timeout=10_000):
-        m.save_cycle_start()
+        m.stock.save_cycle_start()
     with home_db.read() as s:
         assert s.scalars(select(CareHome)).one().cycle_start_date == date(2026, 6, 1)
     # dose-choice guidance is kept on a new line
     m.tabs.setCurrentIndex(1)
-    m.search.setText("paracetamol")
-    qtbot.waitUntil(lambda: m.results.count() == 1, timeout=10_000)
-    m.timing.setCurrentText("When required (PRN)")
-    m.dose_max.setValue(2)
-    m.dose_choice.setText("2 if pain score 6 or more")
-    m.prn_for.setText("Pain")
-    m.prn_gap.setValue(240)
-    m.prn_max.setValue(4)
-    m.prescriber.setText("Dr Okafor")
-    m.source.setText("GP letter")
+    m.chart.search.setText("paracetamol")
+    qtbot.waitUntil(lambda: m.chart.results.count() == 1, timeout=10_000)
+    m.chart.timing.setCurrentText("When required (PRN)")
+    m.chart.dose_max.setValue(2)
+    m.chart.dose_choice.setText("2 if pain score 6 or more")
+    m.chart.prn_for.setText("Pain")
+    m.chart.prn_gap.setValue(240)
+    m.chart.prn_max.setValue(4)
+    m.chart.prescriber.setText("Dr Okafor")
+    m.chart.source.setText("GP letter")
     with qtbot.waitSignal(m.saved, timeout=10_000):
-        m.add_line()
+        m.chart.add_line()
     with home_db.read() as s:
         choices = s.scalars(
             select(ChartLine.dose_choice).where(ChartLine.resident_id == mary)
@@ -297,17 +302,18 @@ def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(
     # the running balance is on the resident's chart on the round screen
     scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded)
     chart = {
-        window.chart.row(i).medicine: window.chart.row(i) for i in range(window.chart.rowCount())
+        window.work.page.chart.row(i).medicine: window.work.page.chart.row(i)
+        for i in range(window.work.page.chart.rowCount())
     }
     assert chart["Amlodipine 5 mg tablets"].in_stock == 56
     column = [
-        window.chart.headerData(c, Qt.Orientation.Horizontal)
-        for c in range(window.chart.columnCount())
+        window.work.page.chart.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(window.work.page.chart.columnCount())
     ].index("In stock")
-    row = [window.chart.row(i).medicine for i in range(window.chart.rowCount())].index(
-        "Amlodipine 5 mg tablets"
-    )
-    assert window.chart.index(row, column).data() == "56"
+    row = [
+        window.work.page.chart.row(i).medicine for i in range(window.work.page.chart.rowCount())
+    ].index("Amlodipine 5 mg tablets")
+    assert window.work.page.chart.index(row, column).data() == "56"
 
 
 def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
@@ -325,8 +331,8 @@ def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
     m = manage(qtbot, window, ask_quantity=lambda parent, name: asked.append(name) or Decimal(7))
     harold = home.residents["Harold Green"]
     m.tabs.setCurrentIndex(2)
-    m.stock_resident.setCurrentIndex(m.stock_resident.findData(harold))
-    qtbot.waitUntil(lambda: m.stock.rowCount() == 2, timeout=10_000)
+    m.stock.resident.setCurrentIndex(m.stock.resident.findData(harold))
+    qtbot.waitUntil(lambda: m.stock.stock.rowCount() == 2, timeout=10_000)
     with home_db.write() as s:  # another PC adds a line meanwhile
         with home_db.read() as r:
             from emar.models import Medicine
@@ -350,8 +356,25 @@ def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
         check_chart_line(s, home.staff["mark"], line, AT, pin=PINS["mark"])
     m.tabs.setCurrentIndex(1)
     m.tabs.setCurrentIndex(2)  # back on the stock tab: read afresh
-    qtbot.waitUntil(lambda: m.stock.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: m.stock.stock.rowCount() == 3, timeout=10_000)
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
         window.hub.receive(home.gtins["Donepezil"])
     assert asked == ["Donepezil 5 mg"]
     assert saved.args[0] == "Booked in 7 of Donepezil 5 mg: 7 in stock."
+
+
+def test_an_admission_shows_on_the_round_at_once_without_waiting_for_the_poll(
+    qtbot, home_db, tmp_path
+):
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "nina")
+    window.refresh.stop()  # no polling: only the change notice can bring the new resident
+    m = manage(qtbot, window)
+    m.admission.given.setText("Rose")
+    m.admission.family.setText("Tyler")
+    m.admission.room.setText("G11")
+    m.admission.nka.setChecked(True)
+    with qtbot.waitSignal(window.round_loaded, timeout=10_000):
+        m.admission.admit_button.click()
+    rounds = window.work.round_list.model
+    assert "Rose Tyler" in [rounds.row(i).name for i in range(rounds.rowCount())]

@@ -15,9 +15,9 @@ NOW = local(DAY, 19, 30)
 def reports(qtbot, home_db, tmp_path, user="mark", **kwargs) -> ReportsWindow:
     window = open_window(qtbot, home_db, tmp_path, lambda: NOW)
     sign_in(qtbot, window, user)
-    assert window.reports_action.isEnabled()
-    window.open_reports()
-    r = window._reports_window
+    assert window.menus.reports_action.isEnabled()
+    window.menus.open_reports()
+    r = window.menus.windows["reports"]
     assert isinstance(r, ReportsWindow)
     qtbot.addWidget(r)
     qtbot.waitUntil(lambda: r.unit.count() > 1, timeout=10_000)
@@ -87,9 +87,9 @@ def test_blank_mar_from_the_app_for_one_unit(qtbot, home_db, tmp_path):
 def test_a_carer_cannot_open_reports(qtbot, home_db, tmp_path):
     window = open_window(qtbot, home_db, tmp_path, lambda: NOW)
     sign_in(qtbot, window, "amy")
-    assert not window.reports_action.isEnabled()
-    window.open_reports()
-    assert window._reports_window is None
+    assert not window.menus.reports_action.isEnabled()
+    window.menus.open_reports()
+    assert "reports" not in window.menus.windows
 
 
 def test_default_periods():

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from emar.devices.labels import TEST_EAN13
 from emar.devices.scanner_config import ScannerConfig
+from emar.ui.scanning.router import SELF_TEST, ScanRouter
 from emar.ui.scanning.scanner_settings import ScannerSettings, load_config, save_config
 from emar.ui.scanning.scanners import Scanners
 
@@ -19,6 +20,19 @@ class Holder(QWidget):
     def close(self) -> bool:
         self.scanners.stop()
         return super().close()
+
+
+class Taker:
+    """Stands in for the round: what reaches it did not reach the self-test."""
+
+    def __init__(self, scans: list) -> None:
+        self.scans = scans
+
+    def takes(self, scan) -> bool:
+        return True
+
+    def take_scan(self, scan) -> None:
+        self.scans.append(scan)
 
 
 GS = "\x1d"
@@ -40,6 +54,11 @@ def make(qtbot, tmp_path, **kwargs):
     qtbot.addWidget(screen)
     screen.resize(1366, 700)
     screen.show()
+    round_scans = []
+    router = ScanRouter(hub, Taker(round_scans))  # as the main window's, with the round absent
+    router.add(screen, SELF_TEST)  # as Settings > Scanner does
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
     return hub, wedge, screen, saved
 
 

@@ -22,15 +22,14 @@ from emar.devices.scan_parser import ParsedScan
 from emar.domain.clock_text import clock
 from emar.domain.verdict import Verdict
 from emar.errors import EmarError
-from emar.infra.db import Database
+from emar.infra.db import Session
 from emar.services.home import get_home
 from emar.services.round.recording import Override, Recorded, Signature, last_site, record_given
 from emar.services.round.verification import Intent, PackScan, verify
-from emar.services.staff.signing import write_signed
+from emar.ui.operations import RECORDS, QueryOp, Screen, WriteOp
+from emar.ui.round.dialogs import OverrideAnswer
 from emar.ui.round.verdict_panel import VerdictPanel
-from emar.ui.tasks import TaskRunner
 
-Clock = Callable[[], datetime]
 PACK_LABEL_REASON = "booked-in pack label (no barcode on the pack)"
 _flow_ids = itertools.count(1)
 
@@ -91,9 +90,6 @@ class GivingFlow:
         return f"{verdict.line.medicine} for {verdict.resident_name}"
 
 
-OverrideAnswer = tuple[str, str, str]  # senior's username, PIN, reason
-
-
 class Giving(QObject):
     """Runs the flow on the verdict panel: verify off the GUI thread, show, confirm, record."""
 
@@ -106,15 +102,13 @@ class Giving(QObject):
 
     def __init__(
         self,
-        db: Database,
-        tasks: TaskRunner,
+        screen: Screen,
         panel: VerdictPanel,
-        clock: Clock,
         ask_override: Callable[[QWidget, str], OverrideAnswer | None],
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self.db, self.tasks, self.panel, self.clock = db, tasks, panel, clock
+        self.screen, self.panel, self.clock = screen, panel, screen.desk.clock
         self._ask_override = ask_override
         self._parent = parent
         self.flow: GivingFlow | None = None
@@ -165,17 +159,18 @@ class Giving(QObject):
         intent = flow.intent(self.clock())
         now = self.clock
 
-        def job() -> tuple[Verdict, str | None]:
-            with self.db.read() as session:
-                verdict = verify(session, intent, now())
-                site = None
-                if verdict.line is not None:
-                    found = last_site(session, verdict.line.id)
-                    if found:
-                        site = f"{found[0]}, {clock(found[1], get_home(session).zone, now())}"
-                return verdict, site
+        def job(session: Session) -> tuple[Verdict, str | None]:
+            verdict = verify(session, intent, now())
+            site = None
+            if verdict.line is not None:
+                found = last_site(session, verdict.line.id)
+                if found:
+                    site = f"{found[0]}, {clock(found[1], get_home(session).zone, now())}"
+            return verdict, site
 
-        self.tasks.run(job, lambda result: self._show(flow, result, refresh, check), self._failed)
+        QueryOp(self.screen, job).success(
+            lambda result: self._show(flow, result, refresh, check)
+        ).failure(self.failed.emit).run_in_background()
 
     def _show(
         self,
@@ -225,26 +220,24 @@ class Giving(QObject):
         if override is not None:
             senior = Override(Signature(override[0], override[1]), override[2])
 
-        def job() -> Recorded:
-            # a refused PIN is recorded in its own transaction (write_signed)
-            return write_signed(
-                self.db,
-                lambda session: record_given(
-                    session,
-                    intent,
-                    now(),
-                    witness=witness,
-                    prn_reason=form.prn_reason,
-                    no_scan_reason=no_scan,
-                    site=form.site,
-                    override=senior,
-                    late_entry_reason=form.late_reason,
-                ),
+        def job(session: Session) -> Recorded:
+            return record_given(
+                session,
+                intent,
+                now(),
+                witness=witness,
+                prn_reason=form.prn_reason,
+                no_scan_reason=no_scan,
+                site=form.site,
+                override=senior,
+                late_entry_reason=form.late_reason,
             )
 
         flow.saving = True
         self.panel.busy()
-        self.tasks.run(job, lambda done: self._recorded(flow, done), self._refused(flow))
+        WriteOp(self.screen, job, RECORDS).signed().success(
+            lambda done: self._recorded(flow, done)
+        ).failure(self._refused(flow)).run_in_background()
 
     def _recorded(self, flow: GivingFlow, done: Recorded) -> None:
         # the commit has happened: only now does the screen say "recorded"
@@ -264,9 +257,6 @@ class Giving(QObject):
                 self.failed.emit(exc)
 
         return show
-
-    def _failed(self, exc: BaseException) -> None:
-        self.failed.emit(exc)
 
 
 def _same(a: Verdict, b: Verdict) -> bool:

@@ -179,7 +179,6 @@ class ScannerSettings(QWidget):
         layout.addLayout(left, 2)
         layout.addLayout(right, 5)
 
-        scanners.hub.scanned.connect(self.on_scan)
         scanners.hub.status.connect(lambda _state, message: self.serial_state.setText(message))
 
     def current_config(self) -> ScannerConfig:
@@ -216,9 +215,11 @@ class ScannerSettings(QWidget):
             return
         self.message.setText(f"Test sheet saved to {path}: print it and scan each code.")
 
-    def on_scan(self, scan: Scan) -> None:
-        if not self.isVisible():
-            return
+    def takes(self, scan: Scan) -> bool:
+        """In front, every scan is a test scan, not a dose (the router asks this first)."""
+        return self.isVisible() and self.isActiveWindow()
+
+    def take_scan(self, scan: Scan) -> None:
         report = check_test_scan(
             scan.raw,
             parsed=scan.parsed,

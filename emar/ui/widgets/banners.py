@@ -3,10 +3,14 @@ unplugged scanner (amber). Each stays until what it is about is over, not for a 
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+log = logging.getLogger(__name__)
 
 
 class Banner(QLabel):
@@ -55,3 +59,36 @@ class ProblemBanner(Banner):
         if kind is None or self.kind == kind:
             self.kind = ""
             self.hide()
+
+
+class Messages:
+    """The shell's banners as one voice for every screen under it: a problem, the database
+    gone, and what was just done."""
+
+    def __init__(self, problem: ProblemBanner, done: Banner, status: Callable[[str], None]) -> None:
+        self.problem_banner, self.done_banner, self.status = problem, done, status
+
+    def problem(self, message: str, detail: str | None = None) -> None:
+        self.done_banner.hide()
+        self.problem_banner.show_problem(message, detail)
+        QApplication.beep()
+
+    def database(self, exc: BaseException) -> None:
+        log.warning("shown to the user: %s", type(exc).__name__)  # the text may name a resident
+        self.problem_banner.show_problem(
+            f"{exc}  Nothing was changed; try again when it is back.", kind="database"
+        )
+        self.status("Database problem")
+
+    def answered(self) -> None:
+        """The database answered again: its problem is over."""
+        self.problem_banner.clear_problem("database")
+
+    def done(self, message: str) -> None:
+        """Said after the commit, and kept until the next action."""
+        self.problem_banner.hide()
+        self.done_banner.say(message)
+
+    def moved_on(self) -> None:
+        """The next action: "recorded" no longer describes what is on screen."""
+        self.done_banner.hide()

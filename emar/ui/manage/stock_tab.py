@@ -1,0 +1,187 @@
+"""Stock: booking in by scanning the pack (product, batch and expiry from the barcode), counting
+and carrying forward, returns and disposals, and the home's 28-day cycle start."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from emar.devices.scan import Scan
+from emar.domain.scan_intents import BOOK_IN_WANTS_PACK, office_takes, pack_gtin
+from emar.services.charts.stock import (
+    DISPOSAL_REASONS,
+    StockRow,
+    book_in,
+    carry_forward,
+    line_for_pack,
+    remove_stock,
+    stock_rows,
+)
+from emar.services.home import set_cycle_start
+from emar.ui.manage.workspace import Host, Lists, ManageTab, fill_residents
+from emar.ui.operations import HOME, STOCK, QueryOp
+from emar.ui.widgets.table_models import RowTableModel
+
+
+class StockModel(RowTableModel[StockRow]):
+    columns = (
+        ("Medicine", lambda r: r.medicine),
+        ("Dose", lambda r: r.dose),
+        ("In stock", lambda r: f"{r.balance.normalize():f}"),
+    )
+
+    def extra_data(self, item: StockRow, column: int, role: int) -> Any:
+        return None
+
+
+class StockTab(ManageTab):
+    title = "&Stock"
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        self.resident = QComboBox()
+        self.resident.currentIndexChanged.connect(lambda _i: self.reload())
+        self.stock = StockModel(self)
+        self.stock_view = QTableView()
+        self.stock_view.setModel(self.stock)
+        self.stock_view.verticalHeader().hide()
+        header = self.stock_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.resident)
+        layout.addWidget(
+            QLabel(
+                "To book in received stock, scan the pack: its product, batch "
+                "and expiry come from the barcode."
+            )
+        )
+        layout.addWidget(self.stock_view, 1)
+        self.cycle_start = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
+        save_cycle = QPushButton("Save cycle start")
+        save_cycle.clicked.connect(self.save_cycle_start)
+        cycle = QHBoxLayout()
+        cycle.addWidget(QLabel("The home's 28-day cycle starts on"))
+        cycle.addWidget(self.cycle_start)
+        cycle.addWidget(save_cycle)
+        cycle.addStretch(1)
+        layout.addLayout(cycle)
+        buttons = QHBoxLayout()
+        for label, kind in (("Count / carry forward…", "count"), ("Return or dispose of…", "out")):
+            button = QPushButton(label)
+            button.setObjectName(f"stock_{kind}")
+            button.clicked.connect(lambda _=False, k=kind: self.stock_action(k))
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+
+    def show_lists(self, lists: Lists) -> None:
+        if lists.home.cycle_start_date:
+            c = lists.home.cycle_start_date
+            self.cycle_start.setDate(QDate(c.year, c.month, c.day))
+        fill_residents(self.resident, lists.residents)
+        self.reload()
+
+    def reload(self) -> None:
+        rid = self.resident.currentData()
+        if rid is None:
+            return
+        now = self.host.desk.clock()
+        QueryOp(self.host, lambda s: stock_rows(s, rid, now)).latest("stock").success(
+            self.stock.set_rows
+        ).run_in_background()
+
+    def save_cycle_start(self) -> None:
+        staff = self.host.staff_id()
+        d = self.cycle_start.date()
+        start = date(d.year(), d.month(), d.day())
+        if staff is not None:
+            self.write(
+                lambda s: set_cycle_start(s, staff, start),
+                HOME,
+                f"The 28-day cycle now starts on {start:%d %b %Y}.",
+            )
+
+    def stock_action(self, kind: str) -> None:
+        rows = self.stock_view.selectionModel().selectedRows()
+        row = self.stock.row(rows[0].row()) if rows else None
+        staff, now, ask = self.host.staff_id(), self.host.desk.clock(), self.ask.ask
+        if row is None or staff is None:
+            self.refuse("Choose the medicine first.")
+            return
+        try:
+            if kind == "count":
+                counted = Decimal(ask(self, "Count", f"How many {row.medicine}?", None) or "x")
+                reason = None
+                if counted != row.balance:
+                    reason = ask(
+                        self,
+                        "Discrepancy",
+                        f"The record says {row.balance.normalize():f}. Why the difference?",
+                        None,
+                    )
+                self.write(
+                    lambda s: carry_forward(s, staff, row.chart_line_id, counted, now, reason),
+                    STOCK,
+                    f"{row.medicine}: counted {counted.normalize():f}.",
+                )
+            else:
+                how = ask(self, "Stock out", "Returned or disposed of?", ["returned", "wasted"])
+                amount = Decimal(ask(self, "Stock out", "How many?", None) or "x")
+                why = ask(self, "Stock out", "Why?", list(DISPOSAL_REASONS))
+                if how and why:
+                    self.write(
+                        lambda s: remove_stock(
+                            s, staff, row.chart_line_id, amount, now, kind=how, reason=why
+                        ),
+                        STOCK,
+                        f"{row.medicine}: {amount.normalize():f} {how}.",
+                    )
+        except ArithmeticError:
+            self.refuse("Type a number.")
+
+    # --- booking in by scanning -------------------------------------------------------------
+    def takes(self, scan: Scan) -> bool:
+        return office_takes(scan.kind)
+
+    def take_scan(self, scan: Scan) -> None:
+        parsed = scan.parsed
+        gtin, problem = pack_gtin(parsed.kind, parsed.gtin, parsed.problem, BOOK_IN_WANTS_PACK)
+        if gtin is None:
+            self.refuse(problem)
+            return
+        rid, staff, now = self.resident.currentData(), self.host.staff_id(), self.host.desk.clock()
+
+        def got_line(found: tuple[int, str] | None) -> None:
+            if found is None or staff is None:
+                self.refuse("This pack is not on this resident's chart.")
+                return
+            line_id, name = found
+            quantity = self.ask.ask_quantity(self, name)
+            if quantity is None:
+                return
+            self.write(
+                lambda s: book_in(
+                    s, staff, line_id, gtin, quantity, now, batch=parsed.batch, expiry=parsed.expiry
+                ),
+                STOCK,
+                lambda left: (
+                    f"Booked in {quantity.normalize():f} of {name}: {left.normalize():f} in stock."
+                ),
+            )
+
+        QueryOp(self.host, lambda s: line_for_pack(s, rid, gtin)).success(
+            got_line
+        ).run_in_background()

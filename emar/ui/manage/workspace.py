@@ -1,0 +1,88 @@
+"""What every tab of the Manage window shares: the window it lives in (the desk, the background
+runner, the message line, who is signed in) and the lists the window loads for all tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from emar.devices.scan import Scan
+from emar.errors import EmarError
+from emar.infra.db import Session
+from emar.services.home import HomeSettings, UnitView
+from emar.services.residents.reading import ResidentSummary
+from emar.ui.manage.dialogs import ManageQuestions
+from emar.ui.operations import Desk, WriteOp
+from emar.ui.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class Lists:
+    """Loaded once for all tabs when the window opens, is shown again, or something changed."""
+
+    units: list[UnitView]
+    residents: list[ResidentSummary]
+    home: HomeSettings
+
+
+class Host(Protocol):
+    desk: Desk
+    tasks: TaskRunner
+    questions: ManageQuestions
+    zone: ZoneInfo
+    staff_id: Callable[[], int | None]
+
+    def fail(self, exc: BaseException) -> None: ...
+
+    def ok(self, text: str) -> None: ...
+
+
+class ManageTab(QWidget):
+    title = ""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__()
+        self.host = host
+        self.ask = host.questions
+
+    def fail(self, exc: BaseException) -> None:
+        self.host.fail(exc)
+
+    def refuse(self, message: str) -> None:
+        self.host.fail(EmarError(message))
+
+    def write(
+        self, op: Callable[[Session], Any], changed: str, done: str | Callable[[Any], str]
+    ) -> None:
+        """One write in the background; after its commit, say so (`done`, or `done` of what the
+        write returned), and every screen then reloads."""
+        WriteOp(self.host, op, changed).success(
+            lambda result: self.host.ok(done if isinstance(done, str) else done(result))
+        ).run_in_background()
+
+    def show_lists(self, lists: Lists) -> None:
+        """The window's lists arrived (after opening, showing again, or a change)."""
+
+    def takes(self, scan: Scan) -> bool:
+        return False
+
+    def take_scan(self, scan: Scan) -> None:
+        """Only called when `takes` said yes."""
+
+    def first_field(self) -> QWidget | None:
+        return None
+
+
+def fill_residents(combo: QComboBox, residents: list[ResidentSummary]) -> None:
+    """The residents, keeping the one chosen (filling the list is not choosing)."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for r in residents:
+        combo.addItem(f"{r.room}  {r.name}", r.id)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
+    combo.blockSignals(False)

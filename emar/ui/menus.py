@@ -1,0 +1,115 @@
+"""The menus and the screens they open beside the round (Manage, Reports, Backups, Scanner
+settings): each offered only to a role that may use it, opened once and raised after, and all
+closed when the screen locks (they show resident data or settings)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+
+from emar.services.permissions import Action, allowed
+from emar.services.staff.accounts import StaffView
+from emar.ui.manage.backup_window import BackupWindow
+from emar.ui.manage.window import ManageWindow
+from emar.ui.operations import Desk
+from emar.ui.reports.window import ReportsWindow
+from emar.ui.scanning.router import OFFICE, SELF_TEST, ScanRouter
+
+
+class Menus:
+    def __init__(
+        self,
+        window: QMainWindow,
+        desk: Desk,
+        router: ScanRouter,
+        staff_id: Callable[[], int | None],
+        scanner_settings: Callable[[], QWidget] | None,
+    ) -> None:
+        self.window, self.desk, self.router, self.staff_id = window, desk, router, staff_id
+        self._make_scanner_settings = scanner_settings
+        self.windows: dict[str, QWidget] = {}  # the other screens, once opened
+        settings = window.menuBar().addMenu("&Settings")
+        manage = window.menuBar().addMenu("Manag&e")
+        self.scanner_action = self._action(
+            settings, "&Scanner and self-test…", "Ctrl+Shift+S", self.open_scanner_settings
+        )
+        self.backup_action = self._action(settings, "&Backups…", "Ctrl+Shift+B", self.open_backups)
+        self.manage_action = self._action(
+            manage, "&Residents, charts and stock…", "Ctrl+Shift+M", self.open_manage
+        )
+        self.reports_action = self._action(manage, "Re&ports…", "Ctrl+Shift+P", self.open_reports)
+
+    def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        action.setEnabled(False)  # until someone whose role allows it signs in
+        menu.addAction(action)
+        return action
+
+    def allow(self, user: StaffView | None) -> None:
+        """What this person may open; None (locked): nothing, and every screen closes."""
+        role = user.role if user else ""
+        self.manage_action.setEnabled(
+            allowed(role, Action.EDIT_CHARTS) or allowed(role, Action.MANAGE_STOCK)
+        )
+        self.backup_action.setEnabled(allowed(role, Action.VERIFY_AUDIT))
+        self.reports_action.setEnabled(allowed(role, Action.RUN_REPORTS))
+        self.scanner_action.setEnabled(
+            self._make_scanner_settings is not None and allowed(role, Action.MANAGE_SETTINGS)
+        )
+        if user is None:
+            for window in self.windows.values():
+                window.close()
+
+    def scanner_test_in_front(self) -> bool:
+        test = self.windows.get("scanner")
+        return test is not None and test.isActiveWindow()
+
+    def _open(self, name: str, action: QAction, make: Callable[[], QWidget]) -> QWidget | None:
+        if self.staff_id() is None or not action.isEnabled():
+            return None
+        if name not in self.windows:
+            self.windows[name] = make()
+        window = self.windows[name]
+        window.show()
+        window.raise_()
+        return window
+
+    def open_manage(self) -> None:
+        def make() -> QWidget:
+            window = ManageWindow(self.desk, self.staff_id)
+            self.router.add(window, OFFICE)
+            return window
+
+        self._open("manage", self.manage_action, make)
+
+    def open_reports(self) -> None:
+        self._open(
+            "reports",
+            self.reports_action,
+            lambda: ReportsWindow(self.desk.db, self.staff_id, clock=self.desk.clock),
+        )
+
+    def open_backups(self) -> None:
+        window = self._open(
+            "backups",
+            self.backup_action,
+            lambda: BackupWindow(self.desk.db, self.staff_id, clock=self.desk.clock),
+        )
+        if isinstance(window, BackupWindow):
+            window.refresh()
+
+    def open_scanner_settings(self) -> None:
+        make = self._make_scanner_settings
+        if make is None:
+            return
+
+        def made() -> QWidget:
+            window = make()
+            self.router.add(window, SELF_TEST)  # type: ignore[arg-type]
+            return window
+
+        self._open("scanner", self.scanner_action, made)

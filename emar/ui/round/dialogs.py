@@ -1,0 +1,89 @@
+"""The round's questions to the carer, each a small dialog. Tests answer them instead (every
+window takes its questions as a `RoundQuestions`), so the windows are driven without a human."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from emar.ui.round.late_entry_dialog import LateAnswer, ask_late_entry
+from emar.ui.round.not_given_dialog import ask_not_given
+
+OverrideAnswer = tuple[str, str, str]  # senior's username, PIN, reason
+
+
+def ask_text(parent: QWidget, title: str, question: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, title, question)
+    return text.strip() if ok and text.strip() else None
+
+
+def ask_override(parent: QWidget, stop: str) -> OverrideAnswer | None:
+    """A senior's username, PIN and reason, or None."""
+    username = ask_text(parent, "Override", f"{stop}\n\nSenior's username:")
+    if not username:
+        return None
+    pin, ok = QInputDialog.getText(parent, "Override", "Senior's PIN:", QLineEdit.EchoMode.Password)
+    reason = ask_text(parent, "Override", "Reason for overriding (recorded and reviewed):")
+    return (username, pin, reason) if ok and pin and reason else None
+
+
+def ask_prn_outcome(parent: QWidget, question: str) -> tuple[str, str | None] | None:
+    labels = {
+        "Effective": "effective",
+        "Partly effective": "partly_effective",
+        "Not effective": "not_effective",
+    }
+    choice, ok = QInputDialog.getItem(parent, "PRN outcome", question, list(labels), 0, False)
+    if not ok:
+        return None
+    note = ask_text(parent, "PRN outcome", "Note (optional):")
+    return labels[choice], note
+
+
+CORRECTIONS = {
+    "Entered in error (it did not happen)": ("not_given", "X"),
+    "Not given: refused": ("not_given", "R"),
+    "Not given: other (write why in the reason)": ("not_given", "O"),
+}
+
+
+def ask_correction(parent: QWidget, recorded_by: str) -> tuple[str, str, str] | None:
+    """What really happened and why: (outcome, code, reason)."""
+    choice, ok = QInputDialog.getItem(
+        parent,
+        "Correct an entry",
+        f"Entry recorded by {recorded_by}. What really happened?",
+        list(CORRECTIONS),
+        0,
+        False,
+    )
+    if not ok:
+        return None
+    reason = ask_text(parent, "Correct an entry", "Why is it being corrected? (kept on record)")
+    if not reason:
+        return None
+    outcome, code = CORRECTIONS[choice]
+    return outcome, code, reason
+
+
+def ask_to_create_demo(parent: QWidget) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "New database",
+        "This database has no care home yet.\n\nCreate the demo care home (Willow Court, 20 "
+        "fictional residents) to try eMAR?",
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+@dataclass
+class RoundQuestions:
+    ask_text: Callable[[QWidget, str, str], str | None] = ask_text
+    ask_override: Callable[[QWidget, str], OverrideAnswer | None] = ask_override
+    ask_prn_outcome: Callable[[QWidget, str], tuple[str, str | None] | None] = ask_prn_outcome
+    ask_correction: Callable[[QWidget, str], tuple[str, str, str] | None] = ask_correction
+    ask_not_given: Callable[..., tuple[str, str | None] | None] = ask_not_given
+    ask_late_entry: Callable[..., LateAnswer | None] = ask_late_entry
+    ask_demo: Callable[[QWidget], bool] = ask_to_create_demo
