@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import Session, sessionmaker
 
 from emar.errors import DatabaseUnavailable
+from emar.infra.private_files import ensure_private_file
 
 BUSY_TIMEOUT_MS = 10_000
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "9p", "sshfs", "fuse.sshfs", "afs"}
@@ -85,14 +86,12 @@ def check_sqlite_path(path: Path) -> None:
 
 def _create_private_file(path: Path) -> None:
     """Create the database file readable by its owner only (it holds personal data)."""
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        except OSError as exc:
-            raise DatabaseUnavailable(
-                f"Cannot create the database file {path}: {exc.strerror}."
-            ) from None
-        os.close(fd)
+    try:
+        ensure_private_file(path)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"Cannot create the database file {path}: {exc.strerror}."
+        ) from None
 
 
 def _sqlite_engine(url: URL, *, create: bool) -> Engine:
