@@ -32,14 +32,17 @@ from emar.errors import EmarError
 from emar.infra.config import resolve_db_url
 from emar.infra.db import Database, open_database
 from emar.infra.private_files import ExistingFile, open_new
-from emar.maintenance.backups import discard_restored, make_backup, restore_backup
+from emar.maintenance.backup import make_backup
 from emar.maintenance.export import export_to_file
 from emar.maintenance.migrate import current_revision, head_revision, upgrade_to_head
+from emar.maintenance.restore import discard_restored, restore_backup
 from emar.maintenance.ward_role import grant_ward_role
 from emar.models import Role, Staff
 from emar.reports.data import Scope
 from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
-from emar.services.audit import Checkpoint, audit_head, record_event, verify_trail
+from emar.services.audit import record_event
+from emar.services.audit.checkpoints import Checkpoint, audit_head
+from emar.services.audit.verify import verify_trail
 from emar.services.charts.labels import pack_labels, resident_labels, staff_badges
 from emar.services.home import get_home, list_units
 from emar.services.permissions import setting_up

@@ -20,7 +20,7 @@ from emar.demo.home import (
 )
 from emar.demo.ids import fake_nhs_number
 from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
-from emar.services.audit import high_water, record_bulk_since
+from emar.services.audit.bulk import high_water, record_bulk_since
 from emar.services.home import add_unit, create_home, get_home, has_home
 
 GIVEN = (
