@@ -7,8 +7,9 @@ import argparse
 from datetime import UTC, datetime
 
 from emar.cli.common import open_current
+from emar.demo.build import build_demo_home
+from emar.demo.data import DEMO_HISTORY_DAYS
 from emar.demo.generator import generate_home
-from emar.demo.home import DEMO_HISTORY_DAYS, build_demo_home
 from emar.errors import EmarError
 from emar.infra.config import resolve_db_url
 from emar.infra.db import open_database

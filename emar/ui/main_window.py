@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from emar.demo.home import DEMO_HISTORY_DAYS, build_demo_home
+from emar.demo.build import build_demo_home
+from emar.demo.data import DEMO_HISTORY_DAYS
 from emar.devices.scan import Scan
 from emar.devices.scan_parser import UNKNOWN
 from emar.domain.clock_skew import SkewState, skew_state, skew_text

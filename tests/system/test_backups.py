@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from emar.cli import main
-from emar.demo.home import build_demo_home
+from emar.demo.build import build_demo_home
 from emar.errors import EmarError
 from emar.infra.db import open_database
 from emar.maintenance.backup import BackupError, make_backup
