@@ -34,8 +34,8 @@ from emar.demo.data import (
     UNIT_NAMES,
 )
 from emar.demo.history import generate_history
-from emar.demo.ids import fake_gtin, fake_nhs_number
 from emar.demo.residents import RESIDENTS, DemoLine, DemoResident
+from emar.domain.synthetic_ids import fake_gtin, fake_nhs_number
 from emar.errors import ValidationError
 from emar.models import Resident
 from emar.services.audit import record_event

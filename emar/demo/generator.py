@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from emar.demo.build import build_catalogue, ensure_demo_staff, line_form, local_time
 from emar.demo.data import CATALOGUE, CHECKER, MANAGER, TRANSCRIBER
 from emar.demo.history import generate_history
-from emar.demo.ids import fake_nhs_number
 from emar.demo.residents import RESIDENTS, DemoLine
+from emar.domain.synthetic_ids import fake_nhs_number
 from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
 from emar.services.audit.bulk import high_water, record_bulk_since
 from emar.services.charts.editing import LineForm

@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from emar.demo.ids import fake_gtin
+from emar.domain.synthetic_ids import fake_gtin
 
 LABEL_W, LABEL_H = 63.5 * mm, 38.1 * mm
 COLS, ROWS = 3, 7

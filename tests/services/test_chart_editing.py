@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from emar.demo.ids import fake_gtin
+from emar.domain.synthetic_ids import fake_gtin
 from emar.domain.verdict import CheckCode
 from emar.errors import ValidationError
 from emar.models import ChartLine

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from emar.demo.ids import fake_gtin
+from emar.domain.synthetic_ids import fake_gtin
 from emar.domain.verdict import CheckCode, Severity
 from emar.models import ChartLine
 from emar.services.round.recording import record_given

@@ -216,7 +216,7 @@ def test_hospital_from_the_manage_window_shows_no_missed_doses(qtbot, home_db, t
 
 
 def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path):
-    from emar.demo.ids import fake_gtin
+    from emar.domain.synthetic_ids import fake_gtin
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: AT)
