@@ -72,7 +72,7 @@ def _run(x, keys, folder: Path, runs: int) -> int:  # type: ignore[no-untyped-de
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from emar.demo.home import build_demo_home
+    from emar.demo.build import build_demo_home
     from emar.infra.db import open_database
     from emar.maintenance.migrate import upgrade_to_head
     from emar.services.round.recording import last_site

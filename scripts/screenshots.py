@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from emar.demo.home import DEMO_HISTORY_DAYS, build_demo_home
+from emar.demo.build import build_demo_home
+from emar.demo.data import DEMO_HISTORY_DAYS
 from emar.infra.db import Database, open_database
 from emar.maintenance.migrate import upgrade_to_head
 

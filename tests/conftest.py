@@ -17,7 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from emar.demo.home import DEMO_HISTORY_DAYS, build_demo_home
+from emar.demo.build import build_demo_home
+from emar.demo.data import DEMO_HISTORY_DAYS
 from emar.infra.db import Database, open_database
 from emar.maintenance.migrate import upgrade_to_head
 from tests.support.pg_server import PgServer, start_pg_server

@@ -4,23 +4,20 @@ long history, for benchmarks and for trying the app at scale. Everyone in it is 
 from __future__ import annotations
 
 import random
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from emar.demo.build import build_catalogue, ensure_demo_staff, line_form, local_time
+from emar.demo.data import CATALOGUE, CHECKER, MANAGER, TRANSCRIBER
 from emar.demo.history import generate_history
-from emar.demo.home import (
-    CATALOGUE,
-    RESIDENTS,
-    build_catalogue,
-    chart_line_from_recipe,
-    ensure_demo_staff,
-    local_time,
-)
+from emar.demo.residents import RESIDENTS, DemoLine
 from emar.domain.synthetic_ids import fake_nhs_number
 from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
-from emar.services.audit import high_water, record_bulk_since
+from emar.services.audit.bulk import high_water, record_bulk_since
+from emar.services.charts.editing import LineForm
 from emar.services.home import add_unit, create_home, get_home, has_home
 
 GIVEN = (
@@ -78,13 +75,13 @@ def generate_home(
     zone = home.zone
     staff_ids = ensure_demo_staff(session)
     units = [
-        add_unit(session, staff_ids["mark"], home.id, f"Generated unit {i + 1}") for i in range(4)
+        add_unit(session, staff_ids[MANAGER], home.id, f"Generated unit {i + 1}") for i in range(4)
     ]
-    medicines = {m.name: m for m in session.scalars(select(Medicine))}
-    if not medicines:
-        medicines = {m.name: m for m in build_catalogue(session).values()}
-    by_key = _catalogue_keys(medicines)
-    recipes = [r for *_, charts, _extra in RESIDENTS for r in charts]
+    if session.scalar(select(Medicine.id).limit(1)) is None:
+        build_catalogue(session, staff_ids[TRANSCRIBER])
+    by_name = {m.name: m for m in session.scalars(select(Medicine))}
+    by_key = {spec.key: by_name[spec.name] for spec in CATALOGUE}
+    recipes = [line for person in RESIDENTS for line in person.chart]
     start = local_time(zone, (now - timedelta(days=days + 1)).astimezone(zone).date())
     today = now.astimezone(zone).date()
 
@@ -102,15 +99,11 @@ def generate_home(
         session.add(resident)
         session.flush()
         new_ids.append(resident.id)
-        chosen = {r[0]: r for r in rng.sample(recipes, k=min(14, len(recipes)))}
-        for key, recipe in list(chosen.items())[:10]:
-            line = chart_line_from_recipe(
-                resident.id, by_key[key], recipe, start, zone, today, staff_ids["nina"]
-            )
-            if recipe[2] != "every_n_hours":
-                line.starts_at = start
-                line.ends_at = None
-            session.add(line)
+        chosen = {r.medicine: r for r in rng.sample(recipes, k=min(14, len(recipes)))}
+        for recipe in list(chosen.values())[:10]:
+            med = by_key[recipe.medicine]
+            form = line_form(recipe, med.id, start, zone, today)
+            session.add(_chart_line(resident.id, med, form, recipe, start, staff_ids[TRANSCRIBER]))
     session.flush()
     lines = session.execute(
         select(ChartLine.id, ChartLine.starts_at).where(ChartLine.resident_id.in_(new_ids))
@@ -123,7 +116,7 @@ def generate_home(
                 "chart_line_id": lid,
                 "kind": "checked",
                 "effective_at": starts,
-                "staff_id": staff_ids["ben"],
+                "staff_id": staff_ids[CHECKER],
                 "reason": None,
             }
             for lid, starts in lines
@@ -136,5 +129,15 @@ def generate_home(
     return {"residents": residents, "chart_lines": len(lines), **counts}
 
 
-def _catalogue_keys(medicines: dict[str, Medicine]) -> dict[str, Medicine]:
-    return {spec.key: medicines[spec.name] for spec in CATALOGUE}
+def _chart_line(
+    resident_id: int, med: Medicine, form: LineForm, recipe: DemoLine, start: datetime, nurse: int
+) -> ChartLine:
+    """The line as add_chart_line writes it, but in bulk (checked in bulk, vouched for by one
+    audit row): from `start` (a patch from its own start), open-ended."""
+    fields = asdict(form) | {"ends_at": None, "route": form.route or med.route}
+    del fields["course_days"]
+    if not recipe.every_n_hours:
+        fields["starts_at"] = start
+    return ChartLine(
+        resident_id=resident_id, dose_unit=med.dose_unit, transcribed_by_id=nurse, **fields
+    )

@@ -21,7 +21,7 @@ from emar.domain.doses import LineFacts
 from emar.domain.prn import DAY
 from emar.domain.schedule import line_instants
 from emar.models import Administration, PrnOutcome, Staff, StockMovement
-from emar.services.audit import high_water, record_bulk_since
+from emar.services.audit.bulk import high_water, record_bulk_since
 from emar.services.home import get_home
 from emar.services.round.facts import load_lines, load_residents
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import Session, sessionmaker
 
 from emar.errors import DatabaseUnavailable
+from emar.infra.private_files import ensure_private_file
 
 # A writer waits its turn this long. SQLite's busy handler is not fair (a waiting writer sleeps
 # and may lose the lock again and again), and on a loaded PC eight writers kept one waiting
@@ -88,14 +89,12 @@ def check_sqlite_path(path: Path) -> None:
 
 def _create_private_file(path: Path) -> None:
     """Create the database file readable by its owner only (it holds personal data)."""
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        except OSError as exc:
-            raise DatabaseUnavailable(
-                f"Cannot create the database file {path}: {exc.strerror}."
-            ) from None
-        os.close(fd)
+    try:
+        ensure_private_file(path)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"Cannot create the database file {path}: {exc.strerror}."
+        ) from None
 
 
 def _sqlite_engine(url: URL, *, create: bool) -> Engine:

@@ -9,13 +9,12 @@ statement with its parameters, residents' details included.
 from __future__ import annotations
 
 import logging
-import os
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from platformdirs import user_log_path
 
-from emar.infra.private_files import owner_only
+from emar.infra.private_files import ensure_private_file, owner_only
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET = ("sqlalchemy", "alembic", "psycopg", "PIL", "reportlab")
@@ -36,8 +35,7 @@ def configure_logging(path: Path | None = None, level: int = logging.INFO) -> Pa
     """Log to a rotating, owner-only file; returns its path."""
     path = path or default_log_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    ensure_private_file(path)
     handler = OwnerOnlyRotatingFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
     root = logging.getLogger()

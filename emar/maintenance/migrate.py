@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from emar.errors import DatabaseUnavailable
 from emar.infra.db import Database, describe_db_error
 from emar.infra.resources import shipped_folder
-from emar.services.audit import vouch_for_existing_records
+from emar.maintenance.backup import checked_sqlite_backup
+from emar.services.audit.bulk import vouch_for_existing_records
 
 
 def migrations_dir() -> Path:
@@ -39,16 +39,14 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_sqlite(db: Database, label: str) -> Path:
-    """Copy the SQLite file with the online backup API (safe while others read it)."""
+def copy_before_upgrade(db: Database, label: str) -> Path:
+    """A checked copy of the SQLite file beside it (`NAME.LABEL.TIMESTAMP.bak.sqlite`), made
+    before its schema changes: the same checked backup as `emar backup` makes."""
     src_path = db.sqlite_path
     assert src_path is not None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     dest = src_path.with_name(f"{src_path.stem}.{label}.{stamp}.bak{src_path.suffix}")
-    dest.touch(mode=0o600)
-    with sqlite3.connect(src_path) as src, sqlite3.connect(dest) as dst:
-        src.backup(dst)
-    return dest
+    return checked_sqlite_backup(db, dest).path
 
 
 def upgrade_to_head(db: Database, *, backup: bool = True) -> Path | None:
@@ -59,7 +57,7 @@ def upgrade_to_head(db: Database, *, backup: bool = True) -> Path | None:
             return None
         made = None
         if backup and db.is_sqlite and current is not None:
-            made = backup_sqlite(db, f"before-upgrade-from-{current}")
+            made = copy_before_upgrade(db, f"before-upgrade-from-{current}")
         _run(db, "upgrade", "head")
         if current is not None:  # a home made before the chain covered every record
             with db.write() as session:

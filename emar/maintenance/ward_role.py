@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from emar.errors import EmarError
 from emar.infra.db import IDLE_IN_TRANSACTION_MS, LOCK_WAIT_MS, STATEMENT_LIMIT_MS, Database
-from emar.maintenance.backups import APPEND_ONLY
+from emar.maintenance.safeguards import APPEND_ONLY
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 

@@ -29,7 +29,8 @@ from emar.reports.data import (
 from emar.reports.handover import render_handover
 from emar.reports.mar_chart import render_mar
 from emar.reports.pdf import ReportMeta
-from emar.services.audit import audit_head, record_event
+from emar.services.audit import record_event
+from emar.services.audit.checkpoints import audit_head
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
 from emar.services.round.dose_outcomes import Progress

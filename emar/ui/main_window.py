@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emar.demo.home import DEMO_HISTORY_DAYS, build_demo_home
+from emar.demo.build import build_demo_home
+from emar.demo.data import DEMO_HISTORY_DAYS
 from emar.devices.scan import Scan
 from emar.infra.db import Database, Session
 from emar.services.home import HomeSettings, UnitView, get_home, has_home, list_units

@@ -17,7 +17,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # A plain nullable ADD COLUMN on both backends (batch mode would rebuild an append-only
     # table with its triggers). Existing entries keep their audit digests: a column added
-    # later enters the digest only when it holds a value (services/audit.py).
+    # later enters the digest only when it holds a value (services/audit/digests.py).
     op.execute("ALTER TABLE administration ADD COLUMN late_entry_reason TEXT")
 
 

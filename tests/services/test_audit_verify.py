@@ -101,7 +101,7 @@ def test_entries_made_before_late_entries_existed_keep_their_digest():
     from decimal import Decimal
 
     from emar.models import Administration
-    from emar.services.audit import row_digest
+    from emar.services.audit.digests import row_digest
 
     entry = Administration(
         id=7,
@@ -155,10 +155,10 @@ def test_cutting_the_end_off_the_trail_is_found_by_a_checkpoint(home_db, capsys,
 
 
 def test_reports_and_daily_backups_carry_the_chain_head(home_db, tmp_path):
-    from emar.maintenance.backups import write_checkpoint
+    from emar.maintenance.daily import write_checkpoint
     from emar.reports.data import Scope
     from emar.reports.run import ReportKind, ReportRequest, make_report
-    from emar.services.audit import Checkpoint, audit_head
+    from emar.services.audit.checkpoints import Checkpoint, audit_head
     from tests.support.pdf_checks import page_texts
 
     _record_some(home_db)
@@ -186,7 +186,7 @@ def test_a_batch_over_records_that_have_their_own_digests_still_verifies(home_db
     from sqlalchemy import func, select
 
     from emar.models import Administration
-    from emar.services.audit import record_bulk
+    from emar.services.audit.bulk import record_bulk
 
     _record_some(home_db)
     with home_db.write() as s:
@@ -200,7 +200,7 @@ def test_a_batch_over_records_that_have_their_own_digests_still_verifies(home_db
 
 
 def test_the_line_printed_in_a_report_footer_is_a_checkpoint_too(home_db, capsys, tmp_path):
-    from emar.services.audit import audit_head
+    from emar.services.audit.checkpoints import audit_head
 
     _record_some(home_db)
     with home_db.read() as s:

@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from emar.demo.home import DEMO_STAFF, build_demo_home
+from emar.demo.build import build_demo_home
+from emar.demo.data import DEMO_STAFF
 from emar.domain.gtin import to_gtin14
 from emar.domain.nhs_number import normalise_nhs_number
 from emar.errors import ValidationError
@@ -105,3 +106,23 @@ def test_demo_refuses_to_mix_into_a_home_with_residents(demo_db):
         build_demo_home(s, DEMO_NOW, force=True)
     with demo_db.read() as s:
         assert len(list_residents(s, DEMO_NOW)) == 20
+
+
+def test_the_demo_home_is_built_through_the_services(demo_db):
+    """Admitted, transcribed, checked (with a PIN), stocked and catalogued by the services that
+    hold the rules, so the demo's records are in the audit trail as a real home's are."""
+    from collections import Counter
+
+    from emar.models import AuditEvent
+    from emar.services.audit.verify import verify_trail
+
+    with demo_db.read() as s:
+        actions = Counter(s.scalars(select(AuditEvent.action)))
+        lines = s.scalar(select(func.count(ChartLine.id)))
+        medicines = s.scalar(select(func.count(Medicine.id)))
+        assert verify_trail(s).ok
+    assert actions["resident.admitted"] == 20
+    assert actions["resident.absence_started"] == 1
+    assert actions["catalogue.added"] == actions["catalogue.gtin_attached"] == medicines
+    for action in ("chart.line_added", "chart.line_checked", "stock.received"):
+        assert actions[action] == lines, action

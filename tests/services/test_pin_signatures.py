@@ -146,3 +146,36 @@ def test_a_chart_check_pin_is_throttled_and_audited_too(home_db, home):
             home_db, lambda s: check_chart_line(s, home.staff["ben"], line, utcnow(), pin="1")
         )
     assert _events(home_db, "pin.failed") == [{"who": "ben", "meaning": "Check"}]
+
+
+def test_a_right_pin_is_verified_once_a_transaction_and_a_wrong_one_every_time(
+    home_db, home, monkeypatch
+):
+    """Checking many chart lines with one PIN pays for one argon2 verification; a wrong PIN
+    after the right one is verified, refused and audited as ever, and the next transaction
+    verifies afresh."""
+    from emar.services.permissions import Action
+    from emar.services.staff import signing
+    from tests.support.homes import PINS
+
+    verified = []
+    real = signing.verify_secret
+    monkeypatch.setattr(
+        signing, "verify_secret", lambda stored, pin: verified.append(pin) or real(stored, pin)
+    )
+
+    def sign(s, pin):
+        return signing.check_pin_signature(s, "ben", pin, Action.CHECK_CHARTS, "Check", utcnow())
+
+    def right_three_times_then_wrong(s):
+        assert [sign(s, PINS["ben"]).username for _ in range(3)] == ["ben"] * 3
+        assert verified == [PINS["ben"]]
+        sign(s, "0001")
+
+    with pytest.raises(PinRefused, match="Check: wrong username or PIN"):
+        write_signed(home_db, right_three_times_then_wrong)
+    assert verified == [PINS["ben"], "0001"]
+    assert _events(home_db, "pin.failed") == [{"who": "ben", "meaning": "Check"}]
+    with home_db.write() as s:
+        sign(s, PINS["ben"])
+    assert verified == [PINS["ben"], "0001", PINS["ben"]]

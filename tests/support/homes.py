@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from emar.demo.home import DEMO_STAFF
+from emar.demo.data import DEMO_STAFF
 from emar.models import Administration, ChartLine, Medicine, MedicineGtin, Resident, Staff
 from emar.services.round.recording import Signature
 from emar.services.round.verification import Intent, PackScan

@@ -11,22 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from emar.cli import main
-from emar.demo.home import build_demo_home
+from emar.demo.build import build_demo_home
 from emar.errors import EmarError
 from emar.infra.db import open_database
-from emar.maintenance.backups import (
-    BackupError,
-    backup_now,
-    daily_folder,
-    list_daily,
-    make_backup,
-    restore_backup,
-    run_daily_backup,
-)
+from emar.maintenance.backup import BackupError, make_backup
+from emar.maintenance.daily import backup_now, daily_folder, list_daily, run_daily_backup
 from emar.maintenance.export import canonical_export
 from emar.maintenance.migrate import current_revision, head_revision, upgrade_to_head
+from emar.maintenance.restore import restore_backup
 from emar.models import AuditEvent
-from emar.services.audit import verify_trail
+from emar.services.audit.verify import verify_trail
 from emar.services.home import get_home, set_backup_retention
 from tests.support.homes import Home
 
@@ -267,12 +261,12 @@ def test_a_backup_whose_audit_trail_fails_is_refused_and_nothing_stays(
 def test_a_dump_of_another_database_is_refused(demo_db, empty_url, tmp_path, capsys):
     import subprocess
 
-    from emar.maintenance.backups import _libpq, pg_tool
+    from emar.maintenance.backup import libpq, pg_tool
 
     with demo_db.engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE not_emar (x int)")
         conn.exec_driver_sql("DROP TABLE alembic_version")
-    conninfo, env = _libpq(demo_db.url)
+    conninfo, env = libpq(demo_db.url)
     out = tmp_path / "foreign.dump"
     subprocess.run(
         [str(pg_tool("pg_dump")), "-Fc", "-t", "not_emar", f"--dbname={conninfo}", "-f", str(out)],

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,18 @@ def test_the_first_account_of_a_new_home_needs_no_one_to_sign(db, capsys, monkey
         stdin="a-long-passphrase\n\n", monkeypatch=monkeypatch,
     )  # fmt: skip
     assert code == 0 and "as manager" in out
+
+
+def test_every_command_group_is_listed_in_the_usual_order_also_by_python_m():
+    """Each group module adds its own commands; `emar --help` lists them as it always has, and
+    `python -m emar.cli` is the same command."""
+    from emar.cli.main import ORDER, build_parser
+
+    (commands,) = [a for a in build_parser()._actions if a.dest == "command"]
+    assert list(commands.choices) == list(ORDER)
+    done = subprocess.run(
+        [sys.executable, "-m", "emar.cli", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    listed = re.findall(r"^ {4}(\S+)", done.stdout, flags=re.MULTILINE)
+    assert listed == list(ORDER)

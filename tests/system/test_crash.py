@@ -19,7 +19,7 @@ from sqlalchemy import select
 from emar.domain.doses import DoseState
 from emar.infra.db import open_database
 from emar.models import Administration
-from emar.services.audit import verify_trail
+from emar.services.audit.verify import verify_trail
 from emar.services.round.due import due_list
 from tests.support.crash_worker import Dose, record_until_killed
 from tests.support.homes import Home, local

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from emar.infra.db import open_database
 from emar.maintenance.migrate import (
     _config,
-    backup_sqlite,
+    copy_before_upgrade,
     current_revision,
     downgrade,
     head_revision,
@@ -64,7 +64,7 @@ def test_upgrade_at_head_changes_nothing_and_makes_no_backup(demo_db):
 def test_sqlite_backup_is_a_complete_private_copy(tmp_path):
     db = open_database(f"sqlite:///{tmp_path / 'home.sqlite'}")
     upgrade_to_head(db)
-    copy = backup_sqlite(db, "before-upgrade-from-test")
+    copy = copy_before_upgrade(db, "before-upgrade-from-test")
     assert copy.parent == tmp_path and "before-upgrade-from-test" in copy.name
     assert copy.stat().st_mode & 0o077 == 0
     with sqlite3.connect(copy) as conn:
@@ -125,7 +125,7 @@ def test_a_home_upgraded_from_before_full_coverage_is_vouched_for_then_watched(e
     digest of their own; upgrading vouches for them as they stand, and from then on a change
     made behind eMAR's back is found."""
     from emar.maintenance.migrate import upgrade_to_head
-    from emar.services.audit import verify_trail
+    from emar.services.audit.verify import verify_trail
 
     db = open_database(empty_url)
     upgrade(db, "0004")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from emar.infra.db import open_database
 from emar.infra.logs import configure_logging
-from emar.maintenance.backups import make_backup
+from emar.maintenance.backup import make_backup
 from emar.models import Resident, Staff
 from emar.services.round.due import due_list
 from emar.services.round.recording import AlreadyRecorded, Blocked, record_given, record_not_given

@@ -10,7 +10,7 @@ import pytest
 
 from emar.cli import main
 from emar.infra.db import open_database
-from emar.services.audit import verify_trail
+from emar.services.audit.verify import verify_trail
 from emar.services.round.recording import record_given
 from tests.support.homes import Home, local
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from emar.maintenance.backups import daily_folder, list_daily
+from emar.maintenance.daily import daily_folder, list_daily
 from emar.services.home import get_home
 from emar.ui.manage.backup_window import BackupWindow, DailyBackups
 from emar.ui.tasks import TaskRunner

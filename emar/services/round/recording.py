@@ -31,7 +31,8 @@ from emar.models import (
     StockMovement,
 )
 from emar.models.administration import ENTERED_IN_ERROR, PRN_EFFECTS
-from emar.services.audit import record_event, row_digest
+from emar.services.audit import record_event
+from emar.services.audit.digests import row_digest
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
 from emar.services.round.due import given_entries

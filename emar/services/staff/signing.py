@@ -16,15 +16,19 @@ transaction of its own. No message says whether the person exists.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from emar.domain.clock_text import clock
 from emar.errors import EmarError, ValidationError
@@ -219,13 +223,38 @@ def check_pin_signature(
         raise PinRefused(f"{meaning}: {blocked}", who, meaning, blocked=True)
     staff = session.scalars(select(Staff).where(Staff.username == who)).first()
     stored = staff.pin_hash if staff is not None and staff.active and staff.pin_hash else None
-    right = verify_secret(stored or _dummy_hash(), pin)
+    right = _pin_verified(session, stored or _dummy_hash(), pin)
     if stored is None or not right:
         raise PinRefused(refused, who, meaning, blocked=False)
     assert staff is not None
     if not allowed(staff.role, action):  # the PIN was right: not counted, but not confirmed
         raise PinRefused(refused, who, meaning, blocked=True)
     return staff
+
+
+# A right PIN, once verified, is remembered until its transaction ends, as a keyed digest
+# (never the PIN itself): a transaction signing many times with it (checking a demo home's 47
+# chart lines) pays for one argon2 verification. A wrong PIN is never remembered: it is verified,
+# refused and counted as ever, and its refusal ends the transaction and the memory with it.
+VERIFIED_PINS = "emar_verified_pins"
+_MEMO_KEY = secrets.token_bytes(32)
+
+
+def _pin_verified(session: Session, stored: str, pin: str) -> bool:
+    verified: dict[str, bytes] = session.info.setdefault(VERIFIED_PINS, {})
+    digest = hmac.new(_MEMO_KEY, pin.encode(), hashlib.sha256).digest()
+    if stored in verified and hmac.compare_digest(verified[stored], digest):
+        return True
+    right = verify_secret(stored, pin)
+    if right:
+        verified[stored] = digest
+    return right
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_verified_pins(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction itself, not a savepoint in it
+        session.info.pop(VERIFIED_PINS, None)
 
 
 @lru_cache(maxsize=1)

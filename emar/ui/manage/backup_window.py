@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from emar.domain.clock_text import clock_with_zone
 from emar.infra.db import Database
-from emar.maintenance.backups import (
+from emar.maintenance.daily import (
     BackupMade,
     backup_now,
     daily_folder,

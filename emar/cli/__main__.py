@@ -1,0 +1,7 @@
+"""`python -m emar.cli`: the `emar` command."""
+
+import sys
+
+from emar.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,113 @@
+"""`emar report`: the same PDF reports as the app (handover, audit, MAR, CD register)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emar.cli.common import open_current
+from emar.domain.schedule import local_instant
+from emar.errors import EmarError
+from emar.infra.private_files import never_overwrites
+from emar.models import Staff
+from emar.reports.data import Scope
+from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
+from emar.services.home import get_home, list_units
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser("report", parents=[common], help="print a report as PDF")
+    p.add_argument("kind", choices=[k.value for k in ReportKind])
+    p.add_argument("--from", dest="start", required=True, help="local date or date and time")
+    p.add_argument("--to", dest="end", help="local date (included) or date and time")
+    p.add_argument("--unit", help="unit name or id (default: the whole home)")
+    p.add_argument("--resident", type=int, help="one resident id")
+    p.add_argument("--staff", help="one staff member's username (audit)")
+    p.add_argument("--medicine", help="medicines whose name contains this (audit, CD register)")
+    p.add_argument("--blank", action="store_true", help="MAR: empty boxes, for downtime")
+    p.add_argument("--csv", help="audit: also write the entries to this CSV file")
+    p.add_argument("--out", required=True, help="PDF file to write (must not exist)")
+    p.set_defaults(func=cmd_report)
+
+
+def _when(text: str, zone: ZoneInfo, *, end: bool) -> datetime:
+    """A local date (a whole day: --to includes it) or local date and time, as an instant."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return day_bounds(day, day, zone)[1 if end else 0]
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise EmarError(
+            f"{text!r}: give a date (2026-11-22) or date and time (2026-11-22T08:00)."
+        ) from None
+    if moment.tzinfo is not None:
+        return moment
+    # a wall-clock time in the home's zone, under the DST rules the schedules use
+    return local_instant(moment.date(), moment.time(), zone)
+
+
+def _staff_id(session: Session, username: str | None) -> int | None:
+    if not username:
+        return None
+    staff_id = session.scalar(select(Staff.id).where(Staff.username == username.lower()))
+    if staff_id is None:
+        raise EmarError(f"No staff member with username {username!r}.")
+    return staff_id
+
+
+def _unit_id(session: Session, unit: str | None) -> int | None:
+    """A unit named by its id or its name (any case)."""
+    if not unit:
+        return None
+    units = {u.name.lower(): u.id for u in list_units(session)}
+    unit_id = int(unit) if unit.isascii() and unit.isdigit() else units.get(unit.lower())
+    if unit_id not in units.values():
+        raise EmarError(f"No unit {unit!r}; units: {', '.join(sorted(units))}.")
+    return unit_id
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    db = open_current(args)
+    kind = ReportKind(args.kind)
+    out = Path(args.out)
+    if out.exists():
+        raise EmarError(never_overwrites(out, "a report"))
+    if args.csv and kind != ReportKind.AUDIT:
+        raise EmarError("--csv is for the audit report.")
+    with db.read() as session:
+        zone = get_home(session).zone
+        staff_id = _staff_id(session, args.staff)
+        unit_id = _unit_id(session, args.unit)
+    start = _when(args.start, zone, end=False)
+    if args.end:
+        end = _when(args.end, zone, end=True)
+    elif kind == ReportKind.MAR:
+        end = start + timedelta(days=28)
+    else:
+        raise EmarError("Give --to as well (the end of the period).")
+    request = ReportRequest(
+        kind,
+        Scope(start, end, unit_id, args.resident, staff_id, args.medicine),
+        blank=args.blank,
+        csv_out=Path(args.csv) if args.csv else None,
+    )
+    made = make_report(
+        db,
+        request,
+        out,
+        now=datetime.now(UTC),
+        staff_id=None,
+        printed_by=f"{getpass.getuser()} (emar command line)",
+    )
+    extra = f"; {made.csv_rows} entries in {args.csv}" if made.csv_rows is not None else ""
+    print(f"{TITLES[kind]}: {made.pages} page(s) written to {out}{extra}.")
+    return 0

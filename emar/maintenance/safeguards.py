@@ -1,0 +1,72 @@
+"""The append-only safeguards: the triggers (migration 0002) that refuse to change or remove a
+record. A restore checks that a backup still has them and then puts them back as they should be.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from emar.infra.db import Database
+from emar.maintenance.backup import BackupError
+
+APPEND_ONLY = (  # as migration 0002 made them
+    "administration",
+    "prn_outcome",
+    "chart_line",
+    "chart_line_event",
+    "stock_movement",
+    "audit_event",
+)
+
+
+def require_safeguards(names: set[str], src: Path, *, sqlite: bool) -> None:
+    """A backup whose append-only triggers are missing was taken after someone removed them:
+    its records cannot be trusted, so it is not restored."""
+    if sqlite:
+        wanted = {f"{t}_no_{v}" for t in APPEND_ONLY for v in ("update", "delete")}
+    else:
+        wanted = {f"{t}_append_only" for t in APPEND_ONLY}
+    missing = sorted(wanted - names)
+    if missing:
+        raise BackupError(
+            f"{src} lacks the append-only safeguards of {len(missing)} record tables "
+            f"({', '.join(missing[:3])}...): they were removed before it was taken, so its "
+            "records cannot be trusted. Nothing restored."
+        )
+
+
+def recreate_safeguards(db: Database) -> None:
+    """Put the append-only triggers back exactly as migration 0002 makes them, whatever a
+    restored backup held under their names (a do-nothing trigger of the right name included).
+    The SQL mirrors the migration's, which must stay as it was written."""
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            for table in APPEND_ONLY:
+                for verb in ("UPDATE", "DELETE"):
+                    name = f"{table}_no_{verb.lower()}"
+                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+                    conn.exec_driver_sql(
+                        f"CREATE TRIGGER {name} BEFORE {verb} ON {table} BEGIN SELECT "
+                        f"RAISE(ABORT, '{table} is append-only: record a correction instead'); END"
+                    )
+            return
+        conn.exec_driver_sql(
+            """
+            CREATE OR REPLACE FUNCTION emar_refuse_change() RETURNS trigger LANGUAGE plpgsql
+            AS $$
+            BEGIN
+                RAISE EXCEPTION '%% is append-only: record a correction instead', TG_TABLE_NAME
+                    USING ERRCODE = 'restrict_violation';
+            END $$
+            """
+        )
+        for table in APPEND_ONLY:
+            for name, spec in (
+                (f"{table}_append_only", "BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW"),
+                (f"{table}_no_truncate", "BEFORE TRUNCATE ON {t} FOR EACH STATEMENT"),
+            ):
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER {name} {spec.format(t=table)} "
+                    "EXECUTE FUNCTION emar_refuse_change()"
+                )
