@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from emar.domain.clock_text import clock
+from emar.domain.codes import ENTERED_IN_ERROR
+from emar.domain.mar_entries import given_entries
 from emar.domain.prn import DAY, check_prn
 from emar.domain.text_rules import NOTE, clean_text
 from emar.domain.verdict import CheckCode, Verdict
@@ -30,11 +32,10 @@ from emar.models import (
     Staff,
     StockMovement,
 )
-from emar.models.administration import ENTERED_IN_ERROR, PRN_EFFECTS
+from emar.models.administration import PRN_EFFECTS
 from emar.services.audit import record_event, row_digest
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
-from emar.services.round.due import given_entries
 from emar.services.round.facts import load_entries, load_lines
 from emar.services.round.verification import Intent, verify
 from emar.services.staff.signing import check_pin_signature, who_for_username

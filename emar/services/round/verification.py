@@ -17,19 +17,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.domain.clock_text import clock, minutes_text
-from emar.domain.doses import EntryFacts, LineFacts, Window, next_opening, overdue_until
+from emar.domain.doses import EntryFacts, LineFacts, ResidentFacts
 from emar.domain.gtin import to_gtin14
 from emar.domain.line_periods import ACTIVE
+from emar.domain.mar_entries import dose_entries, given_entries
 from emar.domain.prn import DAY, check_prn
 from emar.domain.schedule import line_instants
 from emar.domain.verdict import Check, CheckCode, Severity, Verdict
+from emar.domain.windows import Window, next_opening, overdue_until, window_minutes
 from emar.domain.wording import dose_text, format_amount, unit_text
 from emar.errors import ValidationError
 from emar.models import ChartLine, Medicine, MedicineGtin, Resident, Staff
 from emar.services.home import HomeSettings, get_home
 from emar.services.permissions import Action, allowed
-from emar.services.round.due import dose_entries, given_entries, window_minutes
-from emar.services.round.facts import ResidentFacts, load_entries, load_lines, load_residents
+from emar.services.round.facts import load_entries, load_lines, load_residents
 
 FUTURE_TOLERANCE = timedelta(minutes=1)  # an administration time in the future is refused
 DOSE_SEARCH = timedelta(hours=12)
@@ -302,7 +303,7 @@ def _check_time(
     checks: list[Check],
 ) -> tuple[datetime | None, Window | None]:
     zone = home.zone
-    minutes = window_minutes(home, line)
+    minutes = window_minutes(home.windows, line)
     around = intent.scheduled_at or intent.at
     instants = line_instants(line, zone, around - DOSE_SEARCH, around + DOSE_SEARCH)
     recorded = dose_entries(entries)
