@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from emar.domain.doses import DoseState, EntryFacts
+from emar.domain.periods import MAR_DAYS
 from emar.domain.schedule import local_instant
 from emar.services.home import get_home
 from emar.services.round.dose_outcomes import DoseOutcome, resident_outcomes
@@ -45,7 +46,7 @@ class MarChart:
 
 
 def resident_mar(
-    session: Session, resident_id: int, first_day: date, now: datetime, days: int = 28
+    session: Session, resident_id: int, first_day: date, now: datetime, days: int = MAR_DAYS
 ) -> MarChart:
     home = get_home(session)
     zone = home.zone
