@@ -18,6 +18,8 @@ class Outcome(StrEnum):
 ENTERED_IN_ERROR = "X"
 REFUSED = "R"
 OTHER = "O"  # a note says what
+IN_HOSPITAL = "H"
+ON_LEAVE = "L"
 
 # What a senior may say really happened when correcting an entry: label -> (outcome, code).
 CORRECTIONS: dict[str, tuple[Outcome, str]] = {
@@ -38,3 +40,8 @@ class PrnEffect(StrEnum):
     def label(self) -> str:
         """ "Partly effective", as a carer chooses it."""
         return self.value.replace("_", " ").capitalize()
+
+
+def away_code(away: str | None) -> str:
+    """What a dose due while the resident was away shows: H in hospital, L on leave."""
+    return IN_HOSPITAL if away == "hospital" else ON_LEAVE

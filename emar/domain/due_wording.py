@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from emar.domain.clock_text import clock, minutes_text
+from emar.domain.codes import away_code
 from emar.domain.doses import DoseState, EntryFacts, LineFacts
 from emar.domain.prn import PrnLimitCheck
 from emar.domain.windows import Window
@@ -40,8 +41,7 @@ def dose_why(
             f"({entry.staff_name}, {clock(entry.administered_at, zone, now)})"
         ).replace("  ", " ")
     if state == DoseState.AWAY:
-        code = "H" if away == "hospital" else "L"
-        return f"{code}: resident in {away} at {at}"
+        return f"{away_code(away)}: resident in {away} at {at}"
     if state == DoseState.UPCOMING:
         return f"Due at {at} (window {span})"
     if state == DoseState.DUE_SOON:

@@ -7,6 +7,7 @@ from emar.domain.codes import (
     REFUSED,
     Outcome,
     PrnEffect,
+    away_code,
 )
 from emar.models.administration import OUTCOMES, PRN_EFFECTS
 
@@ -18,6 +19,11 @@ def test_outcomes_are_stored_as_given_and_not_given():
 
 def test_the_codes_the_rules_rely_on():
     assert (ENTERED_IN_ERROR, REFUSED, OTHER) == ("X", "R", "O")
+
+
+def test_a_dose_while_away_shows_h_in_hospital_l_on_leave():
+    assert away_code("hospital") == "H"
+    assert away_code("leave") == "L"
 
 
 def test_corrections_offer_in_error_refused_and_other_all_not_given():
