@@ -28,7 +28,9 @@ from reportlab.platypus import SimpleDocTemplate, Table
 from benchmarks.round_engine import CACHE, build
 from emar.infra.db import open_database
 from emar.maintenance.migrate import upgrade_to_head
-from emar.reports.data import Scope, audit_data, handover_data
+from emar.reports.audit_data import audit_data
+from emar.reports.data import Scope
+from emar.reports.handover_data import handover_data
 from emar.reports.run import ReportKind, ReportRequest, make_report
 from emar.services.home import get_home
 

@@ -17,15 +17,24 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from emar.domain.codes import REFUSED, Outcome, PrnEffect
 from emar.domain.doses import LineFacts
 from emar.domain.prn import DAY
 from emar.domain.schedule import line_instants
+from emar.domain.windows import window_minutes
 from emar.models import Administration, PrnOutcome, Staff, StockMovement
 from emar.services.audit.bulk import high_water, record_bulk_since
 from emar.services.home import get_home
 from emar.services.round.facts import load_lines, load_residents
 
 BATCH = 5000
+# PRN outcomes recorded: mostly effective
+EFFECTS = (
+    PrnEffect.EFFECTIVE,
+    PrnEffect.EFFECTIVE,
+    PrnEffect.PARTLY_EFFECTIVE,
+    PrnEffect.NOT_EFFECTIVE,
+)
 
 
 @dataclass(frozen=True)
@@ -67,9 +76,7 @@ def generate_history(
                 _prn_history(line, start, end, rng, carers, rates, away[line.resident_id])
             )
             continue
-        minutes = (
-            home.time_critical_window_minutes if line.time_critical else (home.dose_window_minutes)
-        )
+        minutes = window_minutes(home.windows, line)
         for scheduled in line_instants(line, home.zone, start, end):
             if away[line.resident_id].away_at(scheduled):
                 continue
@@ -87,7 +94,7 @@ def generate_history(
     outcomes = [
         {
             "administration_id": aid,
-            "effect": rng.choice(("effective", "effective", "partly_effective", "not_effective")),
+            "effect": rng.choice(EFFECTS),
             "staff_id": e["staff_id"],
             "recorded_at": e["administered_at"] + timedelta(minutes=60),
         }
@@ -97,7 +104,7 @@ def generate_history(
     for batch in _chunks(outcomes):
         session.execute(insert(PrnOutcome), batch)
     for e in entries + prn_entries:
-        if e["outcome"] == "given":
+        if e["outcome"] == Outcome.GIVEN:
             used[e["chart_line_id"]] += e["dose_given"]
     stock = []
     for line_id, amount in used.items():
@@ -181,11 +188,11 @@ def _scheduled_entry(
         at = scheduled + timedelta(minutes=rng.randint(0, 20))
         entry = _base(line, at, staff, rng, carers) | {
             "scheduled_at": scheduled,
-            "outcome": "not_given",
+            "outcome": Outcome.NOT_GIVEN,
             "witness_id": None,
         }
         if roll < rates.missed + rates.refused:
-            entry["not_given_code"] = "R"
+            entry["not_given_code"] = REFUSED
         else:
             entry["not_given_code"] = rng.choice(("S", "N", "W"))
             if entry["not_given_code"] == "W":
@@ -197,7 +204,7 @@ def _scheduled_entry(
         at = scheduled + timedelta(minutes=max(-window + 1, min(window - 1, int(rng.gauss(5, 12)))))
     return _base(line, at, staff, rng, carers) | {
         "scheduled_at": scheduled,
-        "outcome": "given",
+        "outcome": Outcome.GIVEN,
         "dose_given": _dose(line, rng),
     }
 
@@ -238,7 +245,7 @@ def _prn_history(
                 _base(line, at, staff, rng, carers)
                 | {
                     "scheduled_at": None,
-                    "outcome": "given",
+                    "outcome": Outcome.GIVEN,
                     "dose_given": _dose(line, rng),
                     "prn_reason": line.prn_indication,
                 }

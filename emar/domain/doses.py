@@ -1,19 +1,38 @@
-"""Plain facts about chart lines and MAR entries, and how a scheduled dose is classified.
+"""Plain facts about residents, chart lines and MAR entries, and how a scheduled dose is classified.
 
 These are the inputs and outputs of the round engine's rules; they carry no database session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from emar.domain.codes import Outcome
 from emar.domain.schedule import Timing
+from emar.domain.windows import Window
 
 Period = tuple[datetime, datetime | None]
+
+
+@dataclass(frozen=True)
+class ResidentFacts:
+    id: int
+    name: str
+    room: str
+    unit_id: int
+    status: str
+    allergies: tuple[str, ...]
+    absences: tuple[tuple[str, datetime, datetime | None], ...]  # (hospital / leave, from, to)
+
+    def away_at(self, at: datetime) -> str | None:
+        for kind, start, end in self.absences:
+            if start <= at and (end is None or at < end):
+                return kind
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +102,7 @@ class EntryFacts:
 
     @property
     def is_given(self) -> bool:
-        return self.outcome == "given"
+        return self.outcome == Outcome.GIVEN
 
 
 def effective_entries(entries: Iterable[EntryFacts]) -> list[EntryFacts]:
@@ -104,38 +123,7 @@ class DoseState(StrEnum):
     AWAY = "away"
 
 
-SOON = timedelta(minutes=60)
-OVERDUE_AT_MOST = timedelta(hours=12)
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    opens: datetime
-    closes: datetime
-
-    @classmethod
-    def around(cls, scheduled: datetime, minutes: int) -> Window:
-        half = timedelta(minutes=minutes)
-        return cls(scheduled - half, scheduled + half)
-
-    def minutes_early(self, at: datetime) -> int:
-        return max(0, _minutes(self.opens - at))
-
-    def minutes_late(self, at: datetime) -> int:
-        return max(0, _minutes(at - self.closes))
-
-
-def _minutes(delta: timedelta) -> int:
-    return int(delta.total_seconds() // 60)
-
-
-def overdue_until(window: Window, scheduled: datetime, next_opens: datetime | None) -> datetime:
-    """A dose with no entry is overdue after its window until the next dose of the line opens
-    (or 12 hours at most); after that it is missed (domain.md: missed after the window)."""
-    limit = scheduled + OVERDUE_AT_MOST
-    if next_opens is not None:
-        limit = min(limit, next_opens)
-    return max(limit, window.closes)
+SOON = timedelta(minutes=60)  # "due soon": the window opens within the hour
 
 
 def classify(
@@ -158,7 +146,3 @@ def classify(
     if now < missed_from:
         return DoseState.OVERDUE
     return DoseState.MISSED
-
-
-def next_opening(scheduled: Sequence[datetime], index: int, minutes: int) -> datetime | None:
-    return scheduled[index + 1] - timedelta(minutes=minutes) if index + 1 < len(scheduled) else None

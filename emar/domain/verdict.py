@@ -7,7 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 
-from emar.domain.doses import LineFacts, Window
+from emar.domain.doses import LineFacts
+from emar.domain.windows import Window
 
 
 class Severity(IntEnum):
@@ -139,6 +140,14 @@ class Verdict:
 
     def has(self, code: CheckCode) -> bool:
         return any(c.code == code for c in self.checks)
+
+
+def block(code: CheckCode, message: str) -> Check:
+    return Check(code, Severity.BLOCK, message)
+
+
+def warn(code: CheckCode, message: str) -> Check:
+    return Check(code, Severity.WARN, message)
 
 
 def _rank(code: CheckCode) -> int:

@@ -6,12 +6,11 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from emar.domain.codes import Outcome, PrnEffect
 from emar.models.base import Base, UTCDateTime, utcnow
 from emar.models.chart import ChartLine
 
-OUTCOMES = ("given", "not_given")
-# A correction with this code voids the entry it supersedes: the dose is open again.
-ENTERED_IN_ERROR = "X"
+OUTCOMES = tuple(o.value for o in Outcome)  # plain strings: the check constraint's text
 
 
 class NotGivenCode(Base):
@@ -94,7 +93,7 @@ class Administration(Base):
     chart_line: Mapped[ChartLine] = relationship()
 
 
-PRN_EFFECTS = ("effective", "partly_effective", "not_effective")
+PRN_EFFECTS = tuple(e.value for e in PrnEffect)
 
 
 class PrnOutcome(Base):

@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from emar.reports.data import AuditData, AuditRow
+from emar.reports.audit_data import AuditData, AuditRow
 from emar.reports.handover import period_text
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
 from emar.reports.rows import RowList

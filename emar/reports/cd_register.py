@@ -8,7 +8,7 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
-from emar.reports.data import CdRegisterData
+from emar.reports.cd_register_data import CdRegisterData
 from emar.reports.handover import period_text
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
 

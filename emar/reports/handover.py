@@ -8,7 +8,7 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from emar.reports.data import HandoverData
+from emar.reports.handover_data import HandoverData
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
 
 # Items the next shift must act on come first, in red.

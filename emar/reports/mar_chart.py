@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Table, TableStyle
 
 from emar.domain.doses import DoseState
-from emar.reports.data import MarData, MarSheet
+from emar.reports.mar_chart_data import MarData, MarSheet
 from emar.reports.pdf import GRID, HEAD_BG, STYLES, ReportMeta, build, frame_width, para, table
 from emar.services.charts.mar import MarCell, MarRow
 

@@ -13,21 +13,20 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from emar.domain.periods import MAR_DAYS
 from emar.domain.schedule import local_instant
 from emar.errors import ValidationError
 from emar.infra.db import Database
 from emar.infra.private_files import create_new, owner_only
 from emar.reports.audit import render_audit, write_audit_csv
+from emar.reports.audit_data import audit_data
 from emar.reports.cd_register import render_cd_register
-from emar.reports.data import (
-    Scope,
-    audit_data,
-    cd_register_data,
-    handover_data,
-    mar_data,
-)
+from emar.reports.cd_register_data import cd_register_data
+from emar.reports.data import Scope
 from emar.reports.handover import render_handover
+from emar.reports.handover_data import handover_data
 from emar.reports.mar_chart import render_mar
+from emar.reports.mar_chart_data import mar_data
 from emar.reports.pdf import ReportMeta
 from emar.services.audit import record_event
 from emar.services.audit.checkpoints import audit_head
@@ -35,7 +34,7 @@ from emar.services.home import get_home
 from emar.services.permissions import Action, require
 from emar.services.round.dose_outcomes import Progress
 
-MAX_MAR_DAYS = 28
+MAX_MAR_DAYS = MAR_DAYS  # one chart a cycle
 
 
 class ReportKind(StrEnum):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.domain.text_rules import required_text
+from emar.domain.windows import DoseWindows
 from emar.errors import ValidationError
 from emar.models import CareHome, Unit
 from emar.services.audit import record_event
@@ -28,6 +29,10 @@ class HomeSettings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def windows(self) -> DoseWindows:
+        return DoseWindows(self.dose_window_minutes, self.time_critical_window_minutes)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from emar.domain.codes import away_code
 from emar.domain.doses import DoseState, EntryFacts
+from emar.domain.periods import MAR_DAYS
 from emar.domain.schedule import local_instant
 from emar.services.home import get_home
 from emar.services.round.dose_outcomes import DoseOutcome, resident_outcomes
@@ -45,7 +47,7 @@ class MarChart:
 
 
 def resident_mar(
-    session: Session, resident_id: int, first_day: date, now: datetime, days: int = 28
+    session: Session, resident_id: int, first_day: date, now: datetime, days: int = MAR_DAYS
 ) -> MarChart:
     home = get_home(session)
     zone = home.zone
@@ -103,7 +105,7 @@ def _cell_text(o: DoseOutcome, away: str | None) -> str:
     if state == DoseState.NOT_GIVEN and entry is not None:
         return entry.code or "?"
     if state == DoseState.AWAY:
-        return "H" if away == "hospital" else "L"
+        return away_code(away)
     if state == DoseState.MISSED:
         return "MISSED"
     if state == DoseState.OVERDUE:

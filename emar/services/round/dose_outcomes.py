@@ -1,36 +1,21 @@
 """What happened to every dose in a period, for many residents at once: the facts reports are
-built from. Classified exactly as the round and the MAR classify them (emar.domain.doses)."""
+built from. Classified exactly as the round and the MAR classify them (emar.domain.line_doses)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from emar.domain.doses import (
-    DoseState,
-    EntryFacts,
-    LineFacts,
-    Window,
-    classify,
-    effective_entries,
-    next_opening,
-)
-from emar.domain.doses import overdue_until as overdue_limit
-from emar.domain.schedule import line_instants
+from emar.domain.doses import DoseState, EntryFacts, LineFacts, ResidentFacts, effective_entries
+from emar.domain.line_doses import line_doses
+from emar.domain.mar_entries import current_entry, dose_chains
 from emar.domain.wording import dose_text
 from emar.services.home import HomeSettings
-from emar.services.round.due import dose_entries, window_minutes
-from emar.services.round.facts import (
-    ResidentFacts,
-    line_dose_text,
-    load_entries,
-    load_lines,
-    load_residents,
-)
+from emar.services.round.facts import line_dose_text, load_entries, load_lines, load_residents
 
 BATCH = 50  # residents per round trip; also how often progress is reported
 Progress = Callable[[int, int], None]  # done, total
@@ -132,12 +117,9 @@ def resident_outcomes(
     end: datetime,
     now: datetime,
 ) -> list[DoseOutcome]:
-    zone = home.zone
-    chains: dict[tuple[int, datetime], list[EntryFacts]] = defaultdict(list)
-    for e in entries:
-        if e.scheduled_at is not None:
-            chains[(e.chart_line_id, e.scheduled_at)].append(e)
-    current = dose_entries(entries)
+    zone, windows = home.zone, home.windows
+    chains = dose_chains(entries)
+    current = {key: e for key, chain in chains.items() if (e := current_entry(chain)) is not None}
     out: list[DoseOutcome] = []
     for line in sorted(lines, key=lambda ln: (ln.medicine, ln.id)):
         dose = line_dose_text(line)
@@ -159,21 +141,9 @@ def resident_outcomes(
                     )
                 )
             continue
-        minutes = window_minutes(home, line)
-        instants = line_instants(line, zone, start, end + timedelta(days=1))
-        for i, scheduled in enumerate(instants):
-            if scheduled >= end:
-                break
-            window = Window.around(scheduled, minutes)
-            entry = current.get((line.id, scheduled))
-            missed_from = overdue_limit(window, scheduled, next_opening(instants, i, minutes))
-            state = classify(window, missed_from, entry, resident.away_at(scheduled), now)
-            late = (
-                window.minutes_late(entry.administered_at)
-                if entry is not None and state == DoseState.GIVEN
-                else 0
-            )
-            chain = tuple(sorted(chains.get((line.id, scheduled), []), key=lambda e: e.id))
+        for d in line_doses(
+            line, zone, windows, start, end, now, current, resident.away_at, chains
+        ):
             out.append(
                 DoseOutcome(
                     resident.id,
@@ -181,11 +151,11 @@ def resident_outcomes(
                     resident.room,
                     line,
                     dose,
-                    scheduled,
-                    state,
-                    entry,
-                    late,
-                    chain,
+                    d.scheduled_at,
+                    d.state,
+                    d.entry,
+                    d.late_minutes,
+                    d.chain,
                 )
             )
     return out

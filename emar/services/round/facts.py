@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from emar.domain.doses import EntryFacts, IngredientAmount, LineFacts
+from emar.domain.doses import EntryFacts, IngredientAmount, LineFacts, ResidentFacts
 from emar.domain.line_periods import Event, active_periods, status_at
 from emar.domain.schedule import Timing, parse_times, parse_weekdays
 from emar.domain.wording import dose_text
@@ -28,23 +27,6 @@ from emar.models import (
     Resident,
     Staff,
 )
-
-
-@dataclass(frozen=True)
-class ResidentFacts:
-    id: int
-    name: str
-    room: str
-    unit_id: int
-    status: str
-    allergies: tuple[str, ...]
-    absences: tuple[tuple[str, datetime, datetime | None], ...]
-
-    def away_at(self, at: datetime) -> str | None:
-        for kind, start, end in self.absences:
-            if start <= at and (end is None or at < end):
-                return kind
-        return None
 
 
 def load_residents(

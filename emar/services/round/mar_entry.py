@@ -1,0 +1,107 @@
+"""Writing one MAR entry, for every kind of record: the resident's lock, the insert that
+reports a lost race by name, a voided dose's supersession, a late entry's reason; and what
+recording answers (recorded, blocked, already recorded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from emar.domain.clock_text import clock
+from emar.domain.codes import ENTERED_IN_ERROR, Outcome
+from emar.domain.verdict import CheckCode, Verdict
+from emar.errors import EmarError, ValidationError
+from emar.models import Administration, Resident, Staff
+from emar.services.home import get_home
+
+
+class Blocked(EmarError):
+    """The verdict stops this administration; nothing was recorded."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.headline)
+        self.verdict = verdict
+
+
+class AlreadyRecorded(EmarError):
+    """Another entry for this dose got there first (another PC, or a double tap)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    administration_id: int
+    message: str
+    verdict: Verdict | None = None
+
+
+def late_reason(verdict: Verdict, reason: str | None) -> str | None:
+    """A late entry's reason (required), or None for an entry made on time."""
+    if not verdict.has(CheckCode.LATE_ENTRY):
+        return None
+    if not (reason or "").strip():
+        raise ValidationError("This is a late entry: say why it is recorded late.")
+    return (reason or "").strip()
+
+
+def lock_resident(session: Session, resident_id: int) -> None:
+    """Serialise recordings for one resident (PRN limits span lines). SQLite's write transaction
+    is already exclusive; PostgreSQL takes the resident's row lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Resident.id).where(Resident.id == resident_id).with_for_update())
+
+
+def insert_entry(session: Session, entry: Administration) -> Administration:
+    """Insert under a savepoint so a lost race can still be reported by name."""
+    try:
+        with session.begin_nested():
+            session.add(entry)
+            session.flush()
+    except IntegrityError:
+        raise AlreadyRecorded(_who_recorded(session, entry)) from None
+    return entry
+
+
+def _who_recorded(session: Session, entry: Administration) -> str:
+    row = session.execute(
+        select(
+            Administration.outcome,
+            Administration.not_given_code,
+            Staff.full_name,
+            Administration.administered_at,
+        )
+        .join(Staff, Administration.staff_id == Staff.id)
+        .where(
+            Administration.chart_line_id == entry.chart_line_id,
+            Administration.scheduled_at == entry.scheduled_at,
+            Administration.supersedes_id.is_(None),
+        )
+    ).first()
+    if row is None:
+        return "This dose was recorded at the same moment elsewhere; refresh and check."
+    zone = get_home(session).zone
+    what = (
+        "given" if row.outcome == Outcome.GIVEN else f"recorded as not given ({row.not_given_code})"
+    )
+    return f"Already {what} by {row.full_name} at {clock(row.administered_at, zone)}."
+
+
+def voided_entry(session: Session, line_id: int, scheduled: datetime | None) -> int | None:
+    """If this dose's current entry was voided ("entered in error"), the entry a new one
+    supersedes."""
+    if scheduled is None:
+        return None
+    chain = session.execute(
+        select(
+            Administration.id, Administration.not_given_code, Administration.supersedes_id
+        ).where(Administration.chart_line_id == line_id, Administration.scheduled_at == scheduled)
+    ).all()
+    superseded = {r.supersedes_id for r in chain}
+    current = [r for r in chain if r.id not in superseded]
+    if current and current[-1].not_given_code == ENTERED_IN_ERROR:
+        return int(current[-1].id)
+    return None
