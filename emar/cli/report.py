@@ -8,17 +8,24 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.cli.common import open_current
+from emar.domain.periods import MAR_DAYS
 from emar.domain.schedule import local_instant
 from emar.errors import EmarError
 from emar.infra.private_files import never_overwrites
-from emar.models import Staff
 from emar.reports.data import Scope
-from emar.reports.run import TITLES, ReportKind, ReportRequest, day_bounds, make_report
+from emar.reports.run import (
+    TITLES,
+    ReportKind,
+    ReportRequest,
+    day_bounds,
+    default_period,
+    make_report,
+)
 from emar.services.home import get_home, list_units
+from emar.services.staff.accounts import staff_id_by_username
 
 
 def register(
@@ -26,7 +33,12 @@ def register(
 ) -> None:
     p = sub.add_parser("report", parents=[common], help="print a report as PDF")
     p.add_argument("kind", choices=[k.value for k in ReportKind])
-    p.add_argument("--from", dest="start", required=True, help="local date or date and time")
+    p.add_argument(
+        "--from",
+        dest="start",
+        help="local date or date and time (default: the shift now ending for a handover, "
+        "28 days from today for a MAR, the last 28 days for the audit and CD register)",
+    )
     p.add_argument("--to", dest="end", help="local date (included) or date and time")
     p.add_argument("--unit", help="unit name or id (default: the whole home)")
     p.add_argument("--resident", type=int, help="one resident id")
@@ -58,7 +70,7 @@ def _when(text: str, zone: ZoneInfo, *, end: bool) -> datetime:
 def _staff_id(session: Session, username: str | None) -> int | None:
     if not username:
         return None
-    staff_id = session.scalar(select(Staff.id).where(Staff.username == username.lower()))
+    staff_id = staff_id_by_username(session, username)
     if staff_id is None:
         raise EmarError(f"No staff member with username {username!r}.")
     return staff_id
@@ -87,13 +99,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         zone = get_home(session).zone
         staff_id = _staff_id(session, args.staff)
         unit_id = _unit_id(session, args.unit)
-    start = _when(args.start, zone, end=False)
-    if args.end:
-        end = _when(args.end, zone, end=True)
-    elif kind == ReportKind.MAR:
-        end = start + timedelta(days=28)
+    if args.start is None:
+        if args.end:
+            raise EmarError("Give --from as well (the start of the period).")
+        start, end = default_period(kind, datetime.now(UTC), zone)
     else:
-        raise EmarError("Give --to as well (the end of the period).")
+        start = _when(args.start, zone, end=False)
+        if args.end:
+            end = _when(args.end, zone, end=True)
+        elif kind == ReportKind.MAR:
+            end = start + timedelta(days=MAR_DAYS)
+        else:
+            raise EmarError("Give --to as well (the end of the period).")
     request = ReportRequest(
         kind,
         Scope(start, end, unit_id, args.resident, staff_id, args.medicine),

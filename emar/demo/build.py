@@ -46,6 +46,7 @@ from emar.services.home import add_unit, create_home, get_home, has_home, list_u
 from emar.services.residents.admission import AdmissionForm, admit_resident, start_absence
 from emar.services.residents.reading import count_residents
 from emar.services.staff.accounts import add_staff, list_staff
+from emar.services.staff.signing import Signature
 
 PINS = {username: pin for username, _name, _role, _password, pin, _badge in DEMO_STAFF}
 UNIT_OF = {spec.key: spec.unit for spec in CATALOGUE}
@@ -203,16 +204,13 @@ def _write_chart(
 ) -> None:
     """Each line transcribed by the nurse, checked by the senior carer with their PIN, and a
     cycle's supply booked in, on the day the chart started."""
-    nurse, checker, started = (
-        building.staff[TRANSCRIBER],
-        building.staff[CHECKER],
-        building.chart_start,
-    )
+    nurse, started = building.staff[TRANSCRIBER], building.chart_start
+    checker = Signature(CHECKER, PINS[CHECKER])
     for line in chart:
         product = building.products[line.medicine]
         form = line_form(line, product.id, started, building.zone, building.today)
         line_id = add_chart_line(session, nurse, resident_id, form)
-        check_chart_line(session, checker, line_id, started, pin=PINS[CHECKER])
+        check_chart_line(session, checker, line_id, started)
         book_in(session, nurse, line_id, product.gtin, RECEIVED[UNIT_OF[line.medicine]], started)
 
 

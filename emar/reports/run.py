@@ -13,8 +13,9 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from emar.domain.periods import MAR_DAYS
+from emar.domain.periods import MAR_DAYS, days_from_today, last_days
 from emar.domain.schedule import local_instant
+from emar.domain.shifts import shift_now_ending
 from emar.errors import ValidationError
 from emar.infra.db import Database
 from emar.infra.private_files import create_new, owner_only
@@ -50,6 +51,16 @@ TITLES = {
     ReportKind.MAR: "MAR chart",
     ReportKind.CD_REGISTER: "Controlled drugs register",
 }
+
+
+def default_period(kind: ReportKind, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """What a report covers unless told otherwise: a handover, the shift now ending; a MAR,
+    the cycle's days from today; the audit and the CD register, the cycle's days to today."""
+    if kind == ReportKind.HANDOVER:
+        return shift_now_ending(now, zone)
+    if kind == ReportKind.MAR:
+        return days_from_today(now, zone)
+    return last_days(now, zone)
 
 
 @dataclass(frozen=True)

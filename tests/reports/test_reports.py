@@ -415,6 +415,11 @@ def test_cli_reports_and_their_clear_refusals(home_db, day, tmp_path, capsys):
     )
     assert "No unit 'Nowhere'" in capsys.readouterr().err
     assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "n.pdf").exists()
+    shift = tmp_path / "shift.pdf"  # no dates: the shift now ending, as the reports window offers
+    assert main(["report", "handover", "--out", str(shift), *url]) == 0
+    assert capsys.readouterr().out.startswith("Shift handover: ") and shift.exists()
+    assert main(["report", "audit", "--to", "2026-06-10", "--out", str(tmp_path / "t.pdf"), *url])
+    assert "Give --from as well" in capsys.readouterr().err
 
 
 def test_a_long_report_reports_progress_and_stops_when_cancelled(home_db, day):

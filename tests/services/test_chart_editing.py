@@ -21,10 +21,10 @@ from emar.services.charts.editing import (
     suspend_line,
 )
 from emar.services.charts.reading import resident_chart
-from emar.services.permissions import NotPermitted
 from emar.services.round.due import due_list
 from emar.services.round.recording import record_given
 from emar.services.round.verification import PackScan, verify
+from emar.services.staff.signing import PinRefused, Signature
 from tests.support.homes import Home, local
 
 DAY = date(2026, 6, 10)
@@ -105,13 +105,13 @@ def test_new_line_is_pending_until_a_different_person_checks_it_then_given_by_sc
     assert chart["Bisoprolol 2.5 mg tablets"].status == "pending"  # visible, not givable
     assert pending.blocks[0].code == CheckCode.LINE_STATUS and "pending" in pending.headline
     with pytest.raises(ValidationError, match="different person"), home_db.write() as s:
-        check_chart_line(s, home.staff["nina"], line, local(DAY, 8, 0))
-    with pytest.raises(NotPermitted), home_db.write() as s:
-        check_chart_line(s, home.staff["amy"], line, local(DAY, 8, 0))  # carers cannot check
+        check_chart_line(s, home.sign("nina"), line, local(DAY, 8, 0))
+    with pytest.raises(PinRefused, match="not someone who may"), home_db.write() as s:
+        check_chart_line(s, home.sign("amy"), line, local(DAY, 8, 0))  # carers cannot check
     with pytest.raises(ValidationError, match="Check: wrong username or PIN"), home_db.write() as s:
-        check_chart_line(s, home.staff["ben"], line, local(DAY, 8, 0), pin="0000")
+        check_chart_line(s, Signature("ben", "0000"), line, local(DAY, 8, 0))
     with home_db.write() as s:
-        check_chart_line(s, home.staff["ben"], line, local(DAY, 8, 0), pin="3917")
+        check_chart_line(s, home.sign("ben"), line, local(DAY, 8, 0))
     with home_db.write() as s:
         done = record_given(s, intent, intent_at)
     assert "Bisoprolol" in done.message
@@ -170,7 +170,7 @@ def test_change_is_stop_old_and_start_new_linked(home_db):
             at,
         )
     with home_db.write() as s:
-        check_chart_line(s, home.staff["ben"], new, at)
+        check_chart_line(s, home.sign("ben"), new, at)
     with home_db.read() as s:
         assert s.get(ChartLine, new).replaces_id == old
         chart = resident_chart(

@@ -13,8 +13,15 @@ from sqlalchemy import select
 
 from emar.models import AuditEvent, utcnow
 from emar.services.permissions import NotPermitted
-from emar.services.round.recording import Signature, record_given
-from emar.services.staff.signing import PinRefused, refusal, sign_in, unlock, write_signed
+from emar.services.round.recording import record_given
+from emar.services.staff.signing import (
+    PinRefused,
+    Signature,
+    refusal,
+    sign_in,
+    unlock,
+    write_signed,
+)
 from tests.support.homes import Home, count_entries, local
 
 
@@ -142,9 +149,7 @@ def test_a_chart_check_pin_is_throttled_and_audited_too(home_db, home):
             ),
         )
     with pytest.raises(PinRefused, match="Check: wrong username or PIN"):
-        write_signed(
-            home_db, lambda s: check_chart_line(s, home.staff["ben"], line, utcnow(), pin="1")
-        )
+        write_signed(home_db, lambda s: check_chart_line(s, Signature("ben", "1"), line, utcnow()))
     assert _events(home_db, "pin.failed") == [{"who": "ben", "meaning": "Check"}]
 
 

@@ -14,6 +14,7 @@ from emar.infra.db import Database, open_database
 from emar.models import Administration, CareHome, Medicine, MedicineGtin
 from emar.services.charts.editing import LineForm, add_chart_line, check_chart_line
 from emar.services.home import get_home
+from emar.services.staff.signing import Signature
 from tests.support.homes import PINS, Home
 
 
@@ -59,7 +60,7 @@ def prepare_home(url: str, *, idle_lock_minutes: int | None = None) -> E2EHome:
         para_id, para_gtin = _gtin(s, "Paracetamol")
         other_id, other_gtin = _gtin(s, "Donepezil")
         start = now - timedelta(hours=2)
-        nurse, manager = home.staff["nina"], home.staff["mark"]
+        nurse = home.staff["nina"]
         regular = add_chart_line(
             s,
             nurse,
@@ -93,7 +94,7 @@ def prepare_home(url: str, *, idle_lock_minutes: int | None = None) -> E2EHome:
             ),
         )
         for line in (regular, prn):
-            check_chart_line(s, manager, line, start, pin=PINS["mark"])
+            check_chart_line(s, Signature("mark", PINS["mark"]), line, start)
         if idle_lock_minutes is not None:
             s.execute(update(CareHome).values(idle_lock_minutes=idle_lock_minutes))
     assert other_id not in (amlo_id, para_id)

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from emar.demo.data import DEMO_STAFF
 from emar.models import Administration, ChartLine, Medicine, MedicineGtin, Resident, Staff
-from emar.services.round.recording import Signature
 from emar.services.round.verification import Intent, PackScan
+from emar.services.staff.signing import Signature
 
 LONDON = ZoneInfo("Europe/London")
 PINS = {username: pin for username, _n, _r, _p, pin, _b in DEMO_STAFF}

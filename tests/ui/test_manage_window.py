@@ -322,7 +322,6 @@ def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
     """A line added elsewhere after the window opened: the stock tab shows it when it is
     opened, and booking its pack in asks "how many" naming the medicine."""
     from emar.services.charts.editing import LineForm, add_chart_line, check_chart_line
-    from tests.support.homes import PINS
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: AT)
@@ -353,7 +352,7 @@ def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
                 times_of_day="20:00",
             ),
         )
-        check_chart_line(s, home.staff["mark"], line, AT, pin=PINS["mark"])
+        check_chart_line(s, home.sign("mark"), line, AT)
     m.tabs.setCurrentIndex(1)
     m.tabs.setCurrentIndex(2)  # back on the stock tab: read afresh
     qtbot.waitUntil(lambda: m.stock.stock.rowCount() == 3, timeout=10_000)

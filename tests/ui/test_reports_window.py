@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from emar.reports.run import ReportKind
-from emar.ui.reports.window import ReportsWindow, default_period
+from emar.reports.run import ReportKind, default_period
+from emar.ui.reports.window import ReportsWindow
 from tests.support.homes import LONDON, local
 from tests.support.pdf_checks import overflows, pdf_text
 from tests.support.round_window import open_window, sign_in

@@ -17,10 +17,10 @@ from emar.domain.line_periods import ENDED, STOPPED, Event, status_at
 from emar.domain.schedule import parse_times, parse_weekdays
 from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.errors import ValidationError
-from emar.models import ChartLine, ChartLineEvent, Medicine, Resident, Staff
+from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
-from emar.services.staff.signing import check_pin_signature
+from emar.services.staff.signing import Signature, countersign
 
 
 @dataclass
@@ -152,31 +152,28 @@ def _line(session: Session, line_id: int) -> ChartLine:
     return line
 
 
-def check_chart_line(
-    session: Session, checker_id: int, line_id: int, at: datetime, *, pin: str | None = None
-) -> None:
-    """The second signature: a different authorised person; the line becomes active.
-
-    On a shared PC the checker signs with their PIN (`pin`); a service caller that has already
-    authenticated the checker (signed in as them) may omit it."""
-    if pin is not None:  # signed at a shared PC: the PIN first, so no name is confirmed
-        known = session.get(Staff, checker_id)
-        name = known.username if known is not None else f"#{checker_id}"
-        check_pin_signature(session, name, pin, Action.CHECK_CHARTS, "Check", at)
-    checker = require(session, checker_id, Action.CHECK_CHARTS)
+def check_chart_line(session: Session, checker: Signature, line_id: int, at: datetime) -> None:
+    """The second signature: a different authorised person, signing with their PIN (also when
+    they are the one signed in: the check is a signature); the line becomes active."""
     line = _line(session, line_id)
-    if line.transcribed_by_id == checker.id:
-        raise ValidationError(
-            "The check must be by a different person from the one who transcribed the line."
-        )
+    signer = countersign(
+        session,
+        checker,
+        Action.CHECK_CHARTS,
+        "Check",
+        at,
+        not_by=line.transcribed_by_id,
+        same_person="The check must be by a different person from the one who transcribed "
+        "the line.",
+    )
     if any(e.kind == "checked" for e in line.events):
         raise ValidationError("This line has already been checked.")
     session.add(
-        ChartLineEvent(chart_line_id=line.id, kind="checked", effective_at=at, staff_id=checker.id)
+        ChartLineEvent(chart_line_id=line.id, kind="checked", effective_at=at, staff_id=signer.id)
     )
     session.flush()
     record_event(
-        session, "chart.line_checked", staff_id=checker.id, entity="chart_line", entity_id=line.id
+        session, "chart.line_checked", staff_id=signer.id, entity="chart_line", entity_id=line.id
     )
 
 

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from emar.domain.gtin import to_gtin14
 from emar.domain.text_rules import clean_text, required_text
 from emar.errors import ValidationError
-from emar.models import ChartLine, Medicine, MedicineGtin, StockMovement
+from emar.models import ChartLine, StockMovement
 from emar.services.audit import record_event
+from emar.services.charts.packs import medicines_for_gtin
 from emar.services.charts.reading import resident_chart
 from emar.services.permissions import Action, require
 
@@ -106,12 +107,12 @@ def book_in(
     require(session, staff_id, Action.MANAGE_STOCK)
     line = _line(session, line_id)
     code = to_gtin14(gtin)
-    owner = session.scalar(select(MedicineGtin.medicine_id).where(MedicineGtin.gtin == code))
-    if owner is None:
+    medicines = medicines_for_gtin(session, code)
+    if not medicines:
         raise ValidationError(
             f"Barcode {code} is not in the catalogue: attach it to the product first."
         )
-    if owner != line.medicine_id:
+    if line.medicine_id not in medicines:
         raise ValidationError("This pack is a different medicine from the chart line.")
     if quantity <= 0:
         raise ValidationError("The quantity received must be more than zero.")
@@ -220,17 +221,3 @@ def stock_rows(session: Session, resident_id: int, now: datetime) -> list[StockR
         StockRow(v.id, v.medicine, v.dose, balance(session, v.id))
         for v in resident_chart(session, resident_id, now)
     ]
-
-
-def line_for_pack(session: Session, resident_id: int, gtin: str) -> tuple[int, str] | None:
-    """The resident's chart line a scanned pack books in to, and its medicine's name."""
-    row = session.execute(
-        select(ChartLine.id, Medicine.name, Medicine.strength)
-        .join(MedicineGtin, MedicineGtin.medicine_id == ChartLine.medicine_id)
-        .join(Medicine, Medicine.id == ChartLine.medicine_id)
-        .where(ChartLine.resident_id == resident_id, MedicineGtin.gtin == to_gtin14(gtin))
-        .order_by(ChartLine.id.desc())
-    ).first()
-    if row is None:
-        return None
-    return int(row.id), f"{row.name} {row.strength or ''}".strip()

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.domain.codes import Outcome
-from emar.domain.sites import SITE_ROUTES
 from emar.domain.text_rules import NOTE, clean_text
 from emar.errors import ValidationError
 from emar.models import Administration, Staff, StockMovement
@@ -39,15 +38,13 @@ from emar.services.round.mar_entry import (
 from emar.services.round.not_given import not_given_codes, record_not_given
 from emar.services.round.prn_outcome import record_prn_outcome
 from emar.services.round.verification import Intent, verify
-from emar.services.staff.signing import check_pin_signature, who_for_username
+from emar.services.staff.signing import Signature, countersign
 
 __all__ = [
-    "SITE_ROUTES",
     "AlreadyRecorded",
     "Blocked",
     "Override",
     "Recorded",
-    "Signature",
     "correct_entry",
     "last_site",
     "not_given_codes",
@@ -58,24 +55,9 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Signature:
-    """A second person signing with their username and PIN: a witness, or a senior
-    overriding a block (checked, throttled and audited by emar.services.staff.signing)."""
-
-    username: str
-    pin: str
-
-
-@dataclass(frozen=True)
 class Override:
     by: Signature
     reason: str
-
-
-def _signer(
-    session: Session, signature: Signature, action: Action, meaning: str, now: datetime
-) -> Staff:
-    return check_pin_signature(session, signature.username, signature.pin, action, meaning, now)
 
 
 def record_given(
@@ -108,7 +90,7 @@ def record_given(
             raise Blocked(verdict)
         if not override.reason.strip():
             raise ValidationError("An override needs a reason.")
-        senior = _signer(session, override.by, Action.OVERRIDE, "Override", now)
+        senior = countersign(session, override.by, Action.OVERRIDE, "Override", now)
     assert line is not None and verdict.dose is not None
     if line.is_prn and not (prn_reason or "").strip():
         raise ValidationError(f"Say why {line.medicine} is needed now (PRN reason).")
@@ -119,9 +101,15 @@ def record_given(
     if verdict.needs_witness:
         if witness is None:
             raise ValidationError("Controlled drug: a witness must sign with their PIN.")
-        if who_for_username(witness.username) == staff.username:
-            raise ValidationError("The witness must be a different member of staff.")
-        witness_staff = _signer(session, witness, Action.WITNESS, "Witness", now)
+        witness_staff = countersign(
+            session,
+            witness,
+            Action.WITNESS,
+            "Witness",
+            now,
+            not_by=staff.id,
+            same_person="The witness must be a different member of staff.",
+        )
     pack = intent.pack
     supersedes = voided_entry(session, line.id, verdict.scheduled_at)
     entry = insert_entry(

@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState
+from emar.domain.periods import MAR_DAYS
+from emar.domain.sites import needs_site
 from emar.services.charts.mar import MarChart, resident_mar
 from emar.services.charts.reading import ChartLineView, resident_chart
 from emar.services.home import get_home
 from emar.services.residents.reading import ResidentSummary, list_residents, resident_photo
 from emar.services.round.due import DueDose, PrnStatus, due_list
-from emar.services.round.recording import SITE_ROUTES, last_site
-
-MAR_DAYS = 28
+from emar.services.round.recording import last_site
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def resident_detail(session: Session, resident_id: int, now: datetime) -> Reside
     chart = resident_chart(session, resident_id, now)
     sites = []
     for line in chart:
-        if line.route.split()[0] in SITE_ROUTES:
+        if needs_site(line.route):
             last = last_site(session, line.id)
             when = f"last applied {clock(last[1], zone, now)} at {last[0]}" if last else None
             sites.append(f"{line.medicine}: {when or 'no site recorded yet'}")

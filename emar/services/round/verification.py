@@ -40,7 +40,8 @@ from emar.domain.rights.staff import role_checks
 from emar.domain.rights.timing import DOSE_SEARCH, time_checks
 from emar.domain.verdict import Check, Verdict
 from emar.errors import ValidationError
-from emar.models import ChartLine, Medicine, MedicineGtin, Resident, Staff
+from emar.models import ChartLine, Medicine, Resident, Staff
+from emar.services.charts.packs import medicines_for_gtin
 from emar.services.home import get_home
 from emar.services.permissions import Action, allowed
 from emar.services.round.facts import load_entries, load_lines, load_residents
@@ -144,19 +145,12 @@ def _resolve_line(
         return by_id[intent.chart_line_id]
 
     try:
-        gtin = to_gtin14(intent.pack.gtin)
+        medicines = medicines_for_gtin(session, intent.pack.gtin)
     except ValidationError as exc:
         checks.append(unreadable_pack(str(exc)))
         return None
-    medicines = dict(
-        session.execute(
-            select(Medicine.id, Medicine.name)
-            .join(MedicineGtin, MedicineGtin.medicine_id == Medicine.id)
-            .where(MedicineGtin.gtin == gtin)
-        ).all()
-    )
     if not medicines:
-        checks.append(unknown_pack(gtin))
+        checks.append(unknown_pack(to_gtin14(intent.pack.gtin)))
         return None
     pack_medicine = next(iter(medicines.values()))
     if intent.chart_line_id is not None:

@@ -21,6 +21,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TypeVar
@@ -207,6 +208,34 @@ def badge_holder(session: Session, badge_code: str) -> StaffView | None:
         select(Staff).where(Staff.badge_code == badge_code.strip().upper(), Staff.active)
     ).first()
     return _view(staff) if staff else None
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A person signing at a shared PC with their username and PIN: a witness, a senior
+    overriding a block, a chart-line checker. `countersign` is the one rule for all three."""
+
+    username: str
+    pin: str
+
+
+def countersign(
+    session: Session,
+    signature: Signature,
+    action: Action,
+    meaning: str,
+    now: datetime,
+    *,
+    not_by: int | None = None,
+    same_person: str = "",
+) -> Staff:
+    """The signer, if their PIN is right and their role may `action`; and, when `not_by` is
+    given, someone other than that member of staff (else ValidationError(`same_person`)). The
+    PIN is checked first, so the different-person rule confirms no one's name or PIN."""
+    signer = check_pin_signature(session, signature.username, signature.pin, action, meaning, now)
+    if not_by is not None and signer.id == not_by:
+        raise ValidationError(same_person)
+    return signer
 
 
 def check_pin_signature(

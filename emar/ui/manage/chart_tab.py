@@ -39,8 +39,7 @@ from emar.services.charts.editing import (
     suspend_line,
 )
 from emar.services.charts.reading import ChartLineView, resident_chart
-from emar.services.staff.accounts import staff_id_by_username
-from emar.services.staff.signing import PinRefused
+from emar.services.staff.signing import Signature
 from emar.ui.manage.resident_actions import resident_actions
 from emar.ui.manage.workspace import Host, Lists, ManageTab, fill_residents
 from emar.ui.operations import CHARTS, QueryOp, WriteOp
@@ -256,10 +255,7 @@ class ChartTab(ManageTab):
         now = self.host.desk.clock()
 
         def check(s: Session) -> None:
-            checker = staff_id_by_username(s, username)
-            if checker is None:  # refused like a wrong PIN: no name is confirmed
-                raise PinRefused("Check: wrong username or PIN.", username.lower(), "Check", False)
-            check_chart_line(s, checker, line.id, now, pin=pin)
+            check_chart_line(s, Signature(username, pin), line.id, now)
 
         WriteOp(self.host, check, CHARTS).signed().success(
             lambda _r: self.host.ok(f"{line.medicine} checked: it can now be given.")

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 
 from emar.devices.scan import Scan
 from emar.domain.scan_intents import BOOK_IN_WANTS_PACK, office_takes, pack_gtin
+from emar.services.charts.packs import pack_line
 from emar.services.charts.stock import (
     DISPOSAL_REASONS,
     StockRow,
     book_in,
     carry_forward,
-    line_for_pack,
     remove_stock,
     stock_rows,
 )
@@ -182,6 +182,6 @@ class StockTab(ManageTab):
                 ),
             )
 
-        QueryOp(self.host, lambda s: line_for_pack(s, rid, gtin)).success(
+        QueryOp(self.host, lambda s: pack_line(s, rid, gtin, now)).success(
             got_line
         ).run_in_background()

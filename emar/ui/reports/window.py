@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ from emar.domain.schedule import local_instant
 from emar.errors import EmarError
 from emar.infra.db import Database
 from emar.reports.data import Scope
-from emar.reports.run import ReportKind, ReportMade, ReportRequest, make_report
+from emar.reports.run import ReportKind, ReportMade, ReportRequest, default_period, make_report
 from emar.services.home import get_home, list_units
 from emar.services.residents.reading import list_residents
 from emar.services.round.dose_outcomes import Cancelled
@@ -49,7 +49,6 @@ CHOICES = [
     ("Blank MAR for downtime", ReportKind.MAR, True),
     ("Controlled drugs register", ReportKind.CD_REGISTER, False),
 ]
-DAY_SHIFT = (time(8), time(20))
 
 
 @dataclass(frozen=True)
@@ -58,25 +57,6 @@ class Choices:
     units: list[tuple[str, int]]
     residents: list[tuple[str, int]]
     staff: list[tuple[str, int]]
-
-
-def default_period(kind: ReportKind, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """Handover: the shift now ending (08:00-20:00 or 20:00-08:00). Audit and CD register: the
-    last 28 days. MAR: 28 days from today."""
-    local = now.astimezone(zone)
-    today = local.date()
-    if kind == ReportKind.HANDOVER:
-        day_start, day_end = (local_instant(today, t, zone) for t in DAY_SHIFT)
-        if day_start <= now < day_end:
-            return day_start, day_end
-        night = today if now >= day_end else today - timedelta(days=1)
-        start = local_instant(night, DAY_SHIFT[1], zone)
-        return start, local_instant(night + timedelta(days=1), DAY_SHIFT[0], zone)
-    if kind == ReportKind.MAR:
-        start = local_instant(today, time(0), zone)
-        return start, local_instant(today + timedelta(days=28), time(0), zone)
-    end = local_instant(today + timedelta(days=1), time(0), zone)
-    return local_instant(today - timedelta(days=27), time(0), zone), end
 
 
 class ReportJob(QThread):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from emar.domain.codes import CORRECTIONS
 from emar.ui.round.late_entry_dialog import LateAnswer, ask_late_entry
 from emar.ui.round.not_given_dialog import ask_not_given
 
@@ -40,13 +41,6 @@ def ask_prn_outcome(parent: QWidget, question: str) -> tuple[str, str | None] | 
         return None
     note = ask_text(parent, "PRN outcome", "Note (optional):")
     return labels[choice], note
-
-
-CORRECTIONS = {
-    "Entered in error (it did not happen)": ("not_given", "X"),
-    "Not given: refused": ("not_given", "R"),
-    "Not given: other (write why in the reason)": ("not_given", "O"),
-}
 
 
 def ask_correction(parent: QWidget, recorded_by: str) -> tuple[str, str, str] | None:

@@ -24,8 +24,9 @@ from emar.domain.verdict import Verdict
 from emar.errors import EmarError
 from emar.infra.db import Session
 from emar.services.home import get_home
-from emar.services.round.recording import Override, Recorded, Signature, last_site, record_given
+from emar.services.round.recording import Override, Recorded, last_site, record_given
 from emar.services.round.verification import Intent, PackScan, verify
+from emar.services.staff.signing import Signature
 from emar.ui.operations import RECORDS, QueryOp, Screen, WriteOp
 from emar.ui.round.dialogs import OverrideAnswer
 from emar.ui.round.verdict_panel import VerdictPanel

@@ -7,7 +7,6 @@ every field typed for the dose, so nothing carries over to the next one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,19 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from emar.domain.dose_choices import dose_choices
+from emar.domain.sites import needs_site
 from emar.domain.verdict import CheckCode, Severity, Verdict
 from emar.domain.wording import dose_text, format_amount
-from emar.services.round.recording import SITE_ROUTES
-
-
-def dose_choices(low: Decimal, high: Decimal, unit: str) -> list[Decimal]:
-    """The doses a carer picks from for a range: whole units, or halves for liquids."""
-    step = Decimal("0.5") if unit == "ml" and high - low <= 5 else Decimal(1)
-    out, value = [], low
-    while value <= high and len(out) < 8:
-        out.append(value)
-        value += step
-    return out
 
 
 @dataclass(frozen=True)
@@ -130,10 +120,10 @@ class VerdictPanel(QFrame):
         self._dose_buttons(verdict)
         line = verdict.line
         self._show_row(self.prn_reason, bool(line and line.is_prn))
-        needs_site = bool(line and line.route.split()[0] in SITE_ROUTES)
-        self._show_row(self.site, needs_site)
+        site_needed = bool(line and needs_site(line.route))
+        self._show_row(self.site, site_needed)
         label = self.extra.labelForField(self.site)
-        if needs_site and label is not None:
+        if site_needed and label is not None:
             label.setText(f"Site (last: {last_site})" if last_site else "Site")
         self._show_row(self.late_reason, verdict.has(CheckCode.LATE_ENTRY))
         if late_reason and not self.late_reason.text() and verdict.has(CheckCode.LATE_ENTRY):
