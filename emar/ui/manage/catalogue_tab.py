@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from emar.devices.scan import Scan
-from emar.domain.scan_intents import CATALOGUE_WANTS_PACK, office_takes, pack_gtin
+from emar.domain.scan_intents import CATALOGUE_WANTS_PACK, office_takes
 from emar.services.charts.catalogue import (
     MedicineView,
     ProductForm,
@@ -118,10 +118,8 @@ class CatalogueTab(ManageTab):
         return office_takes(scan.kind)
 
     def take_scan(self, scan: Scan) -> None:
-        parsed = scan.parsed
-        gtin, problem = pack_gtin(parsed.kind, parsed.gtin, parsed.problem, CATALOGUE_WANTS_PACK)
+        gtin = self.scanned_pack(scan, CATALOGUE_WANTS_PACK)
         if gtin is None:
-            self.refuse(problem)
             return
         item, staff = self.results.currentItem(), self.host.staff_id()
         if item is None or staff is None:

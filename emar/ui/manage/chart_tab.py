@@ -172,13 +172,7 @@ class ChartTab(ManageTab):
         self.reload()
 
     def reload(self) -> None:
-        rid = self.resident.currentData()
-        if rid is None:
-            return
-        now = self.host.desk.clock()
-        QueryOp(self.host, lambda s: resident_chart(s, rid, now)).latest("chart").success(
-            self._show_chart
-        ).run_in_background()
+        self.read_for_resident(self.resident, "chart", resident_chart, self._show_chart)
 
     def _show_chart(self, lines: list[ChartLineView]) -> None:
         self.lines.set_rows(lines)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from emar.devices.scan import Scan
-from emar.domain.scan_intents import BOOK_IN_WANTS_PACK, office_takes, pack_gtin
+from emar.domain.scan_intents import BOOK_IN_WANTS_PACK, office_takes
 from emar.services.charts.packs import pack_line
 from emar.services.charts.stock import (
     DISPOSAL_REASONS,
@@ -95,13 +95,7 @@ class StockTab(ManageTab):
         self.reload()
 
     def reload(self) -> None:
-        rid = self.resident.currentData()
-        if rid is None:
-            return
-        now = self.host.desk.clock()
-        QueryOp(self.host, lambda s: stock_rows(s, rid, now)).latest("stock").success(
-            self.stock.set_rows
-        ).run_in_background()
+        self.read_for_resident(self.resident, "stock", stock_rows, self.stock.set_rows)
 
     def save_cycle_start(self) -> None:
         staff = self.host.staff_id()
@@ -158,9 +152,8 @@ class StockTab(ManageTab):
 
     def take_scan(self, scan: Scan) -> None:
         parsed = scan.parsed
-        gtin, problem = pack_gtin(parsed.kind, parsed.gtin, parsed.problem, BOOK_IN_WANTS_PACK)
+        gtin = self.scanned_pack(scan, BOOK_IN_WANTS_PACK)
         if gtin is None:
-            self.refuse(problem)
             return
         rid, staff, now = self.resident.currentData(), self.host.staff_id(), self.host.desk.clock()
 

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from emar.devices.scan import Scan
+from emar.domain.scan_intents import pack_gtin
 from emar.errors import EmarError
 from emar.infra.db import Session
 from emar.services.home import HomeSettings, UnitView
 from emar.services.residents.reading import ResidentSummary
 from emar.ui.manage.dialogs import ManageQuestions
-from emar.ui.operations import Desk, WriteOp
+from emar.ui.operations import Desk, QueryOp, WriteOp
 from emar.ui.tasks import TaskRunner
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,23 @@ class ManageTab(QWidget):
             lambda result: self.host.ok(done if isinstance(done, str) else done(result))
         ).run_in_background()
 
+    def read_for_resident(
+        self,
+        combo: QComboBox,
+        key: str,
+        read: Callable[[Session, int, datetime], T],
+        show: Callable[[T], None],
+    ) -> None:
+        """Read what the tab shows for the resident chosen in `combo`, in the background; only
+        the latest read of `key` is shown (choosing quickly shows the last one chosen)."""
+        rid = combo.currentData()
+        if rid is None:
+            return
+        now = self.host.desk.clock()
+        QueryOp(self.host, lambda s: read(s, rid, now)).latest(key).success(
+            show
+        ).run_in_background()
+
     def show_lists(self, lists: Lists) -> None:
         """The window's lists arrived (after opening, showing again, or a change)."""
 
@@ -72,6 +93,15 @@ class ManageTab(QWidget):
 
     def take_scan(self, scan: Scan) -> None:
         """Only called when `takes` said yes."""
+
+    def scanned_pack(self, scan: Scan, wanted: str) -> str | None:
+        """The GTIN of a scanned pack; else None, having said why the scan is not one (`wanted`
+        says what this tab was waiting for)."""
+        parsed = scan.parsed
+        gtin, problem = pack_gtin(parsed.kind, parsed.gtin, parsed.problem, wanted)
+        if gtin is None:
+            self.refuse(problem)
+        return gtin
 
     def first_field(self) -> QWidget | None:
         return None
