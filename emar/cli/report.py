@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from emar.cli.common import open_current
-from emar.domain.periods import MAR_DAYS
+from emar.domain.periods import days_after
 from emar.domain.schedule import local_instant
 from emar.errors import EmarError
 from emar.infra.private_files import never_overwrites
@@ -108,7 +108,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.end:
             end = _when(args.end, zone, end=True)
         elif kind == ReportKind.MAR:
-            end = start + timedelta(days=MAR_DAYS)
+            end = days_after(start, zone)
         else:
             raise EmarError("Give --to as well (the end of the period).")
     request = ReportRequest(

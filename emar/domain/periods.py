@@ -21,6 +21,13 @@ def last_days(now: datetime, zone: ZoneInfo, days: int = MAR_DAYS) -> tuple[date
     return start, local_instant(today + timedelta(days=1), time(0), zone)
 
 
+def days_after(start: datetime, zone: ZoneInfo, days: int = MAR_DAYS) -> datetime:
+    """The same local clock time `days` local days after `start` (a MAR from a given day: 28
+    days, also across a clock change, not 28 x 24 hours)."""
+    local = start.astimezone(zone)
+    return local_instant(local.date() + timedelta(days=days), local.time(), zone)
+
+
 def days_from_today(
     now: datetime, zone: ZoneInfo, days: int = MAR_DAYS
 ) -> tuple[datetime, datetime]:

@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from emar.models import AuditEvent
+from emar.errors import ValidationError
+from emar.models import AuditEvent, Staff
 from emar.services.staff.signing import badge_holder, sign_in, sign_in_with_badge
 
 
@@ -39,6 +40,21 @@ def test_badge_and_pin(demo_db):
         assert sign_in_with_badge(s, "B1002", "3917").username == "ben"
         assert sign_in_with_badge(s, "B1002", "0000") is None
     assert [a for a, _ in _events(demo_db)[-2:]] == ["signin.ok", "signin.failed"]
+
+
+def test_a_badge_added_in_lower_case_signs_in_as_scanned(demo_db):
+    from emar.services.staff.accounts import add_staff
+
+    with demo_db.write() as s:
+        mark = s.scalar(select(Staff.id).where(Staff.username == "mark"))
+        add_staff(s, username="cara", full_name="Cara Lee", role="carer",
+                  password="a-long-passphrase", pin="5083", badge_code=" b7001 ",
+                  added_by_id=mark)  # fmt: skip
+    with demo_db.write() as s:
+        assert sign_in_with_badge(s, "B7001", "5083").username == "cara"
+    with demo_db.write() as s, pytest.raises(ValidationError, match="already belongs"):
+        add_staff(s, username="dan", full_name="Dan Roe", role="carer",
+                  password="a-long-passphrase", badge_code="B7001", added_by_id=mark)  # fmt: skip
 
 
 def test_throttled_after_three_failures_then_locked_and_all_recorded(demo_db):

@@ -1,6 +1,6 @@
 """Stock: booking in by scan, the balance falling as doses are given, counts and disposals."""
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -66,6 +66,16 @@ def test_bad_book_ins_are_refused(home_db, gtin_of, quantity, expiry, message):
             expiry=expiry,
         )
     assert movements(home_db) == before
+
+
+def test_a_pack_that_expired_yesterday_is_refused_just_after_local_midnight(home_db):
+    """00:30 BST on 11 June is still 10 June in UTC (the app's clock): the home's day decides."""
+    home = Home(home_db)
+    args = (home.staff["ben"], home.line("Mary Jones", "Amlodipine"), home.gtins["Amlodipine"])
+    with pytest.raises(ValidationError, match="expired"), home_db.write() as s:
+        book_in(s, *args, Decimal(28), local(date(2026, 6, 11), 0, 30).astimezone(UTC), expiry=DAY)
+    with home_db.write() as s:  # on its expiry day it may still be booked in
+        book_in(s, *args, Decimal(28), local(DAY, 23, 30), expiry=DAY)
 
 
 def test_unknown_barcode_and_carer_role_are_refused(home_db):

@@ -25,6 +25,11 @@ def _png() -> bytes:
     return out.getvalue()
 
 
+def in_front(qtbot, w):
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=10_000)
+
+
 def manage(qtbot, window, **kwargs):
     from emar.ui.manage.dialogs import ManageQuestions
     from emar.ui.manage.window import ManageWindow
@@ -36,6 +41,7 @@ def manage(qtbot, window, **kwargs):
     window.router.add(m, OFFICE)  # as the Manage menu does
     qtbot.addWidget(m)
     m.show()
+    in_front(qtbot, m)
     qtbot.waitUntil(lambda: m.chart.resident.count() > 0, timeout=10_000)
     return m
 
@@ -135,7 +141,7 @@ def test_book_in_by_scanning_and_see_the_balance_fall(qtbot, home_db, tmp_path):
     assert saved.args[0].endswith("84 in stock.")
     qtbot.waitUntil(lambda: amlodipine_stock() == 84, timeout=10_000)
     assert window.verdict.isHidden()  # the scan booked stock in; it did not start a dose
-    m.tabs.setCurrentIndex(0)  # back on the round, a scan gives a dose and stock falls
+    in_front(qtbot, window)  # back on the round (the stock tab still open behind it):
     scan(qtbot, window, f"EMAR-R-{mary}", window.resident_loaded)
     scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
     with qtbot.waitSignal(window.recorded, timeout=10_000):
@@ -244,6 +250,7 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
     qtbot.waitUntil(lambda: m.stock.stock.row(row).balance == 53, timeout=10_000)
     # catalogue: a new pack barcode attached by scanning
     m.tabs.setCurrentIndex(3)
+    in_front(qtbot, m)
     m.catalogue.search.setText("amlodipine")
     qtbot.waitUntil(lambda: m.catalogue.results.count() == 1, timeout=10_000)
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
@@ -358,8 +365,8 @@ def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
     qtbot.waitUntil(lambda: m.stock.stock.rowCount() == 3, timeout=10_000)
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
         window.hub.receive(home.gtins["Donepezil"])
-    assert asked == ["Donepezil 5 mg"]
-    assert saved.args[0] == "Booked in 7 of Donepezil 5 mg: 7 in stock."
+    assert asked == ["Donepezil 5 mg tablets"]
+    assert saved.args[0] == "Booked in 7 of Donepezil 5 mg tablets: 7 in stock."
 
 
 def test_an_admission_shows_on_the_round_at_once_without_waiting_for_the_poll(

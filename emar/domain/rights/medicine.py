@@ -72,12 +72,17 @@ def line_status_checks(line: LineFacts) -> list[Check]:
     return [block(CheckCode.LINE_STATUS, f"{line.medicine} is {line.status}{reason}. Do not give.")]
 
 
+def expired(expiry: date, zone: ZoneInfo, at: datetime) -> bool:
+    """A pack is usable up to and including its expiry date, in the home's local days."""
+    return expiry < at.astimezone(zone).date()
+
+
 def pack_checks(expiry: date | None, zone: ZoneInfo, at: datetime) -> list[Check]:
     """An expired pack is a stop; one expiring on the day it is given, a warning."""
     if expiry is None:
         return []
     today = at.astimezone(zone).date()
-    if expiry < today:
+    if expired(expiry, zone, at):
         return [
             block(CheckCode.EXPIRED, f"This pack expired on {expiry:%d %b %Y}: use another pack.")
         ]

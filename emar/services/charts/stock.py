@@ -15,12 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from emar.domain.gtin import to_gtin14
+from emar.domain.rights.medicine import expired
 from emar.domain.text_rules import clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import ChartLine, StockMovement
 from emar.services.audit import record_event
 from emar.services.charts.packs import medicines_for_gtin
 from emar.services.charts.reading import resident_chart
+from emar.services.home import get_home
 from emar.services.permissions import Action, require
 
 DISPOSAL_REASONS = ("refused and destroyed", "expired", "discontinued", "dropped")
@@ -116,7 +118,7 @@ def book_in(
         raise ValidationError("This pack is a different medicine from the chart line.")
     if quantity <= 0:
         raise ValidationError("The quantity received must be more than zero.")
-    if expiry is not None and expiry < at.date():
+    if expiry is not None and expired(expiry, get_home(session).zone, at):
         raise ValidationError(f"This pack expired on {expiry:%d %b %Y}: do not book it in.")
     _move(session, staff_id, line, "received", quantity, at, gtin=code, batch=batch, expiry=expiry)
     return balance(session, line_id)

@@ -38,7 +38,8 @@ def add_staff(
     added_by_id: int | None = None,
 ) -> StaffView:
     require_unless_setting_up(session, added_by_id, Action.MANAGE_USERS)
-    username = username.strip().lower()
+    username = username_key(username)
+    badge_code = badge_key(badge_code) if badge_code and badge_code.strip() else None
     plain = username.replace("-", "").replace(".", "")
     if not username or not plain.isascii() or not plain.isalnum() or len(username) > 64:
         # ASCII only: a Cyrillic "а" would make a look-alike of someone else's name
@@ -85,6 +86,17 @@ def list_staff(session: Session) -> list[StaffView]:
     return [_view(s) for s in session.scalars(select(Staff).order_by(Staff.full_name))]
 
 
+def username_key(username: str) -> str:
+    """A username as stored and looked up: trimmed, lower case, at most 64 characters."""
+    return username.strip().lower()[:64]
+
+
+def badge_key(badge_code: str) -> str:
+    """A badge code as stored and looked up: trimmed, upper case (as scanners and labels send
+    it), at most 64 characters."""
+    return badge_code.strip().upper()[:64]
+
+
 def staff_id_by_username(session: Session, username: str) -> int | None:
     """Whose username this is (signatures name a person; services take their id)."""
-    return session.scalar(select(Staff.id).where(Staff.username == username.strip().lower()))
+    return session.scalar(select(Staff.id).where(Staff.username == username_key(username)))

@@ -39,7 +39,7 @@ from emar.models import AuditEvent, Staff, utcnow
 from emar.services.audit import pending_events, record_event
 from emar.services.home import get_home, has_home
 from emar.services.permissions import Action, allowed, require
-from emar.services.staff.accounts import StaffView
+from emar.services.staff.accounts import StaffView, badge_key, username_key
 
 REFUSED = "Wrong username or password."
 BADGE_REFUSED = "Wrong badge or PIN."
@@ -71,7 +71,7 @@ def _view(staff: Staff) -> StaffView:
 
 
 def who_for_username(username: str) -> str:
-    return username.strip().lower()[:64]
+    return username_key(username)
 
 
 def _events(
@@ -137,7 +137,7 @@ def _note_blocked(session: Session, who: str, method: str) -> None:
 
 
 def _badge_who(session: Session, badge_code: str) -> tuple[str, Staff | None]:
-    code = badge_code.strip().upper()[:64]
+    code = badge_key(badge_code)
     staff = session.scalars(select(Staff).where(Staff.badge_code == code)).first()
     return (staff.username if staff else f"badge:{code}"), staff
 
@@ -205,7 +205,7 @@ def sign_in_with_badge(
 def badge_holder(session: Session, badge_code: str) -> StaffView | None:
     """Who a scanned badge belongs to (to greet them before they type their PIN)."""
     staff = session.scalars(
-        select(Staff).where(Staff.badge_code == badge_code.strip().upper(), Staff.active)
+        select(Staff).where(Staff.badge_code == badge_key(badge_code), Staff.active)
     ).first()
     return _view(staff) if staff else None
 

@@ -107,7 +107,8 @@ class ManageWindow(QWidget):
 
     # --- scans: the tab in front takes what it wants ------------------------------------------
     def takes(self, scan: Scan) -> bool:
-        return self.isVisible() and self.current().takes(scan)
+        # In front only: behind the round, a pack scanned on the round is a dose, not stock
+        return self.isVisible() and self.isActiveWindow() and self.current().takes(scan)
 
     def take_scan(self, scan: Scan) -> None:
         self.current().take_scan(scan)
