@@ -85,3 +85,25 @@ def pack_gtin(
     if kind == PACK and gtin:
         return gtin, ""
     return None, problem or wants
+
+
+# Recorded with a dose given from a booked-in pack label: no manufacturer's barcode was scanned.
+PACK_LABEL_REASON = "booked-in pack label (no barcode on the pack)"
+
+
+@dataclass(frozen=True)
+class DoseScan:
+    """What a medicine scan on the round says about the dose: the pack's barcode, or the chart
+    line a booked-in pack label names (a pack with no barcode of its own)."""
+
+    gtin: str | None = None
+    line_id: int | None = None
+
+
+def dose_scan(kind: str, gtin: str | None, label_value: str | None) -> DoseScan:
+    """A pack gives its GTIN; a booked-in pack label, its chart line; anything else, neither."""
+    if kind == PACK and gtin:
+        return DoseScan(gtin=gtin)
+    if kind == PACK_LABEL and (label_value or "").isdigit():
+        return DoseScan(line_id=int(label_value or ""))
+    return DoseScan()

@@ -120,6 +120,12 @@ class Verdict:
         return self.has(CheckCode.DOSE_CHOICE) and not self.stops
 
     @property
+    def offers_doses(self) -> bool:
+        """The dose buttons are shown: the range asks which dose, and no stop is one no one may
+        override (then choosing a dose would lead nowhere)."""
+        return self.has(CheckCode.DOSE_CHOICE) and all(c.overridable for c in self.stops)
+
+    @property
     def warnings(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if c.severity == Severity.WARN)
 

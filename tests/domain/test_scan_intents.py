@@ -9,6 +9,7 @@ from emar.domain.scan_intents import (
     SIGN_IN_FIRST,
     RoundScreen,
     RoundUse,
+    dose_scan,
     office_takes,
     pack_gtin,
     round_use,
@@ -80,3 +81,11 @@ def test_booking_in_needs_a_manufacturers_pack():
     assert pack_gtin("pack", "05012345678900", None, BOOK_IN_WANTS_PACK) == ("05012345678900", "")
     assert pack_gtin("pack_label", None, None, BOOK_IN_WANTS_PACK) == (None, BOOK_IN_WANTS_PACK)
     assert pack_gtin("unknown", None, "Cut short", BOOK_IN_WANTS_PACK) == (None, "Cut short")
+
+
+def test_a_pack_gives_its_gtin_and_a_booked_in_label_its_chart_line():
+    assert dose_scan("pack", "05012345678900", None).gtin == "05012345678900"
+    label = dose_scan("pack_label", None, "42")
+    assert (label.gtin, label.line_id) == (None, 42)
+    assert dose_scan("pack_label", None, "4x2").line_id is None  # not a line number
+    assert dose_scan("resident", None, "42") == dose_scan("unknown", None, None)

@@ -4,24 +4,34 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-TABLES = ["administration", "chart_line", "chart_line_event", "stock_movement", "audit_event"]
+from emar.maintenance.safeguards import APPEND_ONLY
+
+# A row made the plain way, for a table the demo home has none in yet.
+PLAIN_ROWS = {
+    "administration": "INSERT INTO administration (chart_line_id, scheduled_at, outcome, "
+    "dose_given, administered_at, recorded_at, staff_id) VALUES (1, '2026-01-01 08:00:00+00', "
+    "'given', 1, '2026-01-01 08:01:00+00', '2026-01-01 08:01:00+00', 1)",
+    "prn_outcome": "INSERT INTO prn_outcome (administration_id, effect, staff_id, recorded_at) "
+    "VALUES ((SELECT min(id) FROM administration), 'effective', 1, '2026-01-01 09:00:00+00')",
+}
 
 
-@pytest.mark.parametrize("table", TABLES)
-def test_update_and_delete_are_refused(demo_db, table):
-    with demo_db.read() as s:
+def _first_row(db, table: str) -> int:
+    with db.read() as s:
         row_id = s.execute(text(f"SELECT min(id) FROM {table}")).scalar()
-    if row_id is None:  # the demo home has no administrations yet: make one the plain way
-        with demo_db.write() as s:
-            s.execute(
-                text(
-                    "INSERT INTO administration (chart_line_id, scheduled_at, outcome, dose_given, "
-                    "administered_at, recorded_at, staff_id) VALUES (1, '2026-01-01 08:00:00+00', "
-                    "'given', 1, '2026-01-01 08:01:00+00', '2026-01-01 08:01:00+00', 1)"
-                )
-            )
-        with demo_db.read() as s:
+    if row_id is None:
+        if table == "prn_outcome":
+            _first_row(db, "administration")
+        with db.write() as s:
+            s.execute(text(PLAIN_ROWS[table]))
+        with db.read() as s:
             row_id = s.execute(text(f"SELECT min(id) FROM {table}")).scalar()
+    return int(row_id)
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)  # every table the triggers protect
+def test_update_and_delete_are_refused(demo_db, table):
+    row_id = _first_row(demo_db, table)
     with demo_db.read() as s:
         before = s.execute(text(f"SELECT * FROM {table} WHERE id = :i"), {"i": row_id}).one()
     with pytest.raises(IntegrityError, match="append-only"), demo_db.write() as s:

@@ -15,7 +15,7 @@ from emar.domain.line_doses import line_doses
 from emar.domain.line_periods import ACTIVE
 from emar.domain.mar_entries import DoseKey, dose_entries, given_entries
 from emar.domain.prn import DAY, check_prn
-from emar.domain.windows import Window
+from emar.domain.windows import OVERDUE_AT_MOST, Window
 from emar.services.home import HomeSettings, get_home
 from emar.services.round.facts import line_dose_text, load_entries, load_lines, load_residents
 
@@ -106,7 +106,7 @@ def due_list(
     residents = load_residents(session, unit_id=unit_id, resident_ids=resident_ids)
     ids = [r.id for r in residents]
     since, until = now - lookback, now + lookahead
-    lines = load_lines(session, ids, now, since=since - timedelta(hours=12))
+    lines = load_lines(session, ids, now, since=since - OVERDUE_AT_MOST)  # still overdue
     entries = load_entries(session, ids, min(since, now - DAY), until)
     return build_rounds(home, residents, lines, entries, now, since, until)
 

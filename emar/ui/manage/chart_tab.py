@@ -4,7 +4,7 @@ changes (away, back, details, leaving)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from emar.domain.schedule import local_instant
 from emar.errors import EmarError
 from emar.infra.db import Session
 from emar.services.charts.catalogue import MedicineView, search_medicines
@@ -258,8 +259,9 @@ class ChartTab(ManageTab):
     def effective_at(self) -> datetime:
         """The chosen local time in the home's zone (never the PC's own clock setting)."""
         d, t = self.effective.date(), self.effective.time()
-        local = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=self.host.zone)
-        return local.astimezone(UTC)
+        return local_instant(
+            date(d.year(), d.month(), d.day()), time(t.hour(), t.minute()), self.host.zone
+        )
 
     def line_action(self, kind: str) -> None:
         line, staff, at = self.selected_line(), self.host.staff_id(), self.effective_at()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from emar.domain.codes import OTHER
 from emar.domain.doses import DoseState, effective_entries
 from emar.domain.schedule import nearest_instant
 from emar.infra.db import Session
@@ -131,7 +132,7 @@ class DoseActions:
                 )
             )
             return
-        self._record_not_given(dose, answer.code or "O", answer.note, answer.reason)
+        self._record_not_given(dose, answer.code or OTHER, answer.note, answer.reason)
 
     def _record_not_given(
         self, dose: DueDose, code: str, note: str | None, late_reason: str | None = None

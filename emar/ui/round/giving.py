@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from emar.devices.scan_parser import ParsedScan
 from emar.domain.clock_text import clock
+from emar.domain.scan_intents import PACK_LABEL_REASON, DoseScan, dose_scan
 from emar.domain.verdict import Verdict
 from emar.errors import EmarError
 from emar.infra.db import Session
@@ -31,7 +32,6 @@ from emar.ui.operations import RECORDS, QueryOp, Screen, WriteOp
 from emar.ui.round.dialogs import OverrideAnswer
 from emar.ui.round.verdict_panel import VerdictPanel
 
-PACK_LABEL_REASON = "booked-in pack label (no barcode on the pack)"
 _flow_ids = itertools.count(1)
 
 
@@ -54,13 +54,16 @@ class GivingFlow:
     saving: bool = False  # Confirm pressed: the write is on its way to the database
     id: int = field(default_factory=lambda: next(_flow_ids))
 
-    def intent(self, at: datetime) -> Intent:
-        pack, line_id = None, self.line_id
+    def scanned(self) -> DoseScan:
         scan = self.scan
-        if scan is not None and scan.kind == "pack" and scan.gtin:
-            pack = PackScan(scan.gtin, scan.batch, scan.expiry, scan.serial)
-        elif scan is not None and scan.label_value and scan.label_value.isdigit():
-            line_id = int(scan.label_value)  # a booked-in pack label names its chart line
+        return dose_scan(scan.kind, scan.gtin, scan.label_value) if scan else DoseScan()
+
+    def intent(self, at: datetime) -> Intent:
+        scan, scanned = self.scan, self.scanned()
+        pack = None
+        if scan is not None and scanned.gtin:
+            pack = PackScan(scanned.gtin, scan.batch, scan.expiry, scan.serial)
+        line_id = scanned.line_id if scanned.line_id is not None else self.line_id
         return Intent(
             self.resident_id,
             self.staff_id,
@@ -73,7 +76,7 @@ class GivingFlow:
 
     @property
     def why_no_scan(self) -> str | None:
-        if self.scan is not None and self.scan.kind == "pack":
+        if self.scanned().gtin:
             return None
         return self.no_scan_reason or PACK_LABEL_REASON
 

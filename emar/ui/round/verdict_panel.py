@@ -217,10 +217,8 @@ class VerdictPanel(QFrame):
     def _dose_buttons(self, verdict: Verdict) -> None:
         self._clear_dose_buttons()
         line = verdict.line
-        if line is None or not verdict.has(CheckCode.DOSE_CHOICE):
+        if line is None or not verdict.offers_doses:
             return
-        if not all(c.overridable for c in verdict.stops):
-            return  # a stop no one may override: choosing a dose would lead nowhere
         self.doses.addWidget(QLabel("Which dose?"))
         for n, amount in enumerate(dose_choices(line.dose_min, line.dose_max, line.dose_unit), 1):
             # Alt+1, Alt+2...: the dose without leaving the keyboard
