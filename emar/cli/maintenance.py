@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from emar.cli.common import EXIT_ERROR, open_current
+from emar.cli.common import open_current
 from emar.errors import EmarError
 from emar.infra.config import resolve_db_url
 from emar.infra.private_files import never_overwrites
 from emar.maintenance.backup import make_backup
 from emar.maintenance.export import export_to_file
-from emar.maintenance.migrate import current_revision, upgrade_to_head
-from emar.maintenance.restore import discard_restored, restore_backup
+from emar.maintenance.restore import restore_checked
 from emar.services.audit import record_event
-from emar.services.audit.verify import verify_trail
 
 
 def register(
@@ -46,28 +43,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    db = restore_backup(Path(args.file), resolve_db_url(args.db))
-    restored_at = current_revision(db)
-    upgrade_to_head(db, backup=False)
-    with db.write() as session:
-        record_event(
-            session,
-            "backup.restored",
-            detail={"file": Path(args.file).name, "schema": restored_at},
-        )
-    with db.read() as session:
-        report = verify_trail(session)
-    if not report.ok:
-        discard_restored(db)
-        print(
-            f"emar: the backup's audit trail is BROKEN ({report.problems[0]}): its records "
-            "cannot be trusted, so nothing was restored.",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
+    done = restore_checked(Path(args.file), resolve_db_url(args.db))
     print(
-        f"Restored {args.file} into {db.display_url} (schema {restored_at} -> "
-        f"{current_revision(db)}); audit trail verified ({report.events} events)."
+        f"Restored {args.file} into {done.db.display_url} (schema {done.schema_was} -> "
+        f"{done.schema_now}); audit trail verified ({done.events} events)."
     )
     return 0
 

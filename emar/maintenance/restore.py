@@ -1,6 +1,7 @@
 """Restoring a backup: into an empty database only, so nothing is overwritten; a backup whose
-append-only safeguards were removed, or that is not of an eMAR database, is refused. The caller
-brings the restored database to the current schema and verifies its audit trail.
+append-only safeguards were removed, or that is not of an eMAR database, is refused. A restore
+is brought to the current schema and its audit trail verified; one whose trail is broken is
+discarded (`restore_checked`).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -21,7 +23,10 @@ from emar.maintenance.backup import (
     run_pg,
     sqlite_integrity,
 )
+from emar.maintenance.migrate import current_revision, upgrade_to_head
 from emar.maintenance.safeguards import recreate_safeguards, require_safeguards
+from emar.services.audit import record_event
+from emar.services.audit.verify import verify_trail
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -121,3 +126,31 @@ def discard_restored(db: Database) -> None:
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
     db.dispose()
+
+
+@dataclass(frozen=True)
+class Restored:
+    db: Database
+    schema_was: str | None  # the backup's schema revision
+    schema_now: str | None
+    events: int  # audit events verified
+
+
+def restore_checked(src: Path, target_url: str) -> Restored:
+    """Restore `src` into the empty database at `target_url`, upgrade it, record the restore
+    and verify the audit trail; a broken trail discards the restore (BackupError) so no one
+    works on records that cannot be trusted."""
+    db = restore_backup(src, target_url)
+    schema_was = current_revision(db)
+    upgrade_to_head(db, backup=False)
+    with db.write() as session:
+        record_event(session, "backup.restored", detail={"file": src.name, "schema": schema_was})
+    with db.read() as session:
+        report = verify_trail(session)
+    if not report.ok:
+        discard_restored(db)
+        raise BackupError(
+            f"the backup's audit trail is BROKEN ({report.problems[0]}): its records cannot "
+            "be trusted, so nothing was restored."
+        )
+    return Restored(db, schema_was, current_revision(db), report.events)
