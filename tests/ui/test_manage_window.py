@@ -282,6 +282,10 @@ def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(
         event = s.scalars(select(ChartLineEvent).where(ChartLineEvent.kind == "stopped")).one()
         assert event.effective_at == local(DAY, 12, 0) and event.reason == "GP stopped it"
     m.tabs.setCurrentIndex(2)
+    assert m.stock.cycle_start.text() == "not set yet"  # not a made-up date
+    with qtbot.waitSignal(m.failed, timeout=10_000) as refused:
+        m.stock.save_cycle_start()
+    assert "Choose the day" in refused.args[0]
     m.stock.cycle_start.setDate(QDate(2026, 6, 1))
     with qtbot.waitSignal(m.saved, timeout=10_000):
         m.stock.save_cycle_start()

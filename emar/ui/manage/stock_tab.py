@@ -35,6 +35,8 @@ from emar.ui.manage.workspace import Host, Lists, ManageTab, fill_residents
 from emar.ui.operations import HOME, STOCK, QueryOp
 from emar.ui.widgets.table_models import RowTableModel
 
+NOT_SET = QDate(2000, 1, 1)  # the date field's "not set yet"
+
 
 class StockModel(RowTableModel[StockRow]):
     columns = (
@@ -71,6 +73,12 @@ class StockTab(ManageTab):
         )
         layout.addWidget(self.stock_view, 1)
         self.cycle_start = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
+        # Until the home sets it, the field says so (not a made-up date); the calendar opens on
+        # today
+        self.cycle_start.setMinimumDate(NOT_SET)
+        self.cycle_start.setSpecialValueText("not set yet")
+        self.cycle_start.setDate(NOT_SET)
+        self.cycle_start.calendarWidget().setSelectedDate(QDate.currentDate())
         save_cycle = QPushButton("Save cycle start")
         save_cycle.clicked.connect(self.save_cycle_start)
         cycle = QHBoxLayout()
@@ -88,9 +96,8 @@ class StockTab(ManageTab):
         layout.addLayout(buttons)
 
     def show_lists(self, lists: Lists) -> None:
-        if lists.home.cycle_start_date:
-            c = lists.home.cycle_start_date
-            self.cycle_start.setDate(QDate(c.year, c.month, c.day))
+        c = lists.home.cycle_start_date
+        self.cycle_start.setDate(QDate(c.year, c.month, c.day) if c else NOT_SET)
         fill_residents(self.resident, lists.residents)
         self.reload()
 
@@ -100,6 +107,9 @@ class StockTab(ManageTab):
     def save_cycle_start(self) -> None:
         staff = self.host.staff_id()
         d = self.cycle_start.date()
+        if d == NOT_SET:
+            self.refuse("Choose the day the home's cycle starts.")
+            return
         start = date(d.year(), d.month(), d.day())
         if staff is not None:
             self.write(
