@@ -34,6 +34,15 @@ def current_entry(chain: list[EntryFacts]) -> EntryFacts | None:
     return None
 
 
+def voiding_entry(chain: list[EntryFacts]) -> EntryFacts | None:
+    """The entry that voided this dose ("entered in error"), if the MAR's last word on it is
+    that: a new record of the dose supersedes it, so the chain stays one line."""
+    current = effective_entries(chain)
+    if current and current[-1].code == ENTERED_IN_ERROR:
+        return current[-1]
+    return None
+
+
 def dose_entries(entries: Iterable[EntryFacts]) -> dict[DoseKey, EntryFacts]:
     """What the MAR says for each scheduled dose; a voided ("entered in error") dose is open."""
     result = {}

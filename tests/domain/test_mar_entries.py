@@ -1,6 +1,12 @@
 """What the MAR says now: corrections supersede, "entered in error" reopens a dose."""
 
-from emar.domain.mar_entries import current_entry, dose_chains, dose_entries, given_entries
+from emar.domain.mar_entries import (
+    current_entry,
+    dose_chains,
+    dose_entries,
+    given_entries,
+    voiding_entry,
+)
 from tests.support.facts import at, entry, not_given
 
 DOSE = at(10, 8)
@@ -22,6 +28,15 @@ def test_entered_in_error_leaves_the_dose_open():
     void = not_given("X", id=2, scheduled_at=DOSE, supersedes_id=1)
     assert dose_entries([first, void]) == {}
     assert current_entry([first, void]) is None
+
+
+def test_a_new_record_supersedes_the_void_and_only_the_void():
+    first = entry(id=1, scheduled_at=DOSE)
+    void = not_given("X", id=2, scheduled_at=DOSE, supersedes_id=1)
+    assert voiding_entry([first, void]) == void
+    assert voiding_entry([first]) is None  # a dose on record is not reopened
+    again = entry(id=3, scheduled_at=DOSE, supersedes_id=2)
+    assert voiding_entry([first, void, again]) is None
 
 
 def test_a_dose_given_again_after_a_void_says_the_new_entry():

@@ -347,7 +347,7 @@ def test_a_mistyped_witness_name_is_refused_like_a_wrong_pin(home_db, home):
     [
         ({"outcome": "maybe"}, "'maybe' is not an outcome"),
         ({"outcome": "not_given", "code": "ZZ"}, "'ZZ' is not a not-given code"),
-        ({"outcome": "given", "dose_given": Decimal(7)}, "outside the dose prescribed"),
+        ({"outcome": "given", "dose_given": Decimal(7)}, "outside the prescribed"),
     ],
 )
 def test_a_correction_that_makes_no_sense_says_so_and_changes_nothing(

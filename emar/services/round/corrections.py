@@ -11,16 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.domain.codes import ENTERED_IN_ERROR, Outcome
+from emar.domain.doses import LineFacts
 from emar.domain.mar_entries import given_entries
 from emar.domain.prn import DAY, check_prn
+from emar.domain.rights.dose import dose_checks
 from emar.domain.text_rules import NOTE, clean_text
 from emar.errors import ValidationError
-from emar.models import Administration, ChartLine, NotGivenCode, StockMovement
+from emar.models import Administration, ChartLine, StockMovement
 from emar.services.audit import record_event
 from emar.services.audit.digests import row_digest
 from emar.services.permissions import Action, require
 from emar.services.round.facts import load_entries, load_lines
 from emar.services.round.mar_entry import Recorded, insert_entry, lock_resident
+from emar.services.round.not_given import active_code
 
 
 def correct_entry(
@@ -56,16 +59,12 @@ def correct_entry(
     if outcome == Outcome.NOT_GIVEN and not code:
         raise ValidationError("A not-given entry needs a code.")
     if outcome == Outcome.NOT_GIVEN and code != ENTERED_IN_ERROR:
-        code_row = session.get(NotGivenCode, code)
-        if code_row is None or not code_row.active:
-            raise ValidationError(f"{code!r} is not a not-given code.")
+        active_code(session, code or "")
     if outcome == Outcome.GIVEN and dose_given is not None:
-        line = session.get(ChartLine, old.chart_line_id)
-        if line is not None and not line.dose_min <= dose_given <= line.dose_max:
-            raise ValidationError(
-                f"{dose_given.normalize():f} is outside the dose prescribed on that line "
-                f"({line.dose_min.normalize():f}-{line.dose_max.normalize():f})."
-            )
+        line = _line_facts(session, old)
+        wrong = dose_checks(line, dose_given)[1] if line is not None else []
+        if wrong:  # the same rule as giving it: within the prescribed dose or range
+            raise ValidationError(wrong[0].message)
     reason = clean_text(reason, "Reason") or ""
     note = clean_text(note, "Note", limit=NOTE, lines=True)
     if outcome == Outcome.GIVEN and dose_given is not None:
@@ -134,7 +133,7 @@ def _correction_within_prn_limits(
     resident_id, _ = _line_owner(session, old.chart_line_id)
     lock_resident(session, resident_id)
     at = old.administered_at
-    lines = load_lines(session, [resident_id], at)
+    lines = load_lines(session, [resident_id], at)  # all: an ingredient's total spans lines
     line = next((ln for ln in lines if ln.id == old.chart_line_id), None)
     if line is None or not line.is_prn:
         return
@@ -154,3 +153,10 @@ def _line_owner(session: Session, chart_line_id: int) -> tuple[int, int]:
         select(ChartLine.resident_id, ChartLine.medicine_id).where(ChartLine.id == chart_line_id)
     ).one()
     return int(row.resident_id), int(row.medicine_id)
+
+
+def _line_facts(session: Session, entry: Administration) -> LineFacts | None:
+    """The chart line of an entry as the rules see it, at the time the entry was given."""
+    resident_id, _ = _line_owner(session, entry.chart_line_id)
+    lines = load_lines(session, [resident_id], entry.administered_at)
+    return next((ln for ln in lines if ln.id == entry.chart_line_id), None)

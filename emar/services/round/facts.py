@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from emar.domain.doses import EntryFacts, IngredientAmount, LineFacts, ResidentFacts
@@ -230,14 +231,11 @@ def _timing(
     return Timing(kind, parse_times(times), parse_weekdays(weekdays), every_n_days, every_n_hours)
 
 
-def load_entries(
-    session: Session, resident_ids: Sequence[int], since: datetime, until: datetime
-) -> list[EntryFacts]:
-    """MAR entries for doses scheduled in [since, until), and PRN entries given in it.
-
-    Two queries, so each range uses its own index; plain columns, not ORM objects (speed)."""
+def _entry_query() -> Select[*tuple[Any, ...]]:
+    """MAR entries as plain columns with who recorded and witnessed them (not ORM objects:
+    speed)."""
     witness = aliased(Staff)
-    base = (
+    return (
         select(
             *_ENTRY_COLUMNS, Staff.full_name, Staff.initials, witness.full_name, NotGivenCode.label
         )
@@ -245,18 +243,10 @@ def load_entries(
         .join(Staff, Administration.staff_id == Staff.id)
         .outerjoin(witness, Administration.witness_id == witness.id)
         .outerjoin(NotGivenCode, Administration.not_given_code == NotGivenCode.code)
-        .where(ChartLine.resident_id.in_(resident_ids))
     )
-    scheduled = base.where(
-        Administration.scheduled_at >= since, Administration.scheduled_at < until
-    )
-    prn = base.where(
-        Administration.scheduled_at.is_(None),
-        Administration.administered_at >= since,
-        Administration.administered_at < until,
-    )
-    rows = [*session.execute(scheduled).all(), *session.execute(prn).all()]
-    rows.sort(key=lambda r: r[0])
+
+
+def _entry_facts(rows: Iterable[Any]) -> list[EntryFacts]:
     return [
         EntryFacts(
             id=r[0],
@@ -279,6 +269,33 @@ def load_entries(
         )
         for r in rows
     ]
+
+
+def load_entries(
+    session: Session, resident_ids: Sequence[int], since: datetime, until: datetime
+) -> list[EntryFacts]:
+    """MAR entries for doses scheduled in [since, until), and PRN entries given in it (two
+    queries, so each range uses its own index)."""
+    base = _entry_query().where(ChartLine.resident_id.in_(resident_ids))
+    scheduled = base.where(
+        Administration.scheduled_at >= since, Administration.scheduled_at < until
+    )
+    prn = base.where(
+        Administration.scheduled_at.is_(None),
+        Administration.administered_at >= since,
+        Administration.administered_at < until,
+    )
+    rows = [*session.execute(scheduled).all(), *session.execute(prn).all()]
+    rows.sort(key=lambda r: r[0])
+    return _entry_facts(rows)
+
+
+def load_dose_chain(session: Session, line_id: int, scheduled_at: datetime) -> list[EntryFacts]:
+    """Every entry of one scheduled dose (the first record and its corrections), in order."""
+    query = _entry_query().where(
+        Administration.chart_line_id == line_id, Administration.scheduled_at == scheduled_at
+    )
+    return _entry_facts(session.execute(query.order_by(Administration.id)).all())
 
 
 def line_dose_text(line: LineFacts) -> str:

@@ -13,11 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from emar.domain.clock_text import clock
-from emar.domain.codes import ENTERED_IN_ERROR, Outcome
+from emar.domain.codes import Outcome
+from emar.domain.mar_entries import voiding_entry
 from emar.domain.verdict import CheckCode, Verdict
 from emar.errors import EmarError, ValidationError
 from emar.models import Administration, Resident, Staff
 from emar.services.home import get_home
+from emar.services.round.facts import load_dose_chain
 
 
 class Blocked(EmarError):
@@ -95,13 +97,5 @@ def voided_entry(session: Session, line_id: int, scheduled: datetime | None) -> 
     supersedes."""
     if scheduled is None:
         return None
-    chain = session.execute(
-        select(
-            Administration.id, Administration.not_given_code, Administration.supersedes_id
-        ).where(Administration.chart_line_id == line_id, Administration.scheduled_at == scheduled)
-    ).all()
-    superseded = {r.supersedes_id for r in chain}
-    current = [r for r in chain if r.id not in superseded]
-    if current and current[-1].not_given_code == ENTERED_IN_ERROR:
-        return int(current[-1].id)
-    return None
+    voiding = voiding_entry(load_dose_chain(session, line_id, scheduled))
+    return voiding.id if voiding is not None else None

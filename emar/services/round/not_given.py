@@ -46,9 +46,7 @@ def record_not_given(
     staff = require(session, staff_id, Action.ADMINISTER)
     note = clean_text(note, "Note", limit=NOTE, lines=True)
     late_entry_reason = clean_text(late_entry_reason, "Why it is recorded late")
-    code_row = session.get(NotGivenCode, code)
-    if code_row is None or not code_row.active:
-        raise ValidationError(f"{code!r} is not a not-given code.")
+    code_row = active_code(session, code)
     if code_row.note_required and not (note or "").strip():
         raise ValidationError(f"Code {code} ({code_row.label}) needs a note.")
     lines = {ln.id: ln for ln in load_lines(session, [resident_id], now)}
@@ -114,3 +112,11 @@ def not_given_codes(session: Session) -> list[tuple[str, str, bool]]:
         .order_by(NotGivenCode.sort_order)
     ).all()
     return [(code, label, bool(note)) for code, label, note in rows]
+
+
+def active_code(session: Session, code: str) -> NotGivenCode:
+    """The home's not-given code `code`, if it is in use; else ValidationError."""
+    code_row = session.get(NotGivenCode, code)
+    if code_row is None or not code_row.active:
+        raise ValidationError(f"{code!r} is not a not-given code.")
+    return code_row
