@@ -42,6 +42,10 @@ class PrnEffect(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+HOSPITAL, LEAVE = "hospital", "leave"
+ABSENCES = (HOSPITAL, LEAVE)  # where a resident away from the home is
+
+
 def away_code(away: str | None) -> str:
     """What a dose due while the resident was away shows: H in hospital, L on leave."""
-    return IN_HOSPITAL if away == "hospital" else ON_LEAVE
+    return IN_HOSPITAL if away == HOSPITAL else ON_LEAVE

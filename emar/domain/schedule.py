@@ -21,6 +21,9 @@ from zoneinfo import ZoneInfo
 
 from emar.errors import ValidationError
 
+# The zone a home is in until it says otherwise (domain.md: UK care homes).
+DEFAULT_ZONE = "Europe/London"
+
 if TYPE_CHECKING:
     from emar.domain.doses import LineFacts
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from emar.domain.schedule import DEFAULT_ZONE
 from emar.models.base import Base, UTCDateTime, utcnow
 
 
@@ -21,7 +22,7 @@ class CareHome(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_ZONE)
     dose_window_minutes: Mapped[int] = mapped_column(default=60)
     time_critical_window_minutes: Mapped[int] = mapped_column(default=30)
     idle_lock_minutes: Mapped[int] = mapped_column(default=3)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from emar.domain.codes import ABSENCES
 from emar.domain.nhs_number import normalise_nhs_number
 from emar.errors import ValidationError
 from emar.models.base import Base, UTCDateTime, utcnow
@@ -79,7 +80,7 @@ class Allergy(Base):
     resident: Mapped[Resident] = relationship(back_populates="allergies")
 
 
-ABSENCE_KINDS = ("hospital", "leave")
+ABSENCE_KINDS = ABSENCES
 
 
 class Absence(Base):

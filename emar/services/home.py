@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.domain.schedule import DEFAULT_ZONE
 from emar.domain.text_rules import required_text
 from emar.domain.windows import DoseWindows
 from emar.errors import ValidationError
@@ -42,7 +43,7 @@ class UnitView:
 
 
 def create_home(
-    session: Session, name: str, *, time_zone: str = "Europe/London", staff_id: int | None = None
+    session: Session, name: str, *, time_zone: str = DEFAULT_ZONE, staff_id: int | None = None
 ) -> HomeSettings:
     require_unless_setting_up(session, staff_id, Action.MANAGE_SETTINGS)
     try:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from emar.domain.rights.entry_time import may_fill_in_late
 from emar.domain.rights.prn_limits import prn_checks
 from emar.domain.rights.timing import pick_dose, time_checks
 from emar.domain.verdict import CheckCode, Severity
@@ -200,3 +201,11 @@ def test_prn_limits_count_given_entries_only_with_corrections_applied():
     doses = [given_prn(1, at(10, 10)), voided]
     assert prn_checks(PRN, [PRN], doses, at(10, 12), None, LONDON, at(10, 12)) == []
     assert at(10, 12) - at(10, 10) < timedelta(hours=4)
+
+
+def test_a_late_entry_fills_in_a_past_dose_with_no_entry_only():
+    dose = at(10, 8)
+    assert may_fill_in_late(dose, False, at(10, 14))
+    assert may_fill_in_late(dose, False, dose)
+    assert not may_fill_in_late(dose, True, at(10, 14))  # on record: correct it instead
+    assert not may_fill_in_late(at(10, 18), False, at(10, 14))  # not yet due

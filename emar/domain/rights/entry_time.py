@@ -20,6 +20,15 @@ def is_late_entry(at: datetime, now: datetime) -> bool:
     return at < now - RECORDED_LATE_AFTER
 
 
+LATE_ENTRY_FOR = "A late entry is for a dose whose time has passed with no entry."
+
+
+def may_fill_in_late(scheduled_at: datetime, has_entry: bool, now: datetime) -> bool:
+    """A late entry fills in a dose whose time has passed and which has no entry yet (one on
+    record is corrected instead)."""
+    return not has_entry and scheduled_at <= now
+
+
 def entry_time_checks(at: datetime, now: datetime, zone: ZoneInfo) -> list[Check]:
     checks = []
     if at > now + FUTURE_TOLERANCE:

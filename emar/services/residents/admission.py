@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.domain.codes import ABSENCES
 from emar.domain.text_rules import NAME, NOTE, SHORT, clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import Absence, Allergy, Resident, Unit
@@ -217,8 +218,8 @@ def start_absence(
 ) -> int:
     require(session, staff_id, Action.ADMINISTER)
     resident = _current(session, resident_id)
-    if kind not in ("hospital", "leave"):
-        raise ValidationError("An absence is 'hospital' or 'leave'.")
+    if kind not in ABSENCES:
+        raise ValidationError(f"An absence is one of: {', '.join(ABSENCES)}.")
     if any(a.ended_at is None for a in resident.absences):
         raise ValidationError(f"{resident.full_name} is already recorded as away.")
     note = clean_text(note, "Note", limit=NOTE, lines=True)

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from emar.domain.clock_text import clock
+from emar.domain.schedule import DEFAULT_ZONE
 from emar.errors import EmarError, ValidationError
 from emar.infra.db import Database
 from emar.infra.passwords import hash_secret, needs_rehash, verify_secret
@@ -125,7 +126,7 @@ def attempt_blocked(session: Session, who: str, now: datetime) -> str | None:
 
 
 def _zone(session: Session) -> ZoneInfo:
-    return get_home(session).zone if has_home(session) else ZoneInfo("Europe/London")
+    return get_home(session).zone if has_home(session) else ZoneInfo(DEFAULT_ZONE)
 
 
 def _note_blocked(session: Session, who: str, method: str) -> None:

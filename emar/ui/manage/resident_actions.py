@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
+from emar.domain.codes import ABSENCES, away_code
 from emar.services.residents.admission import (
     LEAVING,
     end_absence,
@@ -49,12 +50,12 @@ def resident_action(tab: ChartTab, kind: str) -> None:
     if rid is None or staff is None:
         return
     if kind == "away":
-        where = ask(tab, "Away", f"Where is {name}?", ["hospital", "leave"])
+        where = ask(tab, "Away", f"Where is {name}?", list(ABSENCES))
         if where:
             tab.write(
                 lambda s: start_absence(s, staff, rid, where, now),
                 RESIDENTS,
-                f"{name}: away ({where}). Due doses show {where[0].upper()}.",
+                f"{name}: away ({where}). Due doses show {away_code(where)}.",
             )
     elif kind == "back":
         tab.write(lambda s: end_absence(s, staff, rid, now), RESIDENTS, f"{name} is back.")

@@ -11,6 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from emar.devices.scan import Scan
+from emar.domain.schedule import DEFAULT_ZONE
 from emar.infra.db import Session
 from emar.services.home import get_home, list_units
 from emar.services.residents.reading import list_residents
@@ -43,7 +44,7 @@ class ManageWindow(QWidget):
         self.desk, self.staff_id = desk, staff_id
         self.questions = questions or ManageQuestions()
         self.tasks = TaskRunner(self)
-        self.zone = ZoneInfo("Europe/London")  # replaced by the home's zone once loaded
+        self.zone = ZoneInfo(DEFAULT_ZONE)  # replaced by the home's zone once loaded
         self.message = MessageLine()
         self.admission = AdmissionTab(self)
         self.chart = ChartTab(self)

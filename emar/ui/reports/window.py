@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emar.domain.schedule import local_instant
+from emar.domain.schedule import DEFAULT_ZONE, local_instant
 from emar.errors import EmarError
 from emar.infra.db import Database
 from emar.reports.data import Scope
@@ -107,7 +107,7 @@ class ReportsWindow(QWidget):
         self.db, self.staff_id, self.clock = db, staff_id, clock
         self._save_path = save_path or _ask_save_path
         self.tasks = TaskRunner(self)
-        self.zone = ZoneInfo("Europe/London")
+        self.zone = ZoneInfo(DEFAULT_ZONE)
         self.job: ReportJob | None = None
         self.pdf: Path | None = None
         self._folder = Path(tempfile.mkdtemp(prefix="emar-reports-"))  # owner-only (0700)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from emar.domain.codes import OTHER
 from emar.domain.doses import DoseState, effective_entries
+from emar.domain.rights.entry_time import LATE_ENTRY_FOR, may_fill_in_late
 from emar.domain.schedule import nearest_instant
 from emar.infra.db import Session
 from emar.services.round.due import DueDose
@@ -91,10 +92,8 @@ class DoseActions:
         dose = self._chosen_dose()
         if dose is None:
             return
-        if dose.entry is not None or dose.scheduled_at > self.round.desk.clock():
-            self.round.messages.problem(
-                "A late entry is for a dose whose time has passed with no entry."
-            )
+        if not may_fill_in_late(dose.scheduled_at, dose.entry is not None, self.round.desk.clock()):
+            self.round.messages.problem(LATE_ENTRY_FOR)
             return
         self._with_codes(lambda codes: self._ask_late(dose, codes))
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from emar.domain.doses import EntryFacts
+from emar.domain.schedule import DEFAULT_ZONE
 from emar.services.round.due import DueDose
 from emar.services.round.resident_view import ResidentDetail
 from emar.ui.round.mar_grid_model import MarGridModel
@@ -27,7 +28,7 @@ from emar.ui.round.verdict_panel import VerdictPanel
 from emar.ui.widgets.layout import list_view, with_buttons
 from emar.ui.widgets.table_models import ChartLineModel, DueDoseModel, PrnStatusModel
 
-LONDON = ZoneInfo("Europe/London")  # until the home says otherwise
+HOME_ZONE = ZoneInfo(DEFAULT_ZONE)  # until the home says otherwise
 
 
 class ResidentPage(QWidget):
@@ -66,7 +67,7 @@ class ResidentPage(QWidget):
         )
         now_tab.addWidget(self.prn_view)
         now_tab.setSizes([300, 160])
-        self.mar = MarGridModel(LONDON, self)
+        self.mar = MarGridModel(HOME_ZONE, self)
         self.mar_view = QTableView()
         self.mar_view.setModel(self.mar)
         self.mar_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
