@@ -90,14 +90,14 @@ class Menus:
         self._open(
             "reports",
             self.reports_action,
-            lambda: ReportsWindow(self.desk.db, self.staff_id, clock=self.desk.clock),
+            lambda: ReportsWindow(self.desk, self.staff_id),
         )
 
     def open_backups(self) -> None:
         window = self._open(
             "backups",
             self.backup_action,
-            lambda: BackupWindow(self.desk.db, self.staff_id, clock=self.desk.clock),
+            lambda: BackupWindow(self.desk, self.staff_id),
         )
         if isinstance(window, BackupWindow):
             window.refresh()

@@ -117,3 +117,24 @@ def test_choosing_another_report_starts_afresh(qtbot, home_db, tmp_path):
     r.kind.setCurrentIndex(0)  # Shift handover
     assert not r.staff.isEnabled() and r.staff.currentIndex() == 0
     assert r.start.dateTime().toString("HH:mm") == "08:00"
+
+
+def test_a_resident_admitted_meanwhile_joins_the_lists_and_choices_and_period_stay(
+    qtbot, home_db, tmp_path
+):
+    from emar.services.residents.admission import AdmissionForm, admit_resident
+    from emar.ui.operations import RESIDENTS, WriteOp
+
+    r = reports(qtbot, home_db, tmp_path)
+    before = r.resident.count()
+    r.resident.setCurrentIndex(3)
+    chosen, start = r.resident.currentData(), r.start.dateTime()
+    r.start.setDateTime(start.addDays(-1))  # a period someone set
+    form = AdmissionForm("Nora", "Quinn", date(1931, 5, 2), 1, "G21", no_known_allergies=True)
+    manager = r.staff_id()
+    # written as the Manage window writes: an operation that announces RESIDENTS after commit
+    WriteOp(r, lambda s: admit_resident(s, manager, form), RESIDENTS).run_in_background()
+    qtbot.waitUntil(lambda: r.resident.count() == before + 1, timeout=10_000)
+    assert any("Nora Quinn" in r.resident.itemText(i) for i in range(r.resident.count()))
+    assert r.resident.currentData() == chosen
+    assert r.start.dateTime() == start.addDays(-1)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from emar.domain.clock_text import clock_with_zone
-from emar.infra.db import Database
+from emar.infra.db import Database, Session
 from emar.maintenance.daily import (
     BackupMade,
     backup_now,
@@ -31,6 +31,7 @@ from emar.maintenance.daily import (
     run_daily_backup,
 )
 from emar.services.home import get_home, set_backup_retention
+from emar.ui.operations import HOME, Desk, QueryOp, WriteOp
 from emar.ui.tasks import TaskRunner
 from emar.ui.widgets.message_line import MessageLine
 from emar.ui.widgets.window_keys import close_with_keys
@@ -83,9 +84,8 @@ class BackupState:
     backups: list[tuple[datetime, str, int]]  # taken at, file name, bytes
 
 
-def read_state(db: Database) -> BackupState:
-    with db.read() as session:
-        home = get_home(session)
+def read_state(session: Session, db: Database) -> BackupState:
+    home = get_home(session)
     folder = daily_folder(db) if db.is_sqlite else None
     backups = [(b.taken_at, b.path.name, b.size) for b in list_daily(folder)] if folder else []
     return BackupState(db.display_url, folder, home.backup_retention_days, home.zone, backups)
@@ -95,19 +95,14 @@ class BackupWindow(QWidget):
     saved = Signal(str)
     failed = Signal(str)
 
-    def __init__(
-        self,
-        db: Database,
-        staff_id: Callable[[], int | None],
-        *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
+    def __init__(self, desk: Desk, staff_id: Callable[[], int | None]) -> None:
         super().__init__()
         close_with_keys(self)
         self.setWindowTitle("eMAR: backups")
         self.resize(760, 520)
-        self.db, self.staff_id, self.clock = db, staff_id, clock
+        self.desk, self.staff_id = desk, staff_id
         self.tasks = TaskRunner(self)
+        desk.changes.happened.connect(lambda kind: kind == HOME and self.refresh())
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.retention = QSpinBox(minimum=1, maximum=3650, suffix=" days")
@@ -135,7 +130,10 @@ class BackupWindow(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.tasks.run(lambda: read_state(self.db), self._show, self._fail)
+        db = self.desk.db
+        QueryOp(self, lambda s: read_state(s, db)).latest("backups").success(
+            self._show
+        ).run_in_background()
 
     def _show(self, state: BackupState) -> None:
         self.retention.setValue(state.retention_days)
@@ -165,32 +163,30 @@ class BackupWindow(QWidget):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
 
-    def _fail(self, exc: BaseException) -> None:
+    def fail(self, exc: BaseException) -> None:
         self.failed.emit(self.message.failure(exc, "not done"))
 
     def _ok(self, text: str) -> None:
         self.saved.emit(self.message.success(text))
-        self.refresh()
 
     def save_retention(self) -> None:
         staff, days = self.staff_id(), self.retention.value()
         if staff is None:
             return
 
-        def job() -> None:
-            with self.db.write() as session:
-                set_backup_retention(session, staff, days)
-
-        self.tasks.run(
-            job, lambda _: self._ok(f"Daily backups are kept for {days} days."), self._fail
-        )
+        WriteOp(self, lambda s: set_backup_retention(s, staff, days), HOME).success(
+            lambda _r: self._ok(f"Daily backups are kept for {days} days.")
+        ).run_in_background()
 
     def back_up_now(self) -> None:
         staff = self.staff_id()
         if staff is None:
             return
-        self.tasks.run(
-            lambda: backup_now(self.db, staff, self.clock()),
-            lambda made: self._ok(f"Backup made and checked: {made.path.name}."),
-            self._fail,
-        )
+        db, now = self.desk.db, self.desk.clock()
+
+        def made(done: BackupMade) -> None:
+            self._ok(f"Backup made and checked: {done.path.name}.")
+            self.refresh()
+
+        # a backup is its own transactions and a file, not a write of the records
+        self.tasks.run(lambda: backup_now(db, staff, now), made, self.fail)

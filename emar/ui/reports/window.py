@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 
 from emar.domain.schedule import DEFAULT_ZONE, local_instant
 from emar.errors import EmarError
-from emar.infra.db import Database
+from emar.infra.db import Session
 from emar.reports.data import Scope
 from emar.reports.run import ReportKind, ReportMade, ReportRequest, default_period, make_report
 from emar.services.home import get_home, list_units
 from emar.services.residents.reading import list_residents
 from emar.services.round.dose_outcomes import Cancelled
 from emar.services.staff.accounts import list_staff
+from emar.ui.operations import HOME, RESIDENTS, Desk, QueryOp
 from emar.ui.tasks import TaskRunner
 from emar.ui.widgets.message_line import MessageLine
 from emar.ui.widgets.window_keys import close_with_keys
@@ -94,17 +95,21 @@ class ReportsWindow(QWidget):
 
     def __init__(
         self,
-        db: Database,
+        desk: Desk,
         staff_id: Callable[[], int | None],
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         save_path: Callable[[QWidget, str], str] | None = None,
     ) -> None:
         super().__init__()
         close_with_keys(self)
         self.setWindowTitle("eMAR: reports")
         self.resize(640, 420)
-        self.db, self.staff_id, self.clock = db, staff_id, clock
+        self.desk, self.db, self.clock = desk, desk.db, desk.clock
+        self.staff_id = staff_id
+        self._shown_once = False
+        desk.changes.happened.connect(
+            lambda kind: kind in (RESIDENTS, HOME) and self.refresh()
+        )  # a resident admitted or a unit added meanwhile is in the lists
         self._save_path = save_path or _ask_save_path
         self.tasks = TaskRunner(self)
         self.zone = ZoneInfo(DEFAULT_ZONE)
@@ -170,30 +175,38 @@ class ReportsWindow(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        def fetch() -> Choices:
-            now = self.clock()
-            with self.db.read() as s:
-                return Choices(
-                    get_home(s).zone,
-                    [(u.name, u.id) for u in list_units(s)],
-                    [(f"{r.room}  {r.name}", r.id) for r in list_residents(s, now)],
-                    [(f"{m.full_name} ({m.username})", m.id) for m in list_staff(s)],
-                )
+        now = self.clock()
 
-        self.tasks.run(fetch, self._show_choices, self._fail)
+        def fetch(s: Session) -> Choices:
+            return Choices(
+                get_home(s).zone,
+                [(u.name, u.id) for u in list_units(s)],
+                [(f"{r.room}  {r.name}", r.id) for r in list_residents(s, now)],
+                [(f"{m.full_name} ({m.username})", m.id) for m in list_staff(s)],
+            )
+
+        QueryOp(self, fetch).latest("choices").success(self._show_choices).run_in_background()
 
     def _show_choices(self, c: Choices) -> None:
+        """The lists, keeping what was chosen in them; the default period the first time only
+        (a refresh must not undo a period someone set)."""
         self.zone = c.zone
         for combo, everyone, items in (
             (self.unit, "Whole home", c.units),
             (self.resident, "Every resident", c.residents),
             (self.staff, "Anyone", c.staff),
         ):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
             combo.clear()
             combo.addItem(everyone, None)
             for label, value in items:
                 combo.addItem(label, value)
-        self._set_default_period()
+            combo.setCurrentIndex(max(combo.findData(chosen), 0))
+            combo.blockSignals(False)
+        if not self._shown_once:
+            self._shown_once = True
+            self._set_default_period()
 
     def _kind_changed(self) -> None:
         """Another report: its own default period and filters, and nothing left of the last
@@ -299,7 +312,7 @@ class ReportsWindow(QWidget):
         self.progress.setValue(0)
         self.failed.emit(self.message.failure(_Message(text), "no report"))
 
-    def _fail(self, exc: BaseException) -> None:
+    def fail(self, exc: BaseException) -> None:
         self.failed.emit(self.message.failure(exc, "not loaded"))
 
     def open_pdf(self) -> None:
