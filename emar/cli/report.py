@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from emar.cli.common import open_current
-from emar.domain.periods import days_after
+from emar.domain.periods import MAR_DAYS, days_after
 from emar.domain.schedule import local_instant
 from emar.errors import EmarError
 from emar.infra.private_files import never_overwrites
@@ -37,7 +37,8 @@ def register(
         "--from",
         dest="start",
         help="local date or date and time (default: the shift now ending for a handover, "
-        "28 days from today for a MAR, the last 28 days for the audit and CD register)",
+        f"{MAR_DAYS} days from today for a MAR, the last {MAR_DAYS} days for the audit and CD "
+        "register)",
     )
     p.add_argument("--to", dest="end", help="local date (included) or date and time")
     p.add_argument("--unit", help="unit name or id (default: the whole home)")
@@ -93,7 +94,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists():
         raise EmarError(never_overwrites(out, "a report"))
-    if args.csv and kind != ReportKind.AUDIT:
+    if args.csv and not kind.per_staff:
         raise EmarError("--csv is for the audit report.")
     with db.read() as session:
         zone = get_home(session).zone

@@ -44,6 +44,11 @@ class ReportKind(StrEnum):
     MAR = "mar"
     CD_REGISTER = "cd-register"
 
+    @property
+    def per_staff(self) -> bool:
+        """Only the audit is per staff member, and only it also writes its entries as CSV."""
+        return self == ReportKind.AUDIT
+
 
 TITLES = {
     ReportKind.HANDOVER: "Shift handover",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
 
+from emar.domain.periods import MAR_DAYS  # a cycle's supply of a once-daily tablet
+
 
 def ask_checker(parent: QWidget) -> tuple[str, str] | None:
     username, ok = QInputDialog.getText(parent, "Second check", "Checker's username:")
@@ -23,7 +25,7 @@ def ask_checker(parent: QWidget) -> tuple[str, str] | None:
 
 def ask_quantity(parent: QWidget, medicine: str) -> Decimal | None:
     value, ok = QInputDialog.getDouble(
-        parent, "Book in", f"How many of {medicine} received?", 28, 0, 100000, 1
+        parent, "Book in", f"How many of {medicine} received?", MAR_DAYS, 0, 100000, 1
     )
     return Decimal(str(value)) if ok and value > 0 else None
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from emar.devices.scan import Scan
+from emar.domain.periods import MAR_DAYS
 from emar.domain.scan_intents import BOOK_IN_WANTS_PACK, office_takes
 from emar.services.charts.packs import pack_line
 from emar.services.charts.stock import (
@@ -82,7 +83,7 @@ class StockTab(ManageTab):
         save_cycle = QPushButton("Save cycle start")
         save_cycle.clicked.connect(self.save_cycle_start)
         cycle = QHBoxLayout()
-        cycle.addWidget(QLabel("The home's 28-day cycle starts on"))
+        cycle.addWidget(QLabel(f"The home's {MAR_DAYS}-day cycle starts on"))
         cycle.addWidget(self.cycle_start)
         cycle.addWidget(save_cycle)
         cycle.addStretch(1)
@@ -115,7 +116,7 @@ class StockTab(ManageTab):
             self.write(
                 lambda s: set_cycle_start(s, staff, start),
                 HOME,
-                f"The 28-day cycle now starts on {start:%d %b %Y}.",
+                f"The {MAR_DAYS}-day cycle now starts on {start:%d %b %Y}.",
             )
 
     def stock_action(self, kind: str) -> None:

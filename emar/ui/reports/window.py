@@ -228,8 +228,8 @@ class ReportsWindow(QWidget):
         start, end = default_period(kind, self.clock(), self.zone)
         self.start.setDateTime(_qt(start, self.zone))
         self.end.setDateTime(_qt(end, self.zone))
-        self.csv.setEnabled(kind == ReportKind.AUDIT)
-        self.staff.setEnabled(kind == ReportKind.AUDIT)  # only the audit is per staff member
+        self.csv.setEnabled(kind.per_staff)
+        self.staff.setEnabled(kind.per_staff)
 
     def request(self) -> ReportRequest:
         kind, blank = self.kind.currentData()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from emar.domain.doses import EntryFacts
+from emar.domain.periods import MAR_DAYS
 from emar.domain.schedule import DEFAULT_ZONE
 from emar.services.round.due import DueDose
 from emar.services.round.resident_view import ResidentDetail
@@ -77,7 +78,7 @@ class ResidentPage(QWidget):
         tabs = self.tabs = QTabWidget()
         tabs.addTab(now_tab, "&Doses now")
         tabs.addTab(self.chart_view, "C&hart")
-        tabs.addTab(self.mar_tab, "&MAR (28 days)")
+        tabs.addTab(self.mar_tab, f"&MAR ({MAR_DAYS} days)")
         tabs.currentChanged.connect(
             lambda index: self._mar_to_today() if tabs.widget(index) is self.mar_tab else None
         )
