@@ -13,6 +13,7 @@ from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import Ingredient, Medicine, MedicineGtin, MedicineIngredient
 from emar.services.audit import record_event
+from emar.services.charts.packs import medicines_for_gtin
 from emar.services.permissions import Action, require
 
 
@@ -135,9 +136,9 @@ def attach_gtin(
     med = session.get(Medicine, medicine_id)
     if med is None:
         raise ValidationError("No such medicine.")
-    owner = session.scalar(select(MedicineGtin.medicine_id).where(MedicineGtin.gtin == code))
-    if owner is not None:
-        other = session.get(Medicine, owner)
+    owners = medicines_for_gtin(session, code)
+    if owners:
+        other = session.get(Medicine, next(iter(owners)))
         raise ValidationError(
             f"Barcode {code} already belongs to "
             f"{other.display_name if other else 'another product'}."
