@@ -67,3 +67,19 @@ def test_a_carer_has_no_backup_settings(qtbot, demo_db, tmp_path):
     assert not window.menus.backup_action.isEnabled()
     window.menus.open_backups()
     assert "backups" not in window.menus.windows
+
+
+def test_a_closed_backups_window_is_not_told_of_later_changes(qtbot, demo_db, tmp_path):
+    import shiboken6
+
+    from emar.ui.operations import HOME
+
+    window = open_window(qtbot, demo_db, tmp_path, lambda: NOW)
+    sign_in(qtbot, window, "mark")
+    window.menus.open_backups()
+    b = window.menus.windows["backups"]
+    qtbot.waitUntil(lambda: "Database:" in b.summary.text(), timeout=10_000)
+    b.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(b), timeout=10_000)
+    with qtbot.waitSignal(window.round_loaded, timeout=10_000):  # the round still listens
+        window.desk.changes.happened.emit(HOME)  # a later save elsewhere on this PC

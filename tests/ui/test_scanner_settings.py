@@ -1,5 +1,6 @@
 """The scanner settings and self-test screen, driven offscreen."""
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -135,3 +136,15 @@ def test_results_model_passes_qtmodeltester(qtmodeltester, qtbot, tmp_path):
     hub.receive(GS1)
     hub.receive("junk")
     qtmodeltester.check(screen.results)
+
+
+def test_a_closed_settings_window_leaves_the_scanner_hub_to_report_on(qtbot, tmp_path):
+    """The hub outlives the window: the next unplug must not reach the window's deleted labels
+    (it did, under load, as a RuntimeError in the event loop)."""
+    hub, _, screen, _ = make(qtbot, tmp_path)
+    hub.status.emit("ready", "Scanner ready on /dev/ttyACM0")
+    assert screen.serial_state.text() == "Scanner ready on /dev/ttyACM0"
+    screen.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(screen), timeout=10_000)
+    hub.status.emit("unplugged", "Scanner on /dev/ttyACM0 disconnected")
+    assert hub.state == ("unplugged", "Scanner on /dev/ttyACM0 disconnected")

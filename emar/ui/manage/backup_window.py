@@ -102,7 +102,7 @@ class BackupWindow(QWidget):
         self.resize(760, 520)
         self.desk, self.staff_id = desk, staff_id
         self.tasks = TaskRunner(self)
-        desk.changes.happened.connect(lambda kind: kind == HOME and self.refresh())
+        desk.changes.happened.connect(self._changed)  # bound: dropped when this window goes
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.retention = QSpinBox(minimum=1, maximum=3650, suffix=" days")
@@ -128,6 +128,10 @@ class BackupWindow(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         self.refresh()
+
+    def _changed(self, kind: str) -> None:
+        if kind == HOME:
+            self.refresh()
 
     def refresh(self) -> None:
         db = self.desk.db

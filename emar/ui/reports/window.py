@@ -107,9 +107,9 @@ class ReportsWindow(QWidget):
         self.desk, self.db, self.clock = desk, desk.db, desk.clock
         self.staff_id = staff_id
         self._shown_once = False
-        desk.changes.happened.connect(
-            lambda kind: kind in (RESIDENTS, HOME) and self.refresh()
-        )  # a resident admitted or a unit added meanwhile is in the lists
+        # a resident admitted or a unit added meanwhile joins the lists (a bound method: the
+        # connection goes with this window)
+        desk.changes.happened.connect(self._changed)
         self._save_path = save_path or _ask_save_path
         self.tasks = TaskRunner(self)
         self.zone = ZoneInfo(DEFAULT_ZONE)
@@ -173,6 +173,10 @@ class ReportsWindow(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.refresh()
+
+    def _changed(self, kind: str) -> None:
+        if kind in (RESIDENTS, HOME):
+            self.refresh()
 
     def refresh(self) -> None:
         now = self.clock()

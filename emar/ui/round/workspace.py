@@ -61,7 +61,7 @@ class RoundWorkspace(QSplitter):
         self.giving.failed.connect(self.fail)
         self.giving.not_recorded.connect(self._not_recorded)
         self.actions = DoseActions(self)
-        desk.changes.happened.connect(lambda _what: self.reload())
+        desk.changes.happened.connect(self._changed)
 
     # --- who is here --------------------------------------------------------------------
     def begin(self, user: StaffView) -> None:
@@ -131,6 +131,9 @@ class RoundWorkspace(QSplitter):
         self.round_list.follow(detail.resident.id)
         self.page.show_detail(detail)
         self.resident_loaded.emit(detail.resident.id)
+
+    def _changed(self, _kind: str) -> None:
+        self.reload()  # any change on this PC may touch the round
 
     def reload(self) -> None:
         """After a write on this PC, or on the poll for other PCs' records."""

@@ -179,7 +179,12 @@ class ScannerSettings(QWidget):
         layout.addLayout(left, 2)
         layout.addLayout(right, 5)
 
-        scanners.hub.status.connect(lambda _state, message: self.serial_state.setText(message))
+        # a bound method, not a lambda: Qt drops the connection when this window is deleted,
+        # while the hub lives on and reports the next unplug
+        scanners.hub.status.connect(self._serial_status)
+
+    def _serial_status(self, _state: str, message: str) -> None:
+        self.serial_state.setText(message)
 
     def current_config(self) -> ScannerConfig:
         port = self.port.currentData() if self.port.currentIndex() > 0 else None
