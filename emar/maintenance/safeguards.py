@@ -17,6 +17,16 @@ APPEND_ONLY = (  # as migration 0002 made them
     "stock_movement",
     "audit_event",
 )
+# Tables a later migration made append-only, with that migration: a backup from before it has
+# no triggers on them (and needs none); one from after it gets them back on restore.
+LATER_APPEND_ONLY = {"allergy": "0006"}
+ALL_APPEND_ONLY = APPEND_ONLY + tuple(LATER_APPEND_ONLY)
+
+
+def append_only_at(revision: str | None) -> tuple[str, ...]:
+    """The append-only tables of a database at `revision` (revisions are numbered "0001"...)."""
+    later = [t for t, since in LATER_APPEND_ONLY.items() if revision and revision >= since]
+    return APPEND_ONLY + tuple(later)
 
 
 def require_safeguards(names: set[str], src: Path, *, sqlite: bool) -> None:
@@ -38,10 +48,12 @@ def require_safeguards(names: set[str], src: Path, *, sqlite: bool) -> None:
 def recreate_safeguards(db: Database) -> None:
     """Put the append-only triggers back exactly as migration 0002 makes them, whatever a
     restored backup held under their names (a do-nothing trigger of the right name included).
-    The SQL mirrors the migration's, which must stay as it was written."""
+    The SQL mirrors the migrations', which must stay as they were written."""
     with db.engine.begin() as conn:
+        revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        tables = append_only_at(revision)
         if db.is_sqlite:
-            for table in APPEND_ONLY:
+            for table in tables:
                 for verb in ("UPDATE", "DELETE"):
                     name = f"{table}_no_{verb.lower()}"
                     conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
@@ -60,7 +72,7 @@ def recreate_safeguards(db: Database) -> None:
             END $$
             """
         )
-        for table in APPEND_ONLY:
+        for table in tables:
             for name, spec in (
                 (f"{table}_append_only", "BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW"),
                 (f"{table}_no_truncate", "BEFORE TRUNCATE ON {t} FOR EACH STATEMENT"),

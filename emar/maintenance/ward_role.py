@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from emar.errors import EmarError
 from emar.infra.db import IDLE_IN_TRANSACTION_MS, LOCK_WAIT_MS, STATEMENT_LIMIT_MS, Database
-from emar.maintenance.safeguards import APPEND_ONLY
+from emar.maintenance.safeguards import ALL_APPEND_ONLY
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -28,7 +28,7 @@ def grant_ward_role(db: Database, role: str) -> list[str]:
     if not ROLE_NAME.match(role):
         raise EmarError(f"{role!r} is not a plain role name (lower-case letters, digits, _).")
     tables = sorted(inspect(db.engine).get_table_names())
-    changeable = [t for t in tables if t not in APPEND_ONLY and t != "alembic_version"]
+    changeable = [t for t in tables if t not in ALL_APPEND_ONLY and t != "alembic_version"]
     with db.engine.begin() as conn:
         if (
             conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()

@@ -47,6 +47,9 @@ class ChartLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id"), index=True)
     medicine_id: Mapped[int] = mapped_column(ForeignKey("medicine.id"), index=True)
+    # The medicine as transcribed (name strength form): a newer dm+d release may rename the
+    # catalogue's product, the chart keeps what was written. None on lines from before 0006.
+    medicine_text: Mapped[str | None] = mapped_column(String(300))
     dose_min: Mapped[Decimal] = mapped_column(Numeric(10, 3))
     dose_max: Mapped[Decimal] = mapped_column(Numeric(10, 3))
     dose_unit: Mapped[str] = mapped_column(String(30))

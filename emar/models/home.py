@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emar.domain.schedule import DEFAULT_ZONE
@@ -29,6 +29,9 @@ class CareHome(Base):
     cycle_start_date: Mapped[date | None] = mapped_column(Date)
     # Days of daily SQLite backups kept beside the database file (emar.maintenance.backups).
     backup_retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # Controlled drugs of Schedules 2 and 3 always need a witness; 4 and 5 only by home policy.
+    witness_cd_schedule_4: Mapped[bool] = mapped_column(default=False, server_default=false())
+    witness_cd_schedule_5: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     units: Mapped[list["Unit"]] = relationship(back_populates="home", order_by="Unit.name")

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from emar.domain.gtin import to_gtin14
@@ -27,6 +27,15 @@ class Medicine(Base):
     cd_schedule: Mapped[int | None] = mapped_column()
     time_critical: Mapped[bool] = mapped_column(default=False)
     high_risk: Mapped[bool] = mapped_column(default=False)
+    # dm+d (emar.services.charts.dmd_import): a VMP (generic) or AMP (a supplier's product,
+    # `vmp_id` its VMP); None for a product added by hand.
+    vmp_id: Mapped[int | None] = mapped_column(ForeignKey("medicine.id"), index=True)
+    dmd_kind: Mapped[str | None] = mapped_column(String(3))
+    vtm_code: Mapped[str | None] = mapped_column(String(20))
+    routes: Mapped[str | None] = mapped_column(String(300))  # every licensed route, ";"-joined
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    dmd_release: Mapped[str | None] = mapped_column(String(40))
+    invalid: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     gtins: Mapped[list["MedicineGtin"]] = relationship(back_populates="medicine")
     ingredients: Mapped[list["MedicineIngredient"]] = relationship(back_populates="medicine")
@@ -53,6 +62,7 @@ class MedicineGtin(Base):
     medicine_id: Mapped[int] = mapped_column(ForeignKey("medicine.id"), index=True)
     gtin: Mapped[str] = mapped_column(String(14), unique=True)
     pack_size: Mapped[int | None] = mapped_column()
+    ampp_code: Mapped[str | None] = mapped_column(String(20))  # the dm+d pack, when imported
 
     medicine: Mapped[Medicine] = relationship(back_populates="gtins")
 
@@ -69,6 +79,7 @@ class Ingredient(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     allergen_group: Mapped[str | None] = mapped_column(String(100))
+    dmd_code: Mapped[str | None] = mapped_column(String(20), index=True, unique=True)
 
 
 class MedicineIngredient(Base):

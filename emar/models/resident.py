@@ -66,8 +66,16 @@ class Resident(Base):
         return f"{self.given_name} {self.family_name}"
 
 
+ALLERGY_STATUSES = ("active", "resolved", "entered-in-error")
+
+
 class Allergy(Base):
-    """An allergy or sensitivity; `substance` is matched against ingredients and their groups."""
+    """An allergy or intolerance (the shape of FHIR AllergyIntolerance), append-only: a change,
+    resolution or withdrawal is a new row that `supersedes` the one it replaces.
+
+    `substance` is what was recorded, as shown; `code_kind`/`code` say what it is coded to
+    ("ingredient" or "class" of the shipped reference tables, "dmd" a dm+d code, None: text
+    only, matched by name)."""
 
     __tablename__ = "allergy"
 
@@ -76,6 +84,19 @@ class Allergy(Base):
     substance: Mapped[str] = mapped_column(String(100))
     reaction: Mapped[str | None] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    code_kind: Mapped[str | None] = mapped_column(String(20))
+    code: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(
+        String(20), default="medication", server_default="medication"
+    )  # medication, food, environment, biologic
+    criticality: Mapped[str | None] = mapped_column(String(20))  # low, high, unable-to-assess
+    severity: Mapped[str | None] = mapped_column(String(10))  # of the reaction: mild...severe
+    status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("allergy.id"), index=True, unique=True
+    )
+    change_reason: Mapped[str | None] = mapped_column(Text)
 
     resident: Mapped[Resident] = relationship(back_populates="allergies")
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from emar.maintenance.safeguards import APPEND_ONLY
+from emar.maintenance.safeguards import ALL_APPEND_ONLY
 
 # A row made the plain way, for a table the demo home has none in yet.
 PLAIN_ROWS = {
@@ -29,7 +29,7 @@ def _first_row(db, table: str) -> int:
     return int(row_id)
 
 
-@pytest.mark.parametrize("table", APPEND_ONLY)  # every table the triggers protect
+@pytest.mark.parametrize("table", ALL_APPEND_ONLY)  # every table the triggers protect
 def test_update_and_delete_are_refused(demo_db, table):
     row_id = _first_row(demo_db, table)
     with demo_db.read() as s:
