@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from emar.domain.codes import Outcome
+from emar.domain.medicines.allergies import AllergyFacts
 from emar.domain.schedule import Timing
 from emar.domain.windows import Window
 
@@ -25,7 +26,7 @@ class ResidentFacts:
     room: str
     unit_id: int
     status: str
-    allergies: tuple[str, ...]
+    allergies: tuple[AllergyFacts, ...]  # the active ones
     absences: tuple[tuple[str, datetime, datetime | None], ...]  # (hospital / leave, from, to)
 
     def away_at(self, at: datetime) -> str | None:

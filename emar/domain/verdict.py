@@ -42,17 +42,18 @@ class CheckCode(StrEnum):
     HIGH_RISK = "high risk"
     LATE_ENTRY = "late entry"
     RIGHTS = "five rights"
+    ALLERGY_CAUTION = "allergy caution"
 
 
-# Stops in the order a carer must hear them: the wrong person or product and harm first, then
+# Stops in the order a carer must hear them: an allergy, the wrong person or product, then
 # what makes this dose wrong now, then what is only a question (which dose of a range).
 SERIOUSNESS = (
+    CheckCode.ALLERGY,  # first and loudest, whatever else is wrong (issue #16)
     CheckCode.ROLE,
     CheckCode.RESIDENT,
     CheckCode.WRONG_RESIDENT,
     CheckCode.UNKNOWN_PACK,
     CheckCode.NOT_ON_CHART,
-    CheckCode.ALLERGY,
     CheckCode.ABSENT,
     CheckCode.LINE_STATUS,
     CheckCode.ALREADY,

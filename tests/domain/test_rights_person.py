@@ -1,12 +1,16 @@
 """Who records, for whom, and when the entry is made: role, resident, allergies, entry time."""
 
 from datetime import timedelta
+from decimal import Decimal
 
+from emar.domain.doses import IngredientAmount
+from emar.domain.medicines.allergies import AllergyFacts
 from emar.domain.rights.entry_time import entry_time_checks, is_late_entry
 from emar.domain.rights.resident import allergy_checks, resident_checks, unknown_resident
 from emar.domain.rights.staff import role_checks
 from emar.domain.verdict import CheckCode, Severity
 from tests.support.facts import AMOXICILLIN, LONDON, PARACETAMOL, at, line, resident
+from tests.support.knowledge import REF
 
 NOW = at(10, 12)
 
@@ -79,29 +83,52 @@ def test_unknown_discharged_and_away_residents_are_stops():
     assert resident_checks(away, at(1, 12))[0].message == "Mary Jones is recorded as in leave."
 
 
-def test_an_allergy_to_the_medicine_an_ingredient_or_its_group():
+def _allergic(*names: str):
+    return resident(allergies=tuple(AllergyFacts(n, name) for n, name in enumerate(names, 1)))
+
+
+def _checks(allergic, line_facts):
+    return allergy_checks(allergic, line_facts.medicine, line_facts.ingredients, REF)
+
+
+def test_an_allergy_to_the_medicine_is_a_stop_saying_why():
     amoxil = line(medicine="Amoxicillin 500 mg capsule", ingredients=(AMOXICILLIN,))
-    for allergy in ("Penicillin", "penicillins", "amoxicillin", "AMOXICILLINS", "Penicil"):
-        assert said(allergy_checks(resident(allergies=(allergy,)), amoxil)) == [
-            (
-                CheckCode.ALLERGY,
-                Severity.BLOCK,
-                f"ALLERGY: Mary Jones is allergic to {allergy}; "
-                "Amoxicillin 500 mg capsule matches it.",
-            )
-        ]
+    assert said(_checks(_allergic("Penicillins"), amoxil)) == [
+        (
+            CheckCode.ALLERGY,
+            Severity.BLOCK,
+            "ALLERGY: Mary Jones is allergic to Penicillins: amoxicillin is a penicillin. "
+            "Do not give.",
+        )
+    ]
+    for allergy in ("penicillin", "amoxicillin", "AMOXICILLIN trihydrate", "Penicil"):
+        assert [c.code for c in _checks(_allergic(allergy), amoxil)] == [CheckCode.ALLERGY]
     co_codamol = line(medicine="Co-codamol 30/500 tablet", ingredients=(PARACETAMOL,))
-    assert allergy_checks(resident(allergies=("Paracetamol",)), co_codamol)[0].code == (
-        CheckCode.ALLERGY
-    )
-    assert allergy_checks(resident(allergies=("Co-codamol",)), co_codamol) != []
+    assert _checks(_allergic("Paracetamol"), co_codamol)[0].code == CheckCode.ALLERGY
+    assert _checks(_allergic("Co-codamol"), co_codamol) != []
 
 
 def test_no_allergy_no_check_and_one_check_per_allergy():
     amoxil = line(medicine="Amoxicillin 500 mg capsule", ingredients=(AMOXICILLIN,))
-    assert allergy_checks(resident(allergies=("Latex", "aspirin")), amoxil) == []
-    both = allergy_checks(resident(allergies=("penicillin", "amoxicillin")), amoxil)
-    assert [c.message.split(";")[0] for c in both] == [
-        "ALLERGY: Mary Jones is allergic to penicillin",
-        "ALLERGY: Mary Jones is allergic to amoxicillin",
+    assert _checks(_allergic("Latex", "aspirin"), amoxil) == []
+    both = _checks(_allergic("penicillin", "amoxicillin"), amoxil)
+    assert [c.message.split(":")[1] for c in both] == [
+        " Mary Jones is allergic to penicillin",
+        " Mary Jones is allergic to amoxicillin",
+    ]
+
+
+def test_a_possible_cross_sensitivity_is_a_caution_not_a_stop():
+    cefalexin = line(
+        medicine="Cefalexin 250 mg capsule",
+        ingredients=(IngredientAmount(3, "cefalexin", None, Decimal(250), "mg"),),
+    )
+    assert said(_checks(_allergic("Penicillin"), cefalexin)) == [
+        (
+            CheckCode.ALLERGY_CAUTION,
+            Severity.WARN,
+            "Allergy caution: Mary Jones is allergic to Penicillin; cefalexin is a "
+            "cephalosporin: cephalosporins may cross-react with penicillins. Check with the "
+            "nurse in charge or the pharmacist before giving.",
+        )
     ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from emar.domain.doses import LineFacts, ResidentFacts
-from emar.domain.verdict import Check, CheckCode, block
+from emar.domain.doses import IngredientAmount, ResidentFacts
+from emar.domain.medicines.allergies import Strength, allergy_conflicts
+from emar.domain.medicines.knowledge import Knowledge
+from emar.domain.verdict import Check, CheckCode, block, warn
 
 RESIDENT = "resident"  # a resident's status while they live here
 
@@ -25,24 +28,31 @@ def resident_checks(resident: ResidentFacts, at: datetime) -> list[Check]:
     return checks
 
 
-def _norm(word: str) -> str:
-    word = word.strip().lower()
-    return word[:-1] if word.endswith("s") else word
-
-
-def allergy_checks(resident: ResidentFacts, line: LineFacts) -> list[Check]:
-    """An allergy matching the medicine's first word, an ingredient or its allergen group
-    (penicillins), singular or plural, or contained in one of them."""
-    names = {_norm(line.medicine.split()[0])}
-    for ing in line.ingredients:
-        names.add(_norm(ing.name))
-        if ing.allergen_group:
-            names.add(_norm(ing.allergen_group))
+def allergy_checks(
+    resident: ResidentFacts,
+    medicine: str,
+    ingredients: Sequence[IngredientAmount],
+    knowledge: Knowledge,
+) -> list[Check]:
+    """An allergy of the resident's that the medicine (as named, with its ingredients) meets:
+    a stop; a possible cross-sensitivity: a warning (emar.domain.medicines.allergies)."""
+    conflicts = allergy_conflicts(
+        resident.allergies,
+        [i.name for i in ingredients],
+        medicine,
+        knowledge,
+        groups=[i.allergen_group for i in ingredients if i.allergen_group],
+    )
     return [
         block(
             CheckCode.ALLERGY,
-            f"ALLERGY: {resident.name} is allergic to {allergy}; {line.medicine} matches it.",
+            f"ALLERGY: {resident.name} is allergic to {c.allergy.shown}: {c.why}. Do not give.",
         )
-        for allergy in resident.allergies
-        if _norm(allergy) in names or any(_norm(allergy) in n for n in names)
+        if c.strength == Strength.STOP
+        else warn(
+            CheckCode.ALLERGY_CAUTION,
+            f"Allergy caution: {resident.name} is allergic to {c.allergy.shown}; {c.why}. "
+            "Check with the nurse in charge or the pharmacist before giving.",
+        )
+        for c in conflicts
     ]

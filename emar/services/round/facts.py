@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from emar.domain.doses import EntryFacts, IngredientAmount, LineFacts, ResidentFacts
 from emar.domain.line_periods import Event, active_periods, status_at
+from emar.domain.medicines.allergies import AllergyFacts
 from emar.domain.schedule import Timing, parse_times, parse_weekdays
 from emar.domain.wording import dose_text
 from emar.models import (
@@ -49,11 +50,7 @@ def load_residents(
         query = query.where(Resident.status == "resident")
     rows = session.execute(query).all()
     ids = [r.id for r in rows]
-    allergies: dict[int, list[str]] = defaultdict(list)
-    for rid, substance in session.execute(
-        select(Allergy.resident_id, Allergy.substance).where(Allergy.resident_id.in_(ids))
-    ):
-        allergies[rid].append(substance)
+    allergies = load_allergies(session, ids)
     absences: dict[int, list[tuple[str, datetime, datetime | None]]] = defaultdict(list)
     for rid, kind, start, end in session.execute(
         select(Absence.resident_id, Absence.kind, Absence.started_at, Absence.ended_at).where(
@@ -68,10 +65,76 @@ def load_residents(
             r.room,
             r.unit_id,
             r.status,
-            tuple(allergies[r.id]),
+            tuple(allergies.get(r.id, ())),
             tuple(absences[r.id]),
         )
         for r in rows
+    ]
+
+
+def load_allergies(session: Session, resident_ids: Sequence[int]) -> dict[int, list[AllergyFacts]]:
+    """Each resident's active allergies: the latest of each chain (a change or resolution is a
+    new row superseding the old), status active. One coded to a dm+d product carries that
+    product's ingredients."""
+    replaced = select(Allergy.supersedes_id).where(Allergy.supersedes_id.is_not(None))
+    rows = session.execute(
+        select(
+            Allergy.id,
+            Allergy.resident_id,
+            Allergy.substance,
+            Allergy.code_kind,
+            Allergy.code,
+            Allergy.reaction,
+            Allergy.severity,
+        )
+        .where(
+            Allergy.resident_id.in_(resident_ids),
+            Allergy.status == "active",
+            Allergy.id.not_in(replaced),
+        )
+        .order_by(Allergy.id)
+    ).all()
+    products = {r.code for r in rows if r.code_kind == "dmd" and r.code}
+    contents: dict[str, list[str]] = defaultdict(list)
+    if products:
+        for code, name in session.execute(
+            select(Medicine.dmd_code, Ingredient.name)
+            .join(MedicineIngredient, MedicineIngredient.medicine_id == Medicine.id)
+            .join(Ingredient, MedicineIngredient.ingredient_id == Ingredient.id)
+            .where(Medicine.dmd_code.in_(products))
+        ):
+            contents[str(code)].append(name)
+    found: dict[int, list[AllergyFacts]] = defaultdict(list)
+    for r in rows:
+        found[r.resident_id].append(
+            AllergyFacts(
+                r.id,
+                r.substance,
+                r.code_kind,
+                r.code,
+                r.reaction,
+                r.severity,
+                tuple(contents.get(r.code or "", ())),
+            )
+        )
+    return found
+
+
+def medicine_ingredients(session: Session, medicine_ids: Iterable[int]) -> list[IngredientAmount]:
+    """The ingredients of these products (a pack scanned that is on no chart line)."""
+    return [
+        IngredientAmount(row.id, row.name, row.allergen_group, row.amount, row.amount_unit)
+        for row in session.execute(
+            select(
+                Ingredient.id,
+                Ingredient.name,
+                Ingredient.allergen_group,
+                MedicineIngredient.amount,
+                MedicineIngredient.amount_unit,
+            )
+            .join(Ingredient, MedicineIngredient.ingredient_id == Ingredient.id)
+            .where(MedicineIngredient.medicine_id.in_(list(medicine_ids)))
+        )
     ]
 
 

@@ -40,11 +40,17 @@ from emar.domain.rights.staff import role_checks
 from emar.domain.rights.timing import DOSE_SEARCH, time_checks
 from emar.domain.verdict import Check, Verdict
 from emar.errors import ValidationError
+from emar.infra.medicine_reference import load_knowledge
 from emar.models import ChartLine, Medicine, Resident, Staff
 from emar.services.charts.packs import medicines_for_gtin
 from emar.services.home import get_home
 from emar.services.permissions import Action, allowed
-from emar.services.round.facts import load_entries, load_lines, load_residents
+from emar.services.round.facts import (
+    load_entries,
+    load_lines,
+    load_residents,
+    medicine_ingredients,
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
             line, entries, home.windows, zone, intent.at, intent.scheduled_at, now
         )
         checks += found_in_time
-    checks += allergy_checks(resident, line)
+    checks += allergy_checks(resident, line.medicine, line.ingredients, load_knowledge())
     checks += pack_checks(intent.pack.expiry if intent.pack else None, zone, intent.at)
     checks += scan_checks(intent.pack is not None)
     checks += witness_checks(line)
@@ -161,6 +167,10 @@ def _resolve_line(
         return chosen
     line = line_for_pack([line for line in lines if line.medicine_id in medicines])
     if line is None:
+        # On no line of theirs, yet an allergy still comes first: "not on the chart" alone
+        # would leave it to the carer to wonder why.
+        ingredients = medicine_ingredients(session, medicines)
+        checks += allergy_checks(resident, pack_medicine, ingredients, load_knowledge())
         checks.append(
             not_on_this_chart(
                 pack_medicine, _other_holders(session, medicines, resident), resident.name
