@@ -4,6 +4,7 @@ once per process: it changes only with a release of eMAR."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,31 @@ def _decimal(cell: str, where: str) -> Decimal | None:
         raise ReferenceError(f"{where}: {cell!r} is not a number") from exc
 
 
+def _int(cell: str, where: str, allowed: range) -> int | None:
+    if not cell.strip():
+        return None
+    try:
+        value = int(cell.strip())
+    except ValueError as exc:
+        raise ReferenceError(f"{where}: {cell!r} is not a whole number") from exc
+    if value not in allowed:
+        raise ReferenceError(f"{where}: {value} is outside {allowed.start}-{allowed.stop - 1}")
+    return value
+
+
+def _flag(cell: str, where: str) -> bool:
+    text = cell.strip().lower()
+    if text not in ("", "yes"):
+        raise ReferenceError(f"{where}: {cell!r} should be 'yes' or empty")
+    return text == "yes"
+
+
+def _unique(key: str, seen: Mapping[str, object], where: str) -> str:
+    if key in seen:
+        raise ReferenceError(f"{where}: {key!r} is listed twice")
+    return key
+
+
 def _rows(path: Path) -> list[tuple[str, dict[str, str]]]:
     with path.open(newline="", encoding="utf-8") as f:
         return [(f"{path.name} line {n}", row) for n, row in enumerate(csv.DictReader(f), 2)]
@@ -46,17 +72,29 @@ def _rows(path: Path) -> list[tuple[str, dict[str, str]]]:
 
 def read_knowledge(folder: Path) -> Knowledge:
     """The reference tables in `folder` (substances, classes, combinations, VERSION)."""
-    classes = {}
-    for _where, row in _rows(folder / "classes.csv"):
-        classes[row["key"]] = MedicineClass(
+    classes: dict[str, MedicineClass] = {}
+    lines: dict[str, str] = {}
+    for where, row in _rows(folder / "classes.csv"):
+        try:
+            member_allergy = MemberAllergy(row["member_allergy"] or "none")
+        except ValueError as exc:
+            raise ReferenceError(f"{where}: member_allergy {row['member_allergy']!r}") from exc
+        classes[_unique(row["key"], classes, where)] = MedicineClass(
             row["key"],
             row["name"],
-            MemberAllergy(row["member_allergy"] or "none"),
+            member_allergy,
             frozenset(_list(row["cross_sensitive"])),
             _list(row["synonyms"]),
             row["source"],
         )
-    substances = {}
+        lines[row["key"]] = where
+    for k in classes.values():
+        missing = k.cross_sensitive - set(classes)
+        if missing:
+            raise ReferenceError(
+                f"{lines[k.key]}: unknown cross-sensitive classes {sorted(missing)}"
+            )
+    substances: dict[str, Substance] = {}
     for where, row in _rows(folder / "substances.csv"):
         key = substance_key(row["key"])
         if key != row["key"]:
@@ -64,8 +102,7 @@ def read_knowledge(folder: Path) -> Knowledge:
         unknown = set(_list(row["classes"])) - set(classes)
         if unknown:
             raise ReferenceError(f"{where}: unknown classes {sorted(unknown)}")
-        schedule = row["cd_schedule"].strip()
-        substances[key] = Substance(
+        substances[_unique(key, substances, where)] = Substance(
             key=key,
             name=row["name"],
             atc=row["atc"] or None,
@@ -73,20 +110,22 @@ def read_knowledge(folder: Path) -> Knowledge:
             max_daily=_decimal(row["max_daily"], where),
             max_unit=row["max_unit"] or None,
             max_daily_under_50kg=_decimal(row["max_daily_under_50kg"], where),
-            acb=int(row["acb"] or 0),
+            acb=_int(row["acb"], where, range(4)) or 0,
             high_risk=row["high_risk"] or None,
-            falls_risk=row["falls_risk"].strip().lower() == "yes",
-            sedative=row["sedative"].strip().lower() == "yes",
-            cd_schedule=int(schedule) if schedule else None,
+            falls_risk=_flag(row["falls_risk"], where),
+            sedative=_flag(row["sedative"], where),
+            cd_schedule=_int(row["cd_schedule"], where, range(1, 6)),
             synonyms=_list(row["synonyms"]),
             source=row["source"],
         )
-    combinations = {}
+    combinations: dict[str, Combination] = {}
     for where, row in _rows(folder / "combinations.csv"):
         parts = frozenset(substance_key(p) for p in _list(row["substances"]))
         if parts - set(substances):
             raise ReferenceError(f"{where}: unknown substances {sorted(parts - set(substances))}")
-        combinations[row["key"]] = Combination(row["key"], row["name"], parts, row["source"])
+        combinations[_unique(row["key"], combinations, where)] = Combination(
+            row["key"], row["name"], parts, row["source"]
+        )
     version = (folder / "VERSION").read_text(encoding="utf-8").strip()
     return Knowledge(version, substances, classes, combinations)
 

@@ -27,7 +27,8 @@ SALT_WORDS = frozenset(
 _KEEP_WHOLE = frozenset(
     """calcium carbonate|sodium chloride|potassium chloride|magnesium hydroxide|sodium bicarbonate
     |calcium acetate|sodium valproate|sodium docusate|docusate sodium|sodium picosulfate
-    |sodium alginate|potassium citrate|heparin sodium|magnesium sulfate""".replace("\n", "")
+    |sodium alginate|potassium citrate|heparin sodium|magnesium sulfate|ferrous sulfate
+    |ferrous sulphate|dried ferrous sulfate|ferrous fumarate|ferrous gluconate""".replace("\n", "")
     .replace("    ", "")
     .split("|")
 )
