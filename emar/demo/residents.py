@@ -334,6 +334,9 @@ RESIDENTS = (
         preferred="Ernie",
         chart=(
             DemoLine("metformin", "1", times="08:00,18:00"),
+            # regular paracetamol and PRN co-codamol share paracetamol: 2 g a day regular
+            # leaves room for two PRN doses (1 g each) under the 4 g daily maximum
+            DemoLine("paracetamol", "2", times="08:00,20:00"),
             DemoLine("cocodamol", "2", prn="Back pain"),
         ),
     ),

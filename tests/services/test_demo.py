@@ -8,6 +8,7 @@ from emar.demo.data import DEMO_STAFF
 from emar.domain.gtin import to_gtin14
 from emar.domain.nhs_number import normalise_nhs_number
 from emar.errors import ValidationError
+from emar.infra.medicine_reference import load_knowledge
 from emar.infra.passwords import verify_secret
 from emar.models import (
     Absence,
@@ -126,3 +127,32 @@ def test_the_demo_home_is_built_through_the_services(demo_db):
     assert actions["catalogue.added"] == actions["catalogue.gtin_attached"] == medicines
     for action in ("chart.line_added", "chart.line_checked", "stock.received"):
         assert actions[action] == lines, action
+
+
+def test_demo_catalogue_agrees_with_the_shipped_reference(demo_db):
+    """Issue #16: the demo's products are made of the reference's substances, and a product's
+    controlled-drug schedule is its substances' (co-codamol: codeine, Schedule 5)."""
+    knowledge = load_knowledge()
+    with demo_db.read() as s:
+        rows = s.execute(
+            select(Medicine.name, Medicine.cd_schedule, Ingredient.name)
+            .join(MedicineIngredient, MedicineIngredient.medicine_id == Medicine.id)
+            .join(Ingredient, MedicineIngredient.ingredient_id == Ingredient.id)
+        ).all()
+    unknown = {i for _, _, i in rows if knowledge.substance(i) is None}
+    assert unknown == {"paraffin"}  # the emollient: no reference facts needed
+    reference: dict[str, int] = {}
+    for name, _, ingredient in rows:
+        facts = knowledge.substance(ingredient)
+        if facts and facts.cd_schedule:
+            reference[name] = min(reference.get(name, 5), facts.cd_schedule)
+    catalogue = {name: schedule for name, schedule, _ in rows if schedule is not None}
+    assert catalogue == reference == {"Fentanyl": 2, "Oxycodone": 2, "Co-codamol": 5}
+
+
+def test_demo_has_a_combination_and_a_regular_and_prn_line_sharing_an_ingredient(demo_db):
+    with demo_db.read() as s:
+        ernest = s.scalars(select(Resident).where(Resident.family_name == "King")).one()
+        chart = resident_chart(s, ernest.id, DEMO_NOW)
+    by_name = {(line.medicine.split()[0], line.is_prn) for line in chart}
+    assert ("Paracetamol", False) in by_name and ("Co-codamol", True) in by_name
