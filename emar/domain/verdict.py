@@ -32,6 +32,7 @@ class CheckCode(StrEnum):
     NO_DOSE_DUE = "no dose due"
     EARLY = "early"
     LATE = "late"
+    MISSED = "missed"
     ALREADY = "already recorded"
     PRN_INTERVAL = "PRN interval"
     PRN_MAXIMUM = "PRN maximum"
@@ -56,6 +57,7 @@ SERIOUSNESS = (
     CheckCode.ABSENT,
     CheckCode.LINE_STATUS,
     CheckCode.ALREADY,
+    CheckCode.MISSED,
     CheckCode.EXPIRED,
     CheckCode.PRN_MAXIMUM,
     CheckCode.PRN_INTERVAL,
@@ -69,7 +71,12 @@ SERIOUSNESS = (
 
 # Blocks a senior may override with a reason (domain.md); the rest are never overridden.
 OVERRIDABLE = frozenset(
-    {CheckCode.EARLY, CheckCode.PRN_INTERVAL, CheckCode.PRN_MAXIMUM, CheckCode.ALLERGY}
+    {
+        CheckCode.EARLY,
+        CheckCode.PRN_INTERVAL,
+        CheckCode.PRN_MAXIMUM,
+        CheckCode.ALLERGY,
+    }
 )
 
 
