@@ -36,6 +36,7 @@ class CheckCode(StrEnum):
     ALREADY = "already recorded"
     PRN_INTERVAL = "PRN interval"
     PRN_MAXIMUM = "PRN maximum"
+    DAILY_MAXIMUM = "daily maximum"
     ALLERGY = "allergy"
     EXPIRED = "expired pack"
     NO_SCAN = "no scan"
@@ -59,6 +60,7 @@ SERIOUSNESS = (
     CheckCode.ALREADY,
     CheckCode.MISSED,
     CheckCode.EXPIRED,
+    CheckCode.DAILY_MAXIMUM,
     CheckCode.PRN_MAXIMUM,
     CheckCode.PRN_INTERVAL,
     CheckCode.EARLY,
@@ -75,6 +77,7 @@ OVERRIDABLE = frozenset(
         CheckCode.EARLY,
         CheckCode.PRN_INTERVAL,
         CheckCode.PRN_MAXIMUM,
+        CheckCode.DAILY_MAXIMUM,
         CheckCode.ALLERGY,
     }
 )
