@@ -28,6 +28,7 @@ class ResidentFacts:
     status: str
     allergies: tuple[AllergyFacts, ...]  # the active ones
     absences: tuple[tuple[str, datetime, datetime | None], ...]  # (hospital / leave, from, to)
+    weight_kg: Decimal | None = None  # the last recorded weight (a lower maximum under 50 kg)
 
     def away_at(self, at: datetime) -> str | None:
         for kind, start, end in self.absences:

@@ -1,7 +1,10 @@
 """PRN limits, in elapsed time (domain.md): the minimum interval between doses of any lines
 sharing an active ingredient, the line's own maximum doses in any 24 hours, and the ingredient's
 total in any 24 hours across every line (paracetamol in co-codamol and paracetamol PRN count
-together). The ingredient ceiling is this line's maximum doses at its top dose.
+together). The ingredient ceiling is this line's maximum doses at its top dose; it is left out
+for the ingredients in `checked` (those with a reference maximum, which
+emar.domain.medicines.daily_maximum checks across regular and PRN lines), so an excess is not
+reported twice.
 
 The rules are symmetric in time: a dose is checked against the doses recorded **after** its time
 as well as before it. Two ward PCs whose clocks differ, or a dose recorded late, otherwise let a
@@ -79,9 +82,11 @@ def check_prn(
     given: Iterable[EntryFacts],
     at: datetime,
     dose: Decimal,
+    checked: frozenset[int] = frozenset(),
 ) -> PrnLimitCheck:
     """May `dose` of PRN `line` be given at `at`? `given` are effective "given" entries of the
-    resident (any line) from at least 24 h before `at` to 24 h after it."""
+    resident (any line) from at least 24 h before `at` to 24 h after it; `checked`: ingredient
+    ids whose total the daily maximum rule checks instead of this line's ceiling."""
     related = {
         other.id: other
         for other in resident_lines
@@ -91,9 +96,9 @@ def check_prn(
         (e for e in given if e.chart_line_id in related and abs(e.administered_at - at) < DAY),
         key=lambda e: e.administered_at,
     )
-    blocks = _blocks(line, related, near, at, dose)
+    blocks = _blocks(line, related, near, at, dose, checked)
     if blocks:
-        free = _next_free(line, related, near, at, dose)
+        free = _next_free(line, related, near, at, dose, checked)
         blocks = [PrnBlock(b.kind, free, b.ingredient, b.given, b.ceiling, b.unit) for b in blocks]
     interval = line.prn_min_interval
     clashes = [e for e in near if interval is not None and abs(e.administered_at - at) < interval]
@@ -115,6 +120,7 @@ def _blocks(
     near: Sequence[EntryFacts],
     at: datetime,
     dose: Decimal,
+    checked: frozenset[int],
 ) -> list[PrnBlock]:
     blocks: list[PrnBlock] = []
     interval = line.prn_min_interval
@@ -126,6 +132,8 @@ def _blocks(
     if busiest_day([*own, (at, Decimal(1))], at) > line.prn_max_24h:
         blocks.append(PrnBlock("count", at))
     for ing in line.ingredients:
+        if ing.ingredient_id in checked:
+            continue
         ceiling = line.prn_max_24h * line.dose_max * ing.amount
         amounts = []
         for e in near:
@@ -146,6 +154,7 @@ def _next_free(
     near: Sequence[EntryFacts],
     at: datetime,
     dose: Decimal,
+    checked: frozenset[int],
 ) -> datetime:
     """The earliest time from `at` on when this dose would break no limit: limits only ease
     when some dose's interval or 24 hours run out, so those moments are the candidates."""
@@ -155,7 +164,7 @@ def _next_free(
         | {e.administered_at + DAY for e in near}
     )
     for t in candidates:
-        if t > at and not _blocks(line, related, _within_day(near, t), t, dose):
+        if t > at and not _blocks(line, related, _within_day(near, t), t, dose, checked):
             return t
     return at + 2 * DAY  # every dose known has run out by then
 

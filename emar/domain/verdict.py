@@ -32,9 +32,11 @@ class CheckCode(StrEnum):
     NO_DOSE_DUE = "no dose due"
     EARLY = "early"
     LATE = "late"
+    MISSED = "missed"
     ALREADY = "already recorded"
     PRN_INTERVAL = "PRN interval"
     PRN_MAXIMUM = "PRN maximum"
+    DAILY_MAXIMUM = "daily maximum"
     ALLERGY = "allergy"
     EXPIRED = "expired pack"
     NO_SCAN = "no scan"
@@ -57,7 +59,9 @@ SERIOUSNESS = (
     CheckCode.ABSENT,
     CheckCode.LINE_STATUS,
     CheckCode.ALREADY,
+    CheckCode.MISSED,
     CheckCode.EXPIRED,
+    CheckCode.DAILY_MAXIMUM,
     CheckCode.PRN_MAXIMUM,
     CheckCode.PRN_INTERVAL,
     CheckCode.EARLY,
@@ -70,7 +74,13 @@ SERIOUSNESS = (
 
 # Blocks a senior may override with a reason (domain.md); the rest are never overridden.
 OVERRIDABLE = frozenset(
-    {CheckCode.EARLY, CheckCode.PRN_INTERVAL, CheckCode.PRN_MAXIMUM, CheckCode.ALLERGY}
+    {
+        CheckCode.EARLY,
+        CheckCode.PRN_INTERVAL,
+        CheckCode.PRN_MAXIMUM,
+        CheckCode.DAILY_MAXIMUM,
+        CheckCode.ALLERGY,
+    }
 )
 
 

@@ -39,7 +39,7 @@ def test_pick_the_recorded_dose_in_the_window_to_say_so():
 
 def test_pick_the_latest_open_dose_before_else_the_next():
     assert pick_dose(DAY3, set(), at(10, 15), 60) == at(10, 12)
-    assert pick_dose(DAY3, {at(10, 12)}, at(10, 15), 60) == at(10, 8)
+    assert pick_dose(DAY3, {at(10, 12)}, at(10, 12, 30), 60) == at(10, 12)  # to say so
     assert pick_dose(DAY3, set(), at(10, 5), 60) == at(10, 8)
     assert pick_dose(DAY3, set(DAY3), at(10, 15), 60) is None
 
@@ -117,8 +117,20 @@ def test_no_dose_due_says_when_the_next_is():
     assert checks[0].message == "No dose of Amlodipine 5 mg tablet is due now."
 
 
-def test_filling_in_a_missed_dose_is_a_late_entry():
+def test_a_missed_dose_is_not_given_late_once_the_next_window_opens():
     _, _, checks = times(at_=at(10, 17), scheduled=at(10, 12))  # the 18:00 dose's window opens
+    assert said(checks) == [
+        (
+            CheckCode.MISSED,
+            B,
+            "The 12:00 dose of Amlodipine 5 mg tablet was missed: the 18:00 dose is due now. "
+            "Record why it was missed (not given) and give the next dose.",
+        )
+    ]
+
+
+def test_given_just_before_it_was_missed_and_recorded_after_is_a_late_entry():
+    _, _, checks = times(at_=at(10, 16, 58), scheduled=at(10, 12), now=at(10, 17, 1))
     assert said(checks) == [
         (
             CheckCode.LATE_ENTRY,
@@ -126,7 +138,7 @@ def test_filling_in_a_missed_dose_is_a_late_entry():
             "Late entry: the 12:00 dose was missed. "
             "Say why it is recorded only now (flagged for review).",
         ),
-        (CheckCode.LATE, W, "Late: due at 12:00, 4 h after the window."),
+        (CheckCode.LATE, W, "Late: due at 12:00, 3 h 58 min after the window."),
     ]
 
 

@@ -166,8 +166,16 @@ def test_same_ingredient_on_two_lines_counts_together(home_db, home):
     over = check(
         home_db, home.intent("Arthur Price", "Paracetamol", t + timedelta(hours=5), dose=dose("1"))
     )
-    (limit,) = [c for c in over.blocks if c.code == CheckCode.PRN_MAXIMUM]
-    assert limit.message.startswith("Paracetamol limit: 4000 mg already given in 24 hours")
+    # the daily maximum says it, once (the PRN line's own ingredient ceiling is not repeated)
+    assert [(c.code, c.message) for c in over.blocks] == [
+        (
+            CheckCode.DAILY_MAXIMUM,
+            "Paracetamol daily maximum: 4 g given in 24 hours (4 doses); this 0.5 g would make "
+            "4.5 g (maximum 4 g for an adult); next allowed at Thu 00:00. "
+            "Do not give; ask a senior.",
+        )
+    ]
+    assert over.overridable
 
 
 def test_prn_interval_across_the_repeated_hour_is_elapsed_time(home_db, home):

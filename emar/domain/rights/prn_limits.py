@@ -24,10 +24,14 @@ def prn_checks(
     dose: Decimal | None,
     zone: ZoneInfo,
     now: datetime,
+    checked: frozenset[int] = frozenset(),
 ) -> list[Check]:
     """May `dose` of PRN `line` be given at `at` (the line's lowest dose if none is chosen)?
-    `entries`: the resident's MAR entries from at least a day before `at` to a day after."""
-    result = check_prn(line, resident_lines, given_entries(entries), at, dose or line.dose_min)
+    `entries`: the resident's MAR entries from at least a day before `at` to a day after;
+    `checked`: ingredients the daily maximum checks instead (emar.domain.prn)."""
+    result = check_prn(
+        line, resident_lines, given_entries(entries), at, dose or line.dose_min, checked
+    )
     checks = []
     for b in result.blocks:
         until = clock(b.until, zone, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -41,6 +42,7 @@ def load_residents(
         Resident.room,
         Resident.unit_id,
         Resident.status,
+        Resident.weight_kg,
     )
     if unit_id is not None:
         query = query.where(Resident.unit_id == unit_id, Resident.status == "resident")
@@ -67,6 +69,7 @@ def load_residents(
             r.status,
             tuple(allergies.get(r.id, ())),
             tuple(absences[r.id]),
+            weight_kg=None if r.weight_kg is None else Decimal(str(r.weight_kg)),
         )
         for r in rows
     ]

@@ -42,8 +42,9 @@ class Recorded:
 
 
 def late_reason(verdict: Verdict, reason: str | None) -> str | None:
-    """A late entry's reason (required), or None for an entry made on time."""
-    if not verdict.has(CheckCode.LATE_ENTRY):
+    """A late entry's reason (required), or None for an entry made on time. A missed dose
+    recorded as not given is filled in late too (the verdict's MISSED stop says so)."""
+    if not (verdict.has(CheckCode.LATE_ENTRY) or verdict.has(CheckCode.MISSED)):
         return None
     if not (reason or "").strip():
         raise ValidationError("This is a late entry: say why it is recorded late.")

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from emar.domain.doses import LineFacts, ResidentFacts
 from emar.domain.gtin import to_gtin14
+from emar.domain.medicines.daily_maximum import checked_ingredients
 from emar.domain.prn import DAY
+from emar.domain.rights.daily_limits import daily_maximum_checks
 from emar.domain.rights.dose import dose_checks
 from emar.domain.rights.entry_time import entry_time_checks
 from emar.domain.rights.giving import go_ahead, high_risk_checks, scan_checks, witness_checks
@@ -106,14 +108,19 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
         session, [resident.id], min(times) - DAY - DOSE_SEARCH, max(times) + DOSE_SEARCH + DAY
     )
     scheduled, window = None, None
+    knowledge = load_knowledge()
     if line.is_prn:
-        checks += prn_checks(line, lines, entries, intent.at, dose, zone, now)
+        capped = checked_ingredients(line, knowledge)
+        checks += prn_checks(line, lines, entries, intent.at, dose, zone, now, capped)
     else:
         scheduled, window, found_in_time = time_checks(
             line, entries, home.windows, zone, intent.at, intent.scheduled_at, now
         )
         checks += found_in_time
-    checks += allergy_checks(resident, line.medicine, line.ingredients, load_knowledge())
+    checks += daily_maximum_checks(
+        line, lines, entries, intent.at, scheduled, dose, knowledge, resident.weight_kg, zone, now
+    )
+    checks += allergy_checks(resident, line.medicine, line.ingredients, knowledge)
     checks += pack_checks(intent.pack.expiry if intent.pack else None, zone, intent.at)
     checks += scan_checks(intent.pack is not None)
     checks += witness_checks(line)
