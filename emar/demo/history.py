@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from emar.domain.codes import REFUSED, Outcome, PrnEffect
 from emar.domain.doses import LineFacts
+from emar.domain.medicines.daily_maximum import convert, maximum_for
 from emar.domain.prn import DAY
 from emar.domain.schedule import line_instants
 from emar.domain.windows import window_minutes
+from emar.infra.medicine_reference import load_knowledge
 from emar.models import Administration, PrnOutcome, Staff, StockMovement
 from emar.services.audit.bulk import high_water, record_bulk_since
 from emar.services.home import get_home
@@ -72,8 +74,9 @@ def generate_history(
     meta = {line.id: line for line in lines}
     for line in lines:
         if line.is_prn:
+            cap = _prn_daily_cap(line, [ln for ln in lines if ln.resident_id == line.resident_id])
             prn_entries.extend(
-                _prn_history(line, start, end, rng, carers, rates, away[line.resident_id])
+                _prn_history(line, start, end, rng, carers, rates, away[line.resident_id], cap)
             )
             continue
         minutes = window_minutes(home.windows, line)
@@ -209,6 +212,34 @@ def _scheduled_entry(
     }
 
 
+def _prn_daily_cap(line: LineFacts, resident_lines: list[LineFacts]) -> int | None:
+    """PRN doses a day that fit under an ingredient's daily maximum beside the regular lines
+    sharing it (Ernest's co-codamol beside regular paracetamol): the history stays within the
+    rule the round enforces. None when no shared ingredient has a maximum."""
+    knowledge = load_knowledge()
+    cap: int | None = None
+    for ing in line.ingredients:
+        facts = knowledge.substance(ing.name)
+        maximum = maximum_for(facts, ing.unit, None) if facts else None
+        if maximum is None:
+            continue
+        regular = Decimal(0)
+        for other in resident_lines:
+            if other.is_prn:
+                continue
+            for shared in other.ingredients:
+                if knowledge.substance(shared.name) == facts:
+                    per_day = len(other.timing.times) or 1
+                    regular += (
+                        other.dose_max
+                        * (convert(shared.amount, shared.unit, ing.unit) or 0)
+                        * per_day
+                    )
+        room = int((maximum.amount - regular) // (line.dose_max * ing.amount))
+        cap = max(0, room) if cap is None else min(cap, max(0, room))
+    return cap
+
+
 def _prn_history(
     line: LineFacts,
     start: datetime,
@@ -217,6 +248,7 @@ def _prn_history(
     carers: list[int],
     rates: HistoryRates,
     resident: Any,
+    cap: int | None,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     gap = line.prn_min_interval or timedelta(hours=4)
@@ -239,6 +271,8 @@ def _prn_history(
                 continue
             recent = [e for e in out if at - e["administered_at"] < DAY]
             if line.prn_max_24h is not None and len(recent) >= line.prn_max_24h:
+                continue
+            if cap is not None and len(recent) >= cap:
                 continue
             staff = rng.choice(carers)
             out.append(

@@ -1,10 +1,13 @@
 """The demo home has what the issue promises, on both backends."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from emar.demo.build import build_demo_home
 from emar.demo.data import DEMO_STAFF
+from emar.demo.history import HistoryRates, generate_history
 from emar.domain.gtin import to_gtin14
 from emar.domain.nhs_number import normalise_nhs_number
 from emar.errors import ValidationError
@@ -12,6 +15,7 @@ from emar.infra.medicine_reference import load_knowledge
 from emar.infra.passwords import verify_secret
 from emar.models import (
     Absence,
+    Administration,
     ChartLine,
     Ingredient,
     Medicine,
@@ -156,3 +160,37 @@ def test_demo_has_a_combination_and_a_regular_and_prn_line_sharing_an_ingredient
         chart = resident_chart(s, ernest.id, DEMO_NOW)
     by_name = {(line.medicine.split()[0], line.is_prn) for line in chart}
     assert ("Paracetamol", False) in by_name and ("Co-codamol", True) in by_name
+
+
+def test_demo_history_keeps_paracetamol_under_4_g_in_any_24_hours(demo_db):
+    """The history the demo writes obeys the daily maximum the round enforces: Ernest's
+    regular paracetamol (2 x 500 mg twice a day) and PRN co-codamol (2 x 500 mg) together,
+    even when PRN doses are asked for three times a day. A regular dose counts at its
+    scheduled time, a PRN dose when given (the rule's own measure: docs/rules.md)."""
+    with demo_db.write() as s:
+        ernest = s.scalars(select(Resident.id).where(Resident.family_name == "King")).one()
+        generate_history(
+            s,
+            start=DEMO_NOW - timedelta(days=14),
+            end=DEMO_NOW,
+            rates=HistoryRates(prn_per_day=3.0),
+            resident_ids=[ernest],
+        )
+    with demo_db.read() as s:
+        rows = s.execute(
+            select(
+                func.coalesce(Administration.scheduled_at, Administration.administered_at),
+                Administration.dose_given,
+                Medicine.name,
+            )
+            .join(ChartLine, Administration.chart_line_id == ChartLine.id)
+            .join(Medicine, ChartLine.medicine_id == Medicine.id)
+            .where(ChartLine.resident_id == ernest, Administration.outcome == "given")
+        ).all()
+    doses = sorted(
+        (at, dose * 500) for at, dose, name in rows if name in ("Paracetamol", "Co-codamol")
+    )
+    assert sum(1 for _, _, name in rows if name == "Co-codamol") >= 10
+    for i, (start, _) in enumerate(doses):
+        in_day = sum(mg for at, mg in doses[i:] if at - start < timedelta(hours=24))
+        assert in_day <= 4000, start
