@@ -9,7 +9,9 @@
 
 Keyboard-wedge scanners often drop the GS separator. Then a batch (variable length) runs on into
 the serial that follows it; when that may have happened, the batch and serial are NOT returned
-and the result says to fix the scanner setting, so a wrong batch is never stored.
+and the result says to fix the scanner setting, so a wrong batch is never stored. The batch or
+serial may also have swallowed the expiry (AI 17): then `expiry_uncertain` says the carer must
+read the date off the pack, and neither batch nor serial is returned.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 LABEL = re.compile(r"^EMAR-(?P<kind>[RSP])-(?P<value>[A-Z0-9]{1,20})$")
 NATIONAL_AIS = ("710", "711", "712", "713", "714", "715")
 HIDDEN_AI = re.compile(r"21.|71[0-5].")
+# AI 17 and a date that could be real (YYMMDD, day 00 = end of month), not at the value's start
+# (a batch or serial has at least one character of its own)
+HIDDEN_EXPIRY = re.compile(r"(?<=.)17\d\d(0[1-9]|1[0-2])(0\d|[12]\d|3[01])")
 # The longest GS1 DataMatrix a pack carries is far shorter; anything longer is not a scan (a stuck
 # key, a pasted document) and is refused before any parsing.
 MAX_SCAN_LENGTH = 512
@@ -52,6 +57,8 @@ class ParsedScan:
     had_separator: bool = False
     problem: str | None = None  # in the carer's words, no parser jargon
     detail: str | None = None  # what the scanner sent and why it failed, behind "details"
+    # no separator, no expiry read, and the batch or serial could hold one: read it off the pack
+    expiry_uncertain: bool = False
 
     @property
     def ok(self) -> bool:
@@ -139,6 +146,20 @@ def _from_gs1(
     batch = batch_es.value if batch_es else None
     serial = serial_es.value if serial_es else None
     problem = None
+    if not had_separator and expiry_es is None and _may_hide_expiry(strings):
+        return ParsedScan(
+            raw,
+            "pack",
+            gtin=gtin_es.gtin.as_gtin_14(),
+            national_codes=national,
+            symbology=symbology,
+            problem=(
+                "This scanner did not send the GS separator, so the expiry date may be hidden in "
+                "the batch number: read the expiry date on the pack. Batch and serial were not "
+                "recorded: set the scanner to send GS (ASCII 29) or map it (see Scanner settings)."
+            ),
+            expiry_uncertain=True,
+        )
     if not had_separator and batch_es is not None and _batch_may_hide_more(strings, batch_es):
         problem = (
             "This scanner did not send the GS separator, so the batch may have run into the "
@@ -169,3 +190,10 @@ def _batch_may_hide_more(
     is_last = list(strings)[-1] is batch_es
     has_serial = strings.get(ai="21") is not None
     return is_last and not has_serial and HIDDEN_AI.search(batch_es.value) is not None
+
+
+def _may_hide_expiry(strings: biip.gs1_element_strings.GS1ElementStrings) -> bool:
+    """The last element, a batch or serial read to the end of the code, holds what could be an
+    expiry (AI 17 and a date): without a separator no one can tell where it ended."""
+    last = list(strings)[-1]
+    return last.ai.ai in ("10", "21") and HIDDEN_EXPIRY.search(last.value) is not None

@@ -70,6 +70,7 @@ class LineFacts:
     prn_min_interval: timedelta | None
     prn_max_24h: int | None
     ingredients: tuple[IngredientAmount, ...]
+    cd_schedule: int | None = None  # 2-5; `controlled` says only whether it is one
 
     @property
     def is_prn(self) -> bool:

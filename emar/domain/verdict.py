@@ -45,6 +45,9 @@ class CheckCode(StrEnum):
     LATE_ENTRY = "late entry"
     RIGHTS = "five rights"
     ALLERGY_CAUTION = "allergy caution"
+    FORM = "wrong form"
+    ROUTE_CONFIRM = "confirm route"
+    EXPIRY_UNREAD = "expiry unread"
 
 
 # Stops in the order a carer must hear them: an allergy, the wrong person or product, then
@@ -56,6 +59,8 @@ SERIOUSNESS = (
     CheckCode.WRONG_RESIDENT,
     CheckCode.UNKNOWN_PACK,
     CheckCode.NOT_ON_CHART,
+    CheckCode.ROUTE,  # a pack for another route or of another form is the wrong product
+    CheckCode.FORM,
     CheckCode.ABSENT,
     CheckCode.LINE_STATUS,
     CheckCode.ALREADY,
@@ -67,10 +72,15 @@ SERIOUSNESS = (
     CheckCode.EARLY,
     CheckCode.NO_DOSE_DUE,
     CheckCode.TIME_INVALID,
-    CheckCode.ROUTE,
     CheckCode.DOSE,
     CheckCode.DOSE_CHOICE,
+    CheckCode.EXPIRY_UNREAD,
+    CheckCode.ROUTE_CONFIRM,
 )
+
+# Blocks that are only a question for the carer (which dose, the route without a barcode, the
+# expiry the scan could not show): answered on the panel, never a red STOP.
+QUESTIONS = frozenset({CheckCode.DOSE_CHOICE, CheckCode.ROUTE_CONFIRM, CheckCode.EXPIRY_UNREAD})
 
 # Blocks a senior may override with a reason (domain.md); the rest are never overridden.
 OVERRIDABLE = frozenset(
@@ -123,7 +133,14 @@ class Verdict:
     @property
     def stops(self) -> tuple[Check, ...]:
         """The blocks that are not just a question to answer."""
-        return tuple(c for c in self.blocks if c.code != CheckCode.DOSE_CHOICE)
+        return tuple(c for c in self.blocks if c.code not in QUESTIONS)
+
+    @property
+    def question(self) -> Check | None:
+        """The question to answer now (the first, when nothing stops the dose)."""
+        if self.stops:
+            return None
+        return next((c for c in self.blocks if c.code in QUESTIONS), None)
 
     @property
     def asks_dose(self) -> bool:
@@ -147,11 +164,11 @@ class Verdict:
     @property
     def headline(self) -> str:
         """The one sentence to show full-width: the most serious stop, else the question of
-        which dose, else the go-ahead."""
+        which dose or another question, else the go-ahead."""
         if self.stops:
             return "STOP: " + self.stops[0].message
-        if self.asks_dose:
-            return next(c.message for c in self.blocks)
+        if self.question is not None:
+            return self.question.message
         ok = next((c for c in self.checks if c.code == CheckCode.RIGHTS), None)
         return ok.message if ok else "Checked"
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.domain.rights.giving import WitnessPolicy
 from emar.domain.schedule import DEFAULT_ZONE
 from emar.domain.text_rules import required_text
 from emar.domain.windows import DoseWindows
@@ -26,6 +27,12 @@ class HomeSettings:
     idle_lock_minutes: int
     cycle_start_date: date | None
     backup_retention_days: int = 30
+    witness_cd_schedule_4: bool = False
+    witness_cd_schedule_5: bool = False
+
+    @property
+    def witness_policy(self) -> WitnessPolicy:
+        return WitnessPolicy(self.witness_cd_schedule_4, self.witness_cd_schedule_5)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -72,6 +79,8 @@ def get_home(session: Session) -> HomeSettings:
         idle_lock_minutes=home.idle_lock_minutes,
         cycle_start_date=home.cycle_start_date,
         backup_retention_days=home.backup_retention_days,
+        witness_cd_schedule_4=home.witness_cd_schedule_4,
+        witness_cd_schedule_5=home.witness_cd_schedule_5,
     )
 
 
@@ -119,3 +128,10 @@ def set_backup_retention(session: Session, staff_id: int, days: int) -> None:
     if not 1 <= days <= 3650:
         raise ValidationError("Keep backups for between 1 and 3650 days.")
     _change_setting(session, staff_id, "backup_retention_days", days)
+
+
+def set_cd_witness(session: Session, staff_id: int, schedule: int, witnessed: bool) -> None:
+    """Whether this home asks a witness for CD Schedule 4 or 5 (2 and 3 always have one)."""
+    if schedule not in (4, 5):
+        raise ValidationError("Only Schedules 4 and 5 are the home's choice; 2 and 3 always.")
+    _change_setting(session, staff_id, f"witness_cd_schedule_{schedule}", bool(witnessed))

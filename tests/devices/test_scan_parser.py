@@ -148,3 +148,88 @@ def test_a_megabyte_of_digits_is_refused_before_any_parsing(monkeypatch):
     scan = parse_scan("9" * 1_000_000)
     assert scan.kind == "unknown" and "longer than 512" in scan.detail
     assert len(scan.raw) == 512  # nor is a megabyte kept
+
+
+# --- an expiry the scan cannot show for certain (issue #16, rule 6) --------------------------
+EXPIRY_MAY_HIDE = [
+    # batch, then expiry and serial, GS dropped: "10ABC1231725123121SER" is all batch
+    "]d2010501234567890010ABC1231725123121SER",
+    # the same without the symbology identifier, as some wedges send it
+    "010501234567890010ABC1231725123121SER",
+    # serial first, then expiry and batch: the serial swallows both
+    "]d2010501234567890021SER1725123110ABC",
+    # the expiry's day 00 (end of month) is a date too
+    "]d2010501234567890010LOT7172606002112345",
+]
+
+
+@pytest.mark.parametrize("raw", EXPIRY_MAY_HIDE)
+def test_a_batch_or_serial_that_may_hide_the_expiry_is_not_trusted(raw):
+    scan = parse_scan(raw)
+    assert scan.kind == "pack" and scan.gtin == "05012345678900"
+    assert scan.expiry_uncertain
+    assert (scan.expiry, scan.batch, scan.serial) == (None, None, None)
+    assert "read the expiry date on the pack" in scan.problem
+
+
+def test_with_the_separator_the_same_pack_is_certain():
+    scan = parse_scan(f"]d2010501234567890010ABC123{GS}1725123121SER")
+    assert not scan.expiry_uncertain and scan.problem is None
+    assert (scan.expiry, scan.batch, scan.serial) == (date(2025, 12, 31), "ABC123", "SER")
+
+
+def test_an_expiry_before_the_batch_is_certain_without_a_separator():
+    scan = parse_scan("]d201050123456789001725123110ABC123")
+    assert not scan.expiry_uncertain and scan.problem is None
+    assert (scan.expiry, scan.batch) == (date(2025, 12, 31), "ABC123")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "]d2010501234567890010ABC123",  # no AI 17 at all: no expiry, not uncertain
+        "]d2010501234567890010AB17X",  # "17" but no date after it
+        "]d2010501234567890010AB17251399",  # month 13: no date
+        "]d20105012345678900101725123",  # "17" starts the batch: a batch is never empty
+    ],
+)
+def test_no_expiry_is_not_an_uncertain_expiry(raw):
+    scan = parse_scan(raw)
+    assert scan.kind == "pack" and not scan.expiry_uncertain and scan.expiry is None
+
+
+def _gs1_vector(source_line: int) -> dict:
+    """A scan from the GS1 Syntax Engine's unit tests (shared/testdata/gs1, SOURCE.md)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parents[3] / "shared/testdata/gs1/gs1_syntax_engine_scandata.json"
+    if not path.exists():
+        pytest.skip("shared GS1 test vectors not present")
+    for text in path.read_text().splitlines():
+        text = text.strip().rstrip(",")
+        if text.startswith("{"):
+            case = json.loads(text)
+            if case["source_line"] == source_line:
+                return case
+    raise AssertionError(source_line)
+
+
+@pytest.mark.parametrize("source_line", [857, 884, 921])
+def test_gs1_vectors_with_their_separator_dropped_hide_no_expiry(source_line):
+    """(01)12312312312333(10)ABC123...: the batch, run on into what followed, holds no AI 17
+    and a date, so nothing can hide an expiry: none, and not uncertain."""
+    case = _gs1_vector(source_line)
+    assert case["valid"] and "(10)ABC123" in case["expected"]
+    scan = parse_scan(case["scan"].replace(GS, ""))
+    assert scan.gtin == "12312312312333"
+    assert not scan.had_separator and not scan.expiry_uncertain and scan.expiry is None
+
+
+def test_a_gs1_vector_with_an_expiry_put_after_its_batch_becomes_uncertain():
+    case = _gs1_vector(884)  # ]d2 01 12312312312333 10 ABC123 <GS> 99 TESTING
+    with_expiry = case["scan"].replace(f"{GS}99TESTING", "17261231")
+    scan = parse_scan(with_expiry)
+    assert scan.gtin == "12312312312333" and scan.expiry_uncertain and scan.batch is None
+    certain = parse_scan(case["scan"].replace(f"{GS}99TESTING", f"{GS}17261231"))
+    assert certain.expiry == date(2026, 12, 31) and certain.batch == "ABC123"

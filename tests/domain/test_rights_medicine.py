@@ -4,7 +4,13 @@ from datetime import date
 from decimal import Decimal
 
 from emar.domain.rights.dose import dose_checks
-from emar.domain.rights.giving import go_ahead, high_risk_checks, scan_checks, witness_checks
+from emar.domain.rights.giving import (
+    WitnessPolicy,
+    go_ahead,
+    high_risk_checks,
+    scan_checks,
+    witness_checks,
+)
 from emar.domain.rights.medicine import (
     line_for_pack,
     line_status_checks,
@@ -150,12 +156,12 @@ def test_no_scan_witness_and_high_risk():
     assert said(scan_checks(False)) == [
         (CheckCode.NO_SCAN, W, "No pack scanned: say why (for example, no barcode on the pack).")
     ]
-    assert witness_checks(line()) == []
-    assert said(witness_checks(line(controlled=True))) == [
+    assert witness_checks(line(), WitnessPolicy(True, True)) == []
+    assert said(witness_checks(line(controlled=True, cd_schedule=2), WitnessPolicy())) == [
         (
             CheckCode.WITNESS,
             W,
-            "Controlled drug: a second member of staff must witness with their PIN.",
+            "Controlled drug (Schedule 2): a second member of staff must witness with their PIN.",
         )
     ]
     assert high_risk_checks(line()) == []

@@ -188,7 +188,7 @@ def test_wrong_resident_can_never_be_overridden(home_db, home):
 def test_no_scan_needs_a_reason(home_db, home):
     at = local(DAY, 8, 0)
     intent = home.intent(
-        "Mary Jones", None, at, chart_line_id=home.line("Mary Jones", "Amlodipine")
+        "Mary Jones", None, at, chart_line_id=home.line("Mary Jones", "Amlodipine"), route="oral"
     )
     with pytest.raises(ValidationError, match="give the reason"), home_db.write() as s:
         record_given(s, intent, at)
@@ -288,7 +288,11 @@ def test_losing_a_race_on_the_unique_index_is_reported_by_name(home_db, home, mo
 def test_a_dose_recorded_after_it_was_given_needs_a_reason_and_is_flagged(home_db, home):
     given, now = local(DAY, 8, 5), local(DAY, 10, 30)
     intent = home.intent(
-        "Mary Jones", None, given, chart_line_id=home.line("Mary Jones", "Amlodipine")
+        "Mary Jones",
+        None,
+        given,
+        chart_line_id=home.line("Mary Jones", "Amlodipine"),
+        route="oral",
     )
     with pytest.raises(ValidationError, match="late entry"), home_db.write() as s:
         record_given(s, intent, now, no_scan_reason="late entry")

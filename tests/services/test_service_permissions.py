@@ -86,7 +86,9 @@ class Ctx:
     def given_prn(self) -> int:
         resident = self.resident()
         line = self.line(resident, prn=True)
-        intent = Intent(resident, self.home.staff["mark"], AT, chart_line_id=line, dose=Decimal(1))
+        intent = Intent(
+            resident, self.home.staff["mark"], AT, chart_line_id=line, dose=Decimal(1), route="oral"
+        )
         done = self.as_manager(
             lambda s, m: recording.record_given(
                 s, intent, AT, prn_reason="pain", no_scan_reason="test"
@@ -204,7 +206,9 @@ def _services(c: Ctx) -> dict[str, tuple[Action, Callable]]:
             Action.ADMINISTER,
             lambda s, staff, p: recording.record_given(
                 s,
-                Intent(p["resident"], staff, AT, chart_line_id=p["prn"], dose=Decimal(1)),
+                Intent(
+                    p["resident"], staff, AT, chart_line_id=p["prn"], dose=Decimal(1), route="oral"
+                ),
                 AT,
                 prn_reason="pain",
                 no_scan_reason="test",
@@ -271,6 +275,10 @@ def _services(c: Ctx) -> dict[str, tuple[Action, Callable]]:
         "set_backup_retention": (
             Action.MANAGE_SETTINGS,
             lambda s, staff, _: home.set_backup_retention(s, staff, 40),
+        ),
+        "set_cd_witness": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: home.set_cd_witness(s, staff, 5, True),
         ),
         "add_unit": (
             Action.MANAGE_SETTINGS,

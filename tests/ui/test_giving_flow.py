@@ -384,6 +384,10 @@ def test_a_missed_dose_is_filled_in_as_a_late_entry_given_earlier(qtbot, home_db
         ("What happened to the 08:00 dose of Amlodipine 5 mg tablets (1 tablet)?", time(8, 0))
     ]
     verdict = got.args[0]
+    assert verdict.question.code == CheckCode.ROUTE_CONFIRM  # no pack scanned: the route
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as got:
+        QTest.keyClick(window.verdict.route_yes, Qt.Key.Key_Return)
+    verdict = got.args[0]
     assert verdict.has(CheckCode.LATE_ENTRY) and not verdict.blocked
     assert window.verdict.late_reason.text() == "Recorded on paper in a power cut"
     with qtbot.waitSignal(window.recorded, timeout=10_000) as done:
@@ -459,3 +463,66 @@ def test_every_alt_key_on_screen_does_one_thing(qtbot, home_db, tmp_path):
     unique()
     window.work.page.tabs.setCurrentWidget(window.work.page.mar_tab)
     unique()
+
+
+def _uncertain_amlodipine(home):
+    """Mary's amlodipine pack from a wedge that dropped GS: "10ABC123" runs on into
+    "17261231" (an expiry) and "21SER": the expiry cannot be shown for certain."""
+    return f"]d201{home.gtins['Amlodipine']}10ABC1231726123121SER"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_an_expiry_the_scan_could_not_show_is_read_off_the_pack(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
+    sign_in(qtbot, window)
+    mary = f"EMAR-R-{home.residents['Mary Jones']}"
+    scan(qtbot, window, mary, window.resident_loaded)
+    verdict = scan(qtbot, window, _uncertain_amlodipine(home), window.verdict_shown)
+    panel = window.verdict
+    assert verdict.question.code == CheckCode.EXPIRY_UNREAD and verdict.stops == ()
+    assert panel.headline.text() == (
+        "Read the expiry date on the pack: the scan could not show it for certain."
+    )
+    assert panel.expiry_row.isVisible() and not panel.confirm.isEnabled()
+    # a typo is said, not taken
+    QTest.keyClicks(panel.expiry, "13/2026")
+    QTest.keyClick(panel.expiry, Qt.Key.Key_Return)
+    assert "not a date" in panel.details.text() and window.giving.flow.expiry_read is None
+    # expired last month: a red stop
+    panel.expiry.clear()
+    QTest.keyClicks(panel.expiry, "05/2026")
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as shown:
+        QTest.keyClick(panel.expiry, Qt.Key.Key_Return)
+    assert shown.args[0].stops[0].message == "This pack expired on 31 May 2026: use another pack."
+    QTest.keyClick(window, Qt.Key.Key_Escape)
+    # another pack, read as 12/2027: checked, recorded with that date and no batch
+    scan(qtbot, window, mary, window.resident_loaded)
+    scan(qtbot, window, _uncertain_amlodipine(home), window.verdict_shown)
+    assert panel.expiry.text() == ""
+    QTest.keyClicks(panel.expiry, "12/2027")
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as shown:
+        QTest.keyClick(panel.expiry, Qt.Key.Key_Return)
+    assert not shown.args[0].blocked
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        QTest.keyClick(panel.confirm, Qt.Key.Key_Return)
+    with home_db.read() as s:
+        entry = s.scalars(select(Administration)).one()
+        assert (entry.expiry, entry.batch, entry.serial) == (date(2027, 12, 31), None, None)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_pack_showing_no_expiry_may_be_given_and_stores_none(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: PATCH_DAY)
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    scan(qtbot, window, _uncertain_amlodipine(home), window.verdict_shown)
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as shown:
+        window.verdict.expiry_none.click()
+    assert not shown.args[0].blocked and window.giving.flow.expiry_not_shown
+    with qtbot.waitSignal(window.recorded, timeout=10_000):
+        window.verdict.confirm.click()
+    with home_db.read() as s:
+        entry = s.scalars(select(Administration)).one()
+        assert (entry.gtin, entry.expiry, entry.batch) == (home.gtins["Amlodipine"], None, None)

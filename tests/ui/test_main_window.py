@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
 from sqlalchemy import func, select
 
 from emar.domain.doses import DoseState
@@ -293,12 +294,40 @@ def test_give_without_a_barcode_asks_why_and_records_it(qtbot, home_db, tmp_path
     with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as shown:
         window.work.page.give_button.click()
     verdict = shown.args[0]
+    # nothing scanned has shown the route: a question (blue), answered with one key
+    assert verdict.stops == () and verdict.question is not None
+    assert window.verdict.headline.text() == "Confirm the route: by mouth (oral)?"
+    assert window.verdict.property("state") == "ask" and not window.verdict.confirm.isEnabled()
+    assert window.verdict.route_yes.text() == "&Yes, by mouth (oral) (Enter)"
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as shown:
+        QTest.keyClick(window.verdict.route_yes, Qt.Key.Key_Return)
+    verdict = shown.args[0]
     assert not verdict.blocked and "No pack scanned" in window.verdict.details.text()
+    assert window.giving.flow.route == "oral" and not window.verdict.route_row.isVisible()
     with qtbot.waitSignal(window.recorded, timeout=10_000):
-        window.verdict.confirm.click()
+        QTest.keyClick(window.verdict.confirm, Qt.Key.Key_Return)
     with home_db.read() as s:
         entry = s.scalars(select(Administration)).one()
         assert entry.no_scan_reason == "Blister strip has no barcode" and entry.gtin is None
+
+
+def test_another_route_than_the_charts_is_a_stop(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    answers = iter(["Blister strip has no barcode", "rectal"])
+    window = open_window(
+        qtbot, home_db, tmp_path, clock, ask_text=lambda parent, title, q: next(answers)
+    )
+    sign_in(qtbot, window)
+    scan(qtbot, window, f"EMAR-R-{home.residents['Mary Jones']}", window.resident_loaded)
+    _select_dose(window, "Amlodipine")
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000):
+        window.work.page.give_button.click()
+    with qtbot.waitSignal(window.verdict_shown, timeout=10_000) as shown:
+        window.verdict.route_other.click()
+    assert shown.args[0].stops[0].message == (
+        "Amlodipine 5 mg tablets is prescribed oral, not rectal."
+    )
+    assert not window.verdict.confirm.isEnabled()
 
 
 def test_pharmacist_sees_charts_read_only(qtbot, home_db, tmp_path):

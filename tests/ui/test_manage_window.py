@@ -388,3 +388,27 @@ def test_an_admission_shows_on_the_round_at_once_without_waiting_for_the_poll(
         m.admission.admit_button.click()
     rounds = window.work.round_list.model
     assert "Rose Tyler" in [rounds.row(i).name for i in range(rounds.rowCount())]
+
+
+def test_the_home_tab_sets_the_cd_witness_policy_and_the_round_follows_it(qtbot, home_db, tmp_path):
+    """Co-codamol (CD Schedule 5): no witness by default; the manager ticks Schedule 5 and the
+    next verdict asks one."""
+    from emar.models import CareHome
+
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "mark")
+    m = manage(qtbot, window)
+    m.tabs.setCurrentWidget(m.home)
+    qtbot.waitUntil(lambda: m.home.schedule_5.isEnabled(), timeout=10_000)
+    assert not m.home.schedule_4.isChecked() and not m.home.schedule_5.isChecked()
+    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
+        m.home.schedule_5.click()
+    assert saved.args[0] == "A CD Schedule 5 dose needs a witness."
+    with home_db.read() as s:
+        row = s.scalars(select(CareHome)).one()
+        assert (row.witness_cd_schedule_4, row.witness_cd_schedule_5) == (False, True)
+    m.close()
+    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
+    verdict = scan(qtbot, window, home.gtins["Co-codamol"], window.verdict_shown)
+    assert verdict.needs_witness and window.verdict.witness.isVisible()

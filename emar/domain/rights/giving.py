@@ -4,6 +4,7 @@ witness for a controlled drug, a second look at a high-risk dose; then the go-ah
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from emar.domain.doses import LineFacts
@@ -19,13 +20,32 @@ def scan_checks(scanned: bool) -> list[Check]:
     ]
 
 
-def witness_checks(line: LineFacts) -> list[Check]:
-    if not line.controlled:
+@dataclass(frozen=True, slots=True)
+class WitnessPolicy:
+    """The home's choice for the CD schedules the law does not make witnessed (4 and 5)."""
+
+    schedule_4: bool = False
+    schedule_5: bool = False
+
+
+ALWAYS_WITNESSED = frozenset({2, 3})  # CD Schedules 2 and 3: every home witnesses them
+
+
+def needs_witness(cd_schedule: int | None, policy: WitnessPolicy) -> bool:
+    """Schedules 2 and 3 always; 4 and 5 when the home's policy says so; else never."""
+    if cd_schedule in ALWAYS_WITNESSED:
+        return True
+    return (cd_schedule == 4 and policy.schedule_4) or (cd_schedule == 5 and policy.schedule_5)
+
+
+def witness_checks(line: LineFacts, policy: WitnessPolicy) -> list[Check]:
+    if not needs_witness(line.cd_schedule, policy):
         return []
     return [
         warn(
             CheckCode.WITNESS,
-            "Controlled drug: a second member of staff must witness with their PIN.",
+            f"Controlled drug (Schedule {line.cd_schedule}): a second member of staff must "
+            "witness with their PIN.",
         )
     ]
 

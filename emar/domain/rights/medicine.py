@@ -89,3 +89,16 @@ def pack_checks(expiry: date | None, zone: ZoneInfo, at: datetime) -> list[Check
     if expiry == today:
         return [warn(CheckCode.EXPIRED, "This pack expires today.")]
     return []
+
+
+def expiry_question(uncertain: bool, answered: bool) -> list[Check]:
+    """A scan that cannot show the expiry for certain (no separator, and the batch or serial
+    could hold it): the carer reads the date on the pack, or says it shows none."""
+    if not uncertain or answered:
+        return []
+    return [
+        block(
+            CheckCode.EXPIRY_UNREAD,
+            "Read the expiry date on the pack: the scan could not show it for certain.",
+        )
+    ]

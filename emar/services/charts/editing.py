@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from emar.domain.line_periods import ENDED, STOPPED, Event, status_at
+from emar.domain.rights.route import unlicensed_route
 from emar.domain.schedule import parse_times, parse_weekdays
 from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.errors import ValidationError
@@ -105,6 +106,10 @@ def add_chart_line(
     med = session.get(Medicine, form.medicine_id)
     if med is None:
         raise ValidationError("Choose the medicine from the catalogue.")
+    if form.route and med.routes:  # a product that lists its licensed routes (dm+d)
+        problem = unlicensed_route(med.display_name, form.route, med.routes)
+        if problem:
+            raise ValidationError(problem)
     ends_at = form.ends_at
     if form.course_days:
         ends_at = form.starts_at + timedelta(days=form.course_days)

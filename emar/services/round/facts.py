@@ -264,6 +264,7 @@ def load_lines(
                 timedelta(minutes=prn_minutes) if prn_minutes else None,
                 prn_max,
                 tuple(ingredients[medicine_id]),
+                cd_schedule=cd_schedule,
             )
         )
     return facts

@@ -98,7 +98,7 @@ def record_given(
         raise ValidationError("No pack was scanned: give the reason.")
     late = late_reason(verdict, late_entry_reason)
     witness_staff = None
-    if verdict.needs_witness:
+    if verdict.needs_witness:  # by CD schedule and the home's policy, as the verdict said
         if witness is None:
             raise ValidationError("Controlled drug: a witness must sign with their PIN.")
         witness_staff = countersign(
@@ -124,9 +124,9 @@ def record_given(
             staff_id=staff.id,
             witness_id=witness_staff.id if witness_staff else None,
             gtin=pack.gtin if pack else None,
-            batch=pack.batch if pack else None,
-            expiry=pack.expiry if pack else None,
-            serial=pack.serial if pack else None,
+            batch=pack.stored_batch if pack else None,
+            expiry=pack.checked_expiry if pack else None,
+            serial=pack.stored_serial if pack else None,
             no_scan_reason=no_scan_reason if pack is None else None,
             site=site,
             prn_reason=prn_reason,
@@ -147,8 +147,8 @@ def record_given(
             kind="administered",
             quantity=-verdict.dose,
             gtin=pack.gtin if pack else None,
-            batch=pack.batch if pack else None,
-            expiry=pack.expiry if pack else None,
+            batch=pack.stored_batch if pack else None,
+            expiry=pack.checked_expiry if pack else None,
             staff_id=staff.id,
             witness_id=entry.witness_id,
             occurred_at=intent.at,
@@ -168,6 +168,10 @@ def record_given(
             "witness_id": entry.witness_id,
             "override": [c.code.value for c in verdict.blocks] if entry.override_reason else None,
             "late_entry": bool(late),
+            # the scan could not show the expiry: what the carer read off the pack, or "none"
+            "expiry_read": (
+                str(pack.expiry_read or "none") if pack and pack.expiry_uncertain else None
+            ),
         },
     )
     flag = " (override flagged for review)" if entry.override_reason else ""

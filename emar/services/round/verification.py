@@ -23,8 +23,15 @@ from emar.domain.prn import DAY
 from emar.domain.rights.daily_limits import daily_maximum_checks
 from emar.domain.rights.dose import dose_checks
 from emar.domain.rights.entry_time import entry_time_checks
-from emar.domain.rights.giving import go_ahead, high_risk_checks, scan_checks, witness_checks
+from emar.domain.rights.giving import (
+    go_ahead,
+    high_risk_checks,
+    needs_witness,
+    scan_checks,
+    witness_checks,
+)
 from emar.domain.rights.medicine import (
+    expiry_question,
     line_for_pack,
     line_status_checks,
     not_on_this_chart,
@@ -37,7 +44,7 @@ from emar.domain.rights.medicine import (
 )
 from emar.domain.rights.prn_limits import prn_checks
 from emar.domain.rights.resident import allergy_checks, resident_checks, unknown_resident
-from emar.domain.rights.route import route_checks
+from emar.domain.rights.route import pack_route_checks, route_checks, route_question
 from emar.domain.rights.staff import role_checks
 from emar.domain.rights.timing import DOSE_SEARCH, time_checks
 from emar.domain.verdict import Check, Verdict
@@ -53,6 +60,7 @@ from emar.services.round.facts import (
     load_residents,
     medicine_ingredients,
 )
+from emar.services.round.route_facts import line_form, pack_product
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,29 @@ class PackScan:
     batch: str | None = None
     expiry: date | None = None
     serial: str | None = None
+    # The scan may hide its expiry (no GS, a batch or serial that could hold AI 17): the carer
+    # reads it off the pack (`expiry_read`) or says the pack shows none (`expiry_not_shown`).
+    expiry_uncertain: bool = False
+    expiry_read: date | None = None
+    expiry_not_shown: bool = False
+
+    @property
+    def expiry_answered(self) -> bool:
+        return self.expiry_read is not None or self.expiry_not_shown
+
+    @property
+    def checked_expiry(self) -> date | None:
+        """The expiry that is checked and stored: the scan's, or the date read off the pack."""
+        return self.expiry_read if self.expiry_uncertain else self.expiry
+
+    @property
+    def stored_batch(self) -> str | None:
+        """Never a batch (or serial) that may hold the expiry."""
+        return None if self.expiry_uncertain else self.batch
+
+    @property
+    def stored_serial(self) -> str | None:
+        return None if self.expiry_uncertain else self.serial
 
 
 @dataclass(frozen=True)
@@ -76,7 +107,7 @@ class Intent:
     chart_line_id: int | None = None  # chosen on screen or from a booked-in pack label
     scheduled_at: datetime | None = None  # which dose; None = the one due around `at`
     dose: Decimal | None = None  # None = the line's fixed dose
-    route: str | None = None
+    route: str | None = None  # without a pack, the route the carer confirmed
 
 
 def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
@@ -102,6 +133,13 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
     dose, found_in_dose = dose_checks(line, intent.dose)
     checks += found_in_dose
     checks += route_checks(line, intent.route)
+    pack = intent.pack
+    if pack is not None:
+        product = pack_product(session, list(medicines_for_gtin(session, pack.gtin)), line)
+        if product is not None:
+            checks += pack_route_checks(line, line_form(session, line), product)
+    elif intent.route is None:
+        checks.append(route_question(line))
 
     times = (intent.at, intent.scheduled_at or intent.at)
     entries = load_entries(
@@ -121,13 +159,16 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
         line, lines, entries, intent.at, scheduled, dose, knowledge, resident.weight_kg, zone, now
     )
     checks += allergy_checks(resident, line.medicine, line.ingredients, knowledge)
-    checks += pack_checks(intent.pack.expiry if intent.pack else None, zone, intent.at)
-    checks += scan_checks(intent.pack is not None)
-    checks += witness_checks(line)
+    checks += pack_checks(pack.checked_expiry if pack else None, zone, intent.at)
+    if pack is not None:
+        checks += expiry_question(pack.expiry_uncertain, pack.expiry_answered)
+    checks += scan_checks(pack is not None)
+    checks += witness_checks(line, home.witness_policy)
     checks += high_risk_checks(line)
     checks += go_ahead(checks, line, dose, resident.name)
+    witness = needs_witness(line.cd_schedule, home.witness_policy)
     return Verdict(
-        tuple(checks), resident.id, resident.name, line, scheduled, window, dose, line.controlled
+        tuple(checks), resident.id, resident.name, line, scheduled, window, dose, witness
     )
 
 

@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from emar.devices.scan import Scan
+from emar.domain.pack_expiry import read_expiry
 from emar.domain.periods import MAR_DAYS
 from emar.domain.scan_intents import BOOK_IN_WANTS_PACK, office_takes
+from emar.errors import EmarError
 from emar.services.charts.packs import pack_line
 from emar.services.charts.stock import (
     DISPOSAL_REASONS,
@@ -37,6 +39,12 @@ from emar.ui.operations import HOME, STOCK, QueryOp
 from emar.ui.widgets.table_models import RowTableModel
 
 NOT_SET = QDate(2000, 1, 1)  # the date field's "not set yet"
+
+
+EXPIRY_QUESTION = (
+    "The scan could not show the expiry for certain. Type the expiry as printed on the pack "
+    "(e.g. 12/2026), or leave it empty if the pack shows none."
+)
 
 
 class StockModel(RowTableModel[StockRow]):
@@ -173,12 +181,20 @@ class StockTab(ManageTab):
                 self.refuse("This pack is not on this resident's chart.")
                 return
             line_id, name = found
+            expiry = parsed.expiry
+            if parsed.expiry_uncertain:  # the batch may hold it: read it off the pack
+                typed = self.ask.ask(self, "Expiry", EXPIRY_QUESTION, None)
+                try:
+                    expiry = read_expiry(typed) if typed else None
+                except EmarError as exc:
+                    self.fail(exc)
+                    return
             quantity = self.ask.ask_quantity(self, name)
             if quantity is None:
                 return
             self.write(
                 lambda s: book_in(
-                    s, staff, line_id, gtin, quantity, now, batch=parsed.batch, expiry=parsed.expiry
+                    s, staff, line_id, gtin, quantity, now, batch=parsed.batch, expiry=expiry
                 ),
                 STOCK,
                 lambda left: (

@@ -19,6 +19,7 @@ from emar.ui.manage.admission_tab import AdmissionTab
 from emar.ui.manage.catalogue_tab import CatalogueTab
 from emar.ui.manage.chart_tab import ChartTab
 from emar.ui.manage.dialogs import ManageQuestions
+from emar.ui.manage.home_tab import HomeTab
 from emar.ui.manage.stock_tab import StockTab
 from emar.ui.manage.workspace import Lists, ManageTab
 from emar.ui.operations import Desk, QueryOp
@@ -50,8 +51,9 @@ class ManageWindow(QWidget):
         self.chart = ChartTab(self)
         self.stock = StockTab(self)
         self.catalogue = CatalogueTab(self)
+        self.home = HomeTab(self)
         self.tabs = QTabWidget()
-        for tab in (self.admission, self.chart, self.stock, self.catalogue):
+        for tab in (self.admission, self.chart, self.stock, self.catalogue, self.home):
             self.tabs.addTab(tab, tab.title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -103,7 +105,7 @@ class ManageWindow(QWidget):
 
     def _show_lists(self, lists: Lists) -> None:
         self.zone = lists.home.zone
-        for tab in (self.admission, self.chart, self.stock, self.catalogue):
+        for tab in (self.admission, self.chart, self.stock, self.catalogue, self.home):
             tab.show_lists(lists)
 
     # --- scans: the tab in front takes what it wants ------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QObject, Signal
@@ -29,7 +29,7 @@ from emar.services.round.recording import Override, Recorded, last_site, record_
 from emar.services.round.verification import Intent, PackScan, verify
 from emar.services.staff.signing import Signature
 from emar.ui.operations import RECORDS, QueryOp, Screen, WriteOp
-from emar.ui.round.dialogs import OverrideAnswer
+from emar.ui.round.dialogs import OverrideAnswer, RoundQuestions
 from emar.ui.round.verdict_panel import VerdictPanel
 
 _flow_ids = itertools.count(1)
@@ -49,6 +49,9 @@ class GivingFlow:
     dose: Decimal | None = None  # chosen from a range; None = the line's fixed dose
     given_at: datetime | None = None  # a late entry: when it was really given
     late_reason: str | None = None  # a late entry: why it is recorded only now
+    route: str | None = None  # without a pack: the route the carer confirmed
+    expiry_read: date | None = None  # the scan could not show the expiry: read off the pack
+    expiry_not_shown: bool = False  # ... and the pack shows none
     verdict: Verdict | None = None
     checks: int = 0  # verifications asked for; only the latest answer is shown
     saving: bool = False  # Confirm pressed: the write is on its way to the database
@@ -62,7 +65,15 @@ class GivingFlow:
         scan, scanned = self.scan, self.scanned()
         pack = None
         if scan is not None and scanned.gtin:
-            pack = PackScan(scanned.gtin, scan.batch, scan.expiry, scan.serial)
+            pack = PackScan(
+                scanned.gtin,
+                scan.batch,
+                scan.expiry,
+                scan.serial,
+                expiry_uncertain=scan.expiry_uncertain,
+                expiry_read=self.expiry_read,
+                expiry_not_shown=self.expiry_not_shown,
+            )
         line_id = scanned.line_id if scanned.line_id is not None else self.line_id
         return Intent(
             self.resident_id,
@@ -72,6 +83,7 @@ class GivingFlow:
             chart_line_id=line_id,
             scheduled_at=self.scheduled_at,
             dose=self.dose,
+            route=self.route if pack is None else None,
         )
 
     @property
@@ -110,10 +122,12 @@ class Giving(QObject):
         panel: VerdictPanel,
         ask_override: Callable[[QWidget, str], OverrideAnswer | None],
         parent: QWidget,
+        questions: RoundQuestions | None = None,
     ) -> None:
         super().__init__(parent)
         self.screen, self.panel, self.clock = screen, panel, screen.desk.clock
         self._ask_override = ask_override
+        self._questions = questions  # read when asked: tests answer in its place
         self._parent = parent
         self.flow: GivingFlow | None = None
         self.blocked: str | None = None  # why nothing may be recorded on this PC (its clock)
@@ -121,6 +135,9 @@ class Giving(QObject):
         panel.cancelled.connect(self.cancel)
         panel.override_requested.connect(self.override)
         panel.dose_chosen.connect(self.choose_dose)
+        panel.route_confirmed.connect(self.answer_route)
+        panel.other_route_requested.connect(self.other_route)
+        panel.expiry_answered.connect(self.answer_expiry)
 
     # --- a flow's life ----------------------------------------------------------------------
     def start(self, flow: GivingFlow) -> None:
@@ -147,9 +164,37 @@ class Giving(QObject):
         flow = self.flow
         if flow is not None and not flow.saving and isinstance(dose, Decimal):
             flow.dose = dose
-            flow.verdict = None  # nothing may be confirmed until this dose is checked
-            self.panel.busy()
-            self._verify(flow)
+            self._recheck(flow)
+
+    def answer_route(self, route: str) -> None:
+        """The route given without a barcode: the chart's, confirmed, or another (a stop)."""
+        flow = self.flow
+        if flow is not None and not flow.saving and route.strip():
+            flow.route = route.strip()
+            self._recheck(flow)
+
+    def other_route(self) -> None:
+        flow = self.flow
+        if flow is None or self._questions is None:
+            return
+        ask = self._questions.ask_text
+        route = ask(self._parent, "Route", "Which route is it being given by?")
+        if route and flow is self.flow:
+            self.answer_route(route)
+
+    def answer_expiry(self, read: object) -> None:
+        """The expiry read off the pack (a date), or None: the pack shows none."""
+        flow = self.flow
+        if flow is None or flow.saving:
+            return
+        flow.expiry_read = read if isinstance(read, date) else None
+        flow.expiry_not_shown = read is None
+        self._recheck(flow)
+
+    def _recheck(self, flow: GivingFlow) -> None:
+        flow.verdict = None  # nothing may be confirmed until the answer is checked
+        self.panel.busy()
+        self._verify(flow)
 
     def reverify(self) -> None:
         """The data under a ready verdict may have changed (another PC gave the dose)."""

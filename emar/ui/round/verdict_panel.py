@@ -8,24 +8,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QCalendarWidget,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from emar.domain.dose_choices import dose_choices
+from emar.domain.pack_expiry import read_expiry
+from emar.domain.rights.route import route_in_words
 from emar.domain.sites import needs_site
-from emar.domain.verdict import CheckCode, Severity, Verdict
+from emar.domain.verdict import QUESTIONS, CheckCode, Severity, Verdict
 from emar.domain.wording import dose_text, format_amount
+from emar.errors import EmarError
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,9 @@ class VerdictPanel(QFrame):
     cancelled = Signal()
     override_requested = Signal()
     dose_chosen = Signal(object)  # Decimal
+    route_confirmed = Signal(str)  # the line's route, confirmed for a dose without a barcode
+    other_route_requested = Signal()
+    expiry_answered = Signal(object)  # the date read off the pack, or None: it shows none
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +77,31 @@ class VerdictPanel(QFrame):
         )
         self.site = QLineEdit(placeholderText="Where applied, e.g. left upper arm")
         self.late_reason = QLineEdit(placeholderText="Why is it recorded late?")
+        self.route_yes = QPushButton()
+        self.route_yes.setObjectName("routeYes")
+        self.route_yes.clicked.connect(self._confirm_route)
+        self.route_other = QPushButton("Another route…")
+        self.route_other.clicked.connect(self.other_route_requested.emit)
+        self.route_row = _row(self.route_yes, self.route_other)
+        self.expiry = QLineEdit(placeholderText="As printed, e.g. 12/2026 — then Enter")
+        self.expiry.setObjectName("expiryRead")
+        self.expiry.returnPressed.connect(self._expiry_typed)
+        self.expiry_pick = QToolButton(text="Choose…")
+        self.expiry_pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget()
+        self.calendar.clicked.connect(self._expiry_chosen)
+        menu = QMenu(self.expiry_pick)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        self.expiry_pick.setMenu(menu)
+        self.expiry_none = QPushButton("The pack shows no expiry")
+        self.expiry_none.setObjectName("expiryNone")
+        self.expiry_none.clicked.connect(self._no_expiry)
+        self.expiry_row = _row(self.expiry, self.expiry_pick, self.expiry_none)
         self.extra = QFormLayout()
+        self.extra.addRow("Route", self.route_row)
+        self.extra.addRow("Expiry on the pack", self.expiry_row)
         self.extra.addRow("Late entry", self.late_reason)
         self.extra.addRow("Site", self.site)
         self.extra.addRow("PRN reason", self.prn_reason)
@@ -103,9 +137,10 @@ class VerdictPanel(QFrame):
         """Show a verdict for the current dose. Fields already typed for this dose stay;
         a refresh (the data changed underneath) leaves the focus where the carer is."""
         self.verdict = verdict
+        question = verdict.question
         self._set_state(
             "ask"
-            if verdict.asks_dose
+            if question is not None
             else {Severity.BLOCK: "stop", Severity.WARN: "warn"}.get(verdict.severity, "go")
         )
         self._set_headline(verdict.headline)
@@ -113,12 +148,18 @@ class VerdictPanel(QFrame):
         lines = [
             c.message
             for c in sorted(verdict.checks, key=lambda c: -c.severity)
-            if c.message != shown and c.code not in (CheckCode.RIGHTS, CheckCode.DOSE_CHOICE)
+            if c.message != shown and c.code not in (CheckCode.RIGHTS, *QUESTIONS)
         ]
         self.details.setText("\n".join(lines))
         self.details.setVisible(bool(lines))
         self._dose_buttons(verdict)
         line = verdict.line
+        asks_route = question is not None and question.code == CheckCode.ROUTE_CONFIRM
+        asks_expiry = question is not None and question.code == CheckCode.EXPIRY_UNREAD
+        if asks_route and line is not None:
+            self.route_yes.setText(f"&Yes, {route_in_words(line.route)} (Enter)")
+        self._show_row(self.route_row, asks_route)
+        self._show_row(self.expiry_row, asks_expiry)
         self._show_row(self.prn_reason, bool(line and line.is_prn))
         site_needed = bool(line and needs_site(line.route))
         self._show_row(self.site, site_needed)
@@ -139,6 +180,10 @@ class VerdictPanel(QFrame):
         if verdict.stops:
             QApplication.beep()  # a wrong scan is loud as well as red
             self.cancel.setFocus()
+        elif asks_expiry:
+            self.expiry.setFocus()
+        elif asks_route:
+            self.route_yes.setFocus()
         elif self.late_reason.isVisible() and not self.late_reason.text():
             self.late_reason.setFocus()
         elif line is not None and line.is_prn and not self.prn_reason.text():
@@ -189,7 +234,14 @@ class VerdictPanel(QFrame):
         self._set_headline("")
         self.details.clear()
         self._clear_dose_buttons()
-        for field in (self.prn_reason, self.witness, self.witness_pin, self.site, self.late_reason):
+        for field in (
+            self.prn_reason,
+            self.witness,
+            self.witness_pin,
+            self.site,
+            self.late_reason,
+            self.expiry,
+        ):
             field.clear()
         self.confirm.setEnabled(False)
         self.override.setEnabled(True)
@@ -200,13 +252,44 @@ class VerdictPanel(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
 
-    def _show_row(self, field: QLineEdit, visible: bool) -> None:
+    def _show_row(self, field: QWidget, visible: bool) -> None:
         field.setVisible(visible)
         label = self.extra.labelForField(field)
         if label is not None:
             label.setVisible(visible)
-        if not visible:
+        if not visible and isinstance(field, QLineEdit):
             field.clear()
+
+    # --- the questions: the route without a barcode, the expiry the scan could not show -------
+    def _asks(self, code: CheckCode) -> bool:
+        question = self.verdict.question if self.verdict is not None else None
+        return question is not None and question.code == code
+
+    def _confirm_route(self) -> None:
+        line = self.verdict.line if self.verdict is not None else None
+        if line is not None and self._asks(CheckCode.ROUTE_CONFIRM):
+            self.route_confirmed.emit(line.route)
+
+    def _expiry_typed(self) -> None:
+        if not self._asks(CheckCode.EXPIRY_UNREAD):
+            return
+        try:
+            read = read_expiry(self.expiry.text())
+        except EmarError as exc:
+            self.details.setText(str(exc))
+            self.details.setVisible(True)
+            QApplication.beep()
+            return
+        self.expiry_answered.emit(read)
+
+    def _no_expiry(self) -> None:
+        if self._asks(CheckCode.EXPIRY_UNREAD):
+            self.expiry_answered.emit(None)
+
+    def _expiry_chosen(self, day: QDate) -> None:
+        self.expiry.setText(f"{day.day():02d}/{day.month():02d}/{day.year()}")
+        self.expiry_pick.menu().hide()
+        self._expiry_typed()
 
     def _clear_dose_buttons(self) -> None:
         while self.doses.count():
@@ -229,7 +312,19 @@ class VerdictPanel(QFrame):
             self.doses.addWidget(button)
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.confirm.isEnabled():
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.confirm.isEnabled():
             self.confirmed.emit()
+        elif enter and self._asks(CheckCode.ROUTE_CONFIRM):
+            self._confirm_route()  # one key: the route on the chart is the one given
         else:
             super().keyPressEvent(event)
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return row

@@ -56,7 +56,9 @@ class RoundWorkspace(QSplitter):
         self.addWidget(self.round_list)
         self.addWidget(self.page)
         self.setSizes([700, 660])
-        self.giving = Giving(self, self.page.verdict, questions.ask_override, self)
+        self.giving = Giving(
+            self, self.page.verdict, questions.ask_override, self, questions=questions
+        )
         self.giving.recorded.connect(self.recorded_here)
         self.giving.failed.connect(self.fail)
         self.giving.not_recorded.connect(self._not_recorded)
