@@ -67,7 +67,12 @@ def _by_fields(build: Callable[[Fields], T]) -> Callable[[Any], T]:
 
 
 def _records(
-    path: Path, root: str, builders: Mapping[str, Callable[[Any], T]], tick: Tick | None
+    path: Path,
+    root: str,
+    builders: Mapping[str, Callable[[Any], T]],
+    tick: Tick | None,
+    *,
+    sections: bool = True,
 ) -> Iterator[T]:
     """The records of the elements named in `builders`, each built from the element; the
     element and everything read before it are dropped once it is built."""
@@ -80,28 +85,35 @@ def _records(
     try:
         context = etree.iterparse(
             source,
-            events=("end",),
-            tag=list(builders),
+            events=("start", "end"),
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
         )
-        for _event, element in context:
-            try:
-                record = builders[element.tag](element)
-            except (KeyError, InvalidOperation, ValueError) as exc:
-                raise DmdError(
-                    f"{path.name}, line {element.sourceline}: a {element.tag} without a "
-                    f"readable {str(exc).strip(chr(39))}."
-                ) from exc
+        # A file is root > sections > records > fields (root > records > fields without
+        # `sections`). Each record is dropped when it ends, used or not (the AMPP file's price
+        # sections are most of its size), and each section when it ends.
+        record_depth = 2 if sections else 1
+        depth = 0
+        for event, element in context:
+            if event == "start":
+                depth += 1
+                continue
+            depth -= 1
+            if depth == 0 or depth < record_depth - 1 or depth > record_depth:
+                continue
+            build = builders.get(element.tag) if depth == record_depth else None
+            record = None if build is None else _build(path, build, element)
             element.clear(keep_tail=True)
             parent = element.getparent()
             while element.getprevious() is not None:
                 del parent[0]
+            if build is None:
+                continue
             rows += 1
             if tick is not None and rows % TICK_EVERY == 0:
                 tick(rows, source.done, size)
-            yield record
+            yield record  # type: ignore[misc]
         found = context.root.tag if context.root is not None else None
     except etree.XMLSyntaxError as exc:
         line = f", line {exc.lineno}" if exc.lineno else ""
@@ -116,6 +128,16 @@ def _records(
         raise DmdError(f"{path.name}: not a dm+d {root} file (its root is {found}).")
     if tick is not None:
         tick(rows, size, size)
+
+
+def _build(path: Path, build: Callable[[Any], T], element: Any) -> T:
+    try:
+        return build(element)
+    except (KeyError, InvalidOperation, ValueError) as exc:
+        raise DmdError(
+            f"{path.name}, line {element.sourceline}: a {element.tag} without a readable "
+            f"{str(exc).strip(chr(39))}."
+        ) from exc
 
 
 def _text(fields: Fields, tag: str) -> str:
@@ -159,6 +181,7 @@ def read_vtms(path: Path, tick: Tick | None = None) -> Iterator[Vtm]:
         "VIRTUAL_THERAPEUTIC_MOIETIES",
         {"VTM": _by_fields(lambda f: Vtm(_text(f, "VTMID"), _text(f, "NM"), _invalid(f)))},
         tick,
+        sections=False,
     )
 
 
@@ -268,6 +291,7 @@ def read_ingredients(path: Path, tick: Tick | None = None) -> Iterator[Ingredien
             )
         },
         tick,
+        sections=False,
     )
 
 

@@ -161,13 +161,14 @@ def _read(release: DmdRelease, progress: Progress | None) -> _Release:
 
     lookups = read_lookup_tables(release["lookup"], tick("lookup"))
     ingredients = list(read_ingredients(release["ingredient"], tick("ingredient")))
-    vtms = sum(1 for _ in read_vtms(release["vtm"], tick("vtm")))  # checked, not stored
+    rows = sum(1 for _ in read_vtms(release["vtm"], tick("vtm")))  # checked, not stored
     vmps: dict[str, Vmp] = {}
     vpis: dict[str, list[Vpi]] = defaultdict(list)
     forms: dict[str, str] = {}
     routes: dict[str, list[str]] = defaultdict(list)
     controls: dict[str, str] = {}
     for record in read_vmps(release["vmp"], tick("vmp")):
+        rows += 1
         match record:
             case Vmp():
                 vmps[record.code] = record
@@ -182,6 +183,7 @@ def _read(release: DmdRelease, progress: Progress | None) -> _Release:
     amps: list[Amp] = []
     amp_routes: dict[str, list[str]] = defaultdict(list)
     for amp_record in read_amps(release["amp"], tick("amp")):
+        rows += 1
         if isinstance(amp_record, AmpRoute):
             amp_routes[amp_record.amp_code].append(amp_record.route_code)
         else:
@@ -194,17 +196,8 @@ def _read(release: DmdRelease, progress: Progress | None) -> _Release:
         for a in read_ampps(release["ampp"], tick("ampp"))
     }
     gtins = list(read_gtins(release["gtin"], tick("gtin")))
-    rows = (
-        sum(len(t) for t in lookups.values())
-        + len(ingredients)
-        + vtms
-        + len(vmps)
-        + sum(map(len, vpis.values()))
-        + len(amps)
-        + len(pack_sizes)
-        + len(ampps)
-        + len(gtins)
-    )
+    rows += sum(map(len, lookups.values())) + len(ingredients) + len(pack_sizes) + len(ampps)
+    rows += len(gtins)
     return _Release(
         lookups,
         ingredients,
@@ -270,7 +263,8 @@ class _Run:
         self.counts: Counter[str] = Counter()
         self.ingredient_ids: dict[str, int] = {}  # ISID: id
         self.product_ids: dict[str, int] = {}  # VPID/APID: id
-        self.contents: dict[int, _Product] = {}  # medicine id: what the release says of it
+        # medicine id: its dose content, and whether dm+d lists ingredients for it
+        self.contents: dict[int, tuple[DoseContent, bool]] = {}
         self.conflicts: list[str] = []
 
     # -- ingredients -------------------------------------------------------------------------
@@ -381,11 +375,13 @@ class _Run:
                 previous = self.data.vmps[code].previous_code
                 row = existing.get(previous) if previous else None
             if row is None:
-                inserts.append({**values, "dmd_release": self.release})
+                values["dmd_release"] = self.release  # the dict itself: no copy of 100,000s
+                inserts.append(values)
                 continue
             self.product_ids[code] = row[0]
             if tuple(values[c] for c in PRODUCT_COLUMNS) != row[1:]:
-                updates.append({**values, "id": row[0], "dmd_release": self.release})
+                values.update(id=row[0], dmd_release=self.release)
+                updates.append(values)
             else:
                 self.counts["unchanged"] += 1
         for batch in _batches(updates):
@@ -400,7 +396,7 @@ class _Run:
                     self.product_ids[written] = i
         for code, product in products.items():
             if code in self.product_ids:
-                self.contents[self.product_ids[code]] = product
+                self.contents[self.product_ids[code]] = (product.content, product.has_ingredients)
         self.counts[f"{kind}s_added"] = len(inserts)
         self.counts[f"{kind}s_updated"] = len(updates)
 
@@ -456,6 +452,8 @@ class _Run:
                 invalid=amp.invalid,
             )
         self._write(amps, existing, "amp")
+        for done in (data := self.data).amps, data.amp_routes, data.vpis, data.routes, data.vmps:
+            done.clear()  # only the packs are needed from here: memory for them
 
     # -- ingredient amounts ------------------------------------------------------------------
 
@@ -476,9 +474,8 @@ class _Run:
             have[medicine_id][ingredient_id] = (Decimal(amount), unit)
         replace: list[int] = []
         rows: list[dict[str, Any]] = []
-        for medicine_id, product in self.contents.items():
-            content = product.content
-            if not product.has_ingredients:
+        for medicine_id, (content, has_ingredients) in self.contents.items():
+            if not has_ingredients:
                 self.without_amounts["dm+d lists no ingredients"] += 1
                 continue
             if content.amounts is None:
