@@ -11,6 +11,7 @@ from emar.errors import EmarError
 from emar.infra.config import resolve_db_url
 from emar.infra.db import Database, open_database
 from emar.maintenance.migrate import current_revision, head_revision
+from emar.services.staff.signing import REFUSED, SignInRefused, refusal, sign_in
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -36,6 +37,18 @@ def open_current(args: argparse.Namespace) -> Database:
         state = "has no eMAR schema" if current is None else f"is at schema {current}"
         raise EmarError(f"The database {state}; run 'emar init' first.")
     return db
+
+
+def signed_by_password(db: Database, username: str) -> int:
+    """The staff id of the person signing for a command with their password (read like the
+    other secrets); a failed sign-in is committed, so it is on record."""
+    password = read_secret(f"{username}'s password: ", confirm=False)
+    with db.write() as session:
+        staff = sign_in(session, username, password)
+        why = None if staff is not None else refusal(session, username=username)
+    if staff is None:
+        raise SignInRefused(why or REFUSED)
+    return staff.id
 
 
 def read_secret(prompt: str, *, confirm: bool) -> str:

@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
-from emar.cli import audit, due, labels, maintenance, report, scanner, setup, user
+from emar.cli import audit, catalogue, due, labels, maintenance, report, scanner, setup, user
 from emar.cli.common import EXIT_ERROR, common_options
 from emar.errors import EmarError
 
-GROUPS = (setup, due, scanner, audit, maintenance, report, labels, user)
+GROUPS = (setup, due, scanner, audit, maintenance, report, labels, catalogue, user)
 # How `emar --help` has always listed the commands, whichever module adds them.
 ORDER = (
     "init",
@@ -30,6 +30,7 @@ ORDER = (
     "export",
     "report",
     "labels",
+    "catalogue",
     "user",
 )
 

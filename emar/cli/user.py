@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 
-from emar.cli.common import open_current, read_secret
+from emar.cli.common import open_current, read_secret, signed_by_password
 from emar.errors import EmarError
 from emar.infra.db import Database
 from emar.models import Role
 from emar.services.permissions import setting_up
 from emar.services.staff.accounts import add_staff
-from emar.services.staff.signing import REFUSED, SignInRefused, refusal, sign_in, unlock
+from emar.services.staff.signing import unlock
 
 
 def register(
@@ -54,13 +54,7 @@ def _signed_manager(db: Database, username: str | None) -> int | None:
             if setting_up(session):
                 return None
             raise EmarError("Say who signs for this: --by MANAGER (a manager or administrator).")
-    password = read_secret(f"{username}'s password: ", confirm=False)
-    with db.write() as session:  # committed either way: a failed sign-in is on record
-        manager = sign_in(session, username, password)
-        why = None if manager is not None else refusal(session, username=username)
-    if manager is None:
-        raise SignInRefused(why or REFUSED)
-    return manager.id
+    return signed_by_password(db, username)
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:

@@ -42,6 +42,11 @@ class Medicine(Base):
 
     @property
     def display_name(self) -> str:
+        # a dm+d name already says strength and form; a supplier tells its AMPs apart
+        if self.dmd_kind == "amp" and self.supplier:
+            return f"{self.name} ({self.supplier})"
+        if self.dmd_kind is not None:
+            return self.name
         return (
             f"{self.name} {self.strength} {self.form}"
             if self.strength

@@ -116,6 +116,7 @@ def add_chart_line(
     line = ChartLine(
         resident_id=resident_id,
         medicine_id=med.id,
+        medicine_text=med.display_name,  # kept as written when a dm+d release renames it
         dose_min=form.dose_min,
         dose_max=form.dose_max,
         dose_unit=med.dose_unit,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from emar.domain.gtin import to_gtin14
 from emar.domain.rights.medicine import line_for_pack
@@ -16,14 +16,22 @@ from emar.services.round.facts import load_lines
 
 def medicines_for_gtin(session: Session, gtin: str) -> dict[int, str]:
     """The products (id: name) whose packs carry this barcode (GTIN-8/12/13/14, normalised to
-    GTIN-14); empty when the catalogue does not know it. ValidationError if it is no GTIN."""
+    GTIN-14), the pack's own product first; for a dm+d branded product (AMP) also its generic
+    (VMP), so a branded pack is given for a line transcribed on the generic. Empty when the
+    catalogue does not know it. ValidationError if it is no GTIN."""
     code = to_gtin14(gtin)
+    generic = aliased(Medicine)
     rows = session.execute(
-        select(Medicine.id, Medicine.name)
+        select(Medicine.id, Medicine.name, generic.id, generic.name)
         .join(MedicineGtin, MedicineGtin.medicine_id == Medicine.id)
+        .outerjoin(generic, generic.id == Medicine.vmp_id)
         .where(MedicineGtin.gtin == code)
     ).all()
-    return {int(medicine_id): name for medicine_id, name in rows}
+    found = {int(medicine_id): name for medicine_id, name, _, _ in rows}
+    for _, _, generic_id, generic_name in rows:
+        if generic_id is not None:
+            found.setdefault(int(generic_id), generic_name)
+    return found
 
 
 def pack_line(

@@ -172,6 +172,7 @@ def load_lines(
             Medicine.time_critical,
             Medicine.cd_schedule,
             Medicine.high_risk,
+            c.medicine_text,
         )
         .join(Medicine, c.medicine_id == Medicine.id)
         .where(c.resident_id.in_(resident_ids))
@@ -234,6 +235,7 @@ def load_lines(
         time_critical,
         cd_schedule,
         high_risk,
+        medicine_text,
     ) in rows:  # unpacked: named access on 2,000 rows costs more than the query
         line_events = events[line_id]
         periods = active_periods(starts_at, ends_at, line_events)
@@ -245,7 +247,7 @@ def load_lines(
                 line_id,
                 resident_id,
                 medicine_id,
-                " ".join(p for p in (med_name, strength, form) if p),
+                medicine_text or " ".join(p for p in (med_name, strength, form) if p),
                 dose_min,
                 dose_max,
                 dose_unit,
