@@ -406,3 +406,26 @@ def admission_allergies(
         form = _clean(AllergyForm(substance, reaction))
         row = _new_row(session, staff_id, resident_id, form)
         _audit(session, "allergy.recorded", staff_id, row)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    name: str  # as the reference names it: "Penicillins", "Co-codamol", "Codeine"
+    what: str  # "group of medicines", "combination", "substance"
+
+
+_WHAT = {"class": "group of medicines", "combination": "combination", "ingredient": "substance"}
+
+
+def suggest_substances(typed: str, limit: int = 12) -> list[Suggestion]:
+    """What the reference knows that starts with (then contains) the text typed: the Add
+    allergy field's search as you type (in memory: no database)."""
+    return [
+        Suggestion(c.name, _WHAT.get(c.kind.value, c.kind.value))
+        for c in load_knowledge().search(typed, limit)
+    ]
+
+
+def knows_substance(typed: str) -> bool:
+    """Whether an allergy typed so would be coded (not matched by name only)."""
+    return bool(typed.strip()) and load_knowledge().code(typed) is not None
