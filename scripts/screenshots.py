@@ -2,8 +2,11 @@
 
 The screens are taken from the end-to-end run: the shipped app (run_emar.py) on a real X server
 (Xvfb), driven by xdotool as a carer and a scanner drive it (tests/e2e, with EMAR_SCREENSHOTS
-set, keeps each named picture). The reports' first pages are rendered from their PDFs with
-pdftoppm, from a demo home built at 08:10 this morning.
+set, keeps each named picture: the manager's tour in tests/e2e/test_tour.py also fills in the
+Add allergy dialog (allergy-add-dialog.png, not saved) and scans an amoxicillin pack for Mary
+Jones, allergic to penicillin, for the round's allergy stop (resident-allergy-stop.png; the pack
+is on no line of hers, and the allergy still stops first). The reports' first pages are
+rendered from their PDFs with pdftoppm, from a demo home built at 08:10 this morning.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ class Action(StrEnum):
     CORRECT = "correct an administration record"
     EDIT_CHARTS = "transcribe chart lines"
     CHECK_CHARTS = "check transcribed chart lines"
+    RECORD_ALLERGIES = "record an allergy"
+    REVIEW_ALLERGIES = "change, resolve or withdraw an allergy, or record none known"
     MANAGE_STOCK = "book in and adjust stock"
     RUN_REPORTS = "print reports"
     REVIEW = "write pharmacist reviews"
@@ -25,8 +27,11 @@ class Action(StrEnum):
     VERIFY_AUDIT = "verify the audit trail and make backups"
 
 
-_CARE = {Action.VIEW_CHARTS, Action.ADMINISTER, Action.WITNESS}
+# Anyone clinical may add an allergy the moment they learn of it (safety first); taking one
+# away or saying there is none is a clinical judgement for a senior, a nurse or a pharmacist.
+_CARE = {Action.VIEW_CHARTS, Action.ADMINISTER, Action.WITNESS, Action.RECORD_ALLERGIES}
 _SENIOR = _CARE | {
+    Action.REVIEW_ALLERGIES,
     Action.OVERRIDE,
     Action.CORRECT,
     Action.CHECK_CHARTS,
@@ -42,7 +47,15 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         _SENIOR
         | {Action.EDIT_CHARTS, Action.MANAGE_USERS, Action.MANAGE_SETTINGS, Action.VERIFY_AUDIT}
     ),
-    Role.PHARMACIST: frozenset({Action.VIEW_CHARTS, Action.REVIEW, Action.RUN_REPORTS}),
+    Role.PHARMACIST: frozenset(
+        {
+            Action.VIEW_CHARTS,
+            Action.REVIEW,
+            Action.RUN_REPORTS,
+            Action.RECORD_ALLERGIES,
+            Action.REVIEW_ALLERGIES,
+        }
+    ),
     Role.ADMINISTRATOR: frozenset(
         {Action.MANAGE_USERS, Action.MANAGE_SETTINGS, Action.VERIFY_AUDIT}
     ),

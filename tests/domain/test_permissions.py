@@ -15,6 +15,8 @@ EXPECTED = {
     Action.CORRECT: (N, Y, Y, Y, N, N),
     Action.EDIT_CHARTS: (N, N, Y, Y, N, N),
     Action.CHECK_CHARTS: (N, Y, Y, Y, N, N),
+    Action.RECORD_ALLERGIES: (Y, Y, Y, Y, Y, N),
+    Action.REVIEW_ALLERGIES: (N, Y, Y, Y, Y, N),
     Action.MANAGE_STOCK: (N, Y, Y, Y, N, N),
     Action.RUN_REPORTS: (N, Y, Y, Y, Y, N),
     Action.REVIEW: (N, N, N, N, Y, N),

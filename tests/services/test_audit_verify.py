@@ -212,3 +212,34 @@ def test_the_line_printed_in_a_report_footer_is_a_checkpoint_too(home_db, capsys
     printed.write_text(f"Checkpoint: audit trail #{head.seq} {'0' * 12}\n")
     assert main(["--db", url, "audit", "verify", "--checkpoint", str(printed)]) == 1
     assert "differs from the checkpoint" in capsys.readouterr().err
+
+
+def test_allergies_made_before_they_were_coded_keep_their_digest():
+    """Migration 0006 added coding, status and the chain to allergies, with NULLs and server
+    defaults on the rows already there: such a row digests exactly as before, so an upgraded
+    home's trail still verifies; a value in a new column (a resolution) changes the digest."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    from emar.models import Allergy
+    from emar.services.audit.digests import row_digest
+
+    row = Allergy(
+        id=3, resident_id=1, substance="Penicillin", reaction="rash",
+        recorded_at=datetime(2026, 5, 1, 9, 0, tzinfo=UTC), category="medication",
+        status="active",
+    )  # fmt: skip
+    before = {
+        "id": 3,
+        "resident_id": 1,
+        "substance": "Penicillin",
+        "reaction": "rash",
+        "recorded_at": "2026-05-01T09:00:00.000000+00:00",
+    }  # the columns of allergy before 0006
+    digest = hashlib.sha256(
+        json.dumps(before, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    assert row_digest(row) == digest
+    row.status = "resolved"
+    assert row_digest(row) != digest

@@ -22,6 +22,7 @@ from emar.services.charts import catalogue, stock
 from emar.services.charts import editing as chart_editing
 from emar.services.permissions import Action, NotPermitted
 from emar.services.residents import admission
+from emar.services.residents import allergies as allergy_records
 from emar.services.round import recording
 from emar.services.round.verification import Intent
 from emar.services.staff import accounts as staff
@@ -111,6 +112,30 @@ def _services(c: Ctx) -> dict[str, tuple[Action, Callable]]:
         "update_resident": (
             Action.EDIT_CHARTS,
             lambda s, staff, p: admission.update_resident(s, staff, p["resident"], {"room": "Z"}),
+        ),
+        "record_allergy": (
+            Action.RECORD_ALLERGIES,
+            lambda s, staff, p: allergy_records.record_allergy(
+                s, staff, p["resident"], allergy_records.AllergyForm("Latex", "rash")
+            ),
+        ),
+        "change_allergy": (
+            Action.REVIEW_ALLERGIES,
+            lambda s, staff, p: allergy_records.change_allergy(
+                s, staff, p["allergy"], allergy_records.AllergyForm("Latex", "hives"), "test"
+            ),
+        ),
+        "resolve_allergy": (
+            Action.REVIEW_ALLERGIES,
+            lambda s, staff, p: allergy_records.resolve_allergy(s, staff, p["allergy"], "test"),
+        ),
+        "withdraw_allergy": (
+            Action.REVIEW_ALLERGIES,
+            lambda s, staff, p: allergy_records.withdraw_allergy(s, staff, p["allergy"], "test"),
+        ),
+        "record_no_known_allergies": (
+            Action.REVIEW_ALLERGIES,
+            lambda s, staff, p: allergy_records.record_no_known_allergies(s, staff, p["resident"]),
         ),
         "start_absence": (
             Action.ADMINISTER,
@@ -305,6 +330,11 @@ def staff_add(s, by, tag):
 
 
 NEEDS = {
+    "record_allergy": ("resident",),
+    "change_allergy": ("allergy",),
+    "resolve_allergy": ("allergy",),
+    "withdraw_allergy": ("allergy",),
+    "record_no_known_allergies": ("resident",),
     "update_resident": ("resident",),
     "start_absence": ("resident",),
     "leave_home": ("resident",),
@@ -337,6 +367,15 @@ class Prerequisites(dict):
         c = self.c
         if key == "resident":
             value = c.resident()
+        elif key == "allergy":
+            rid = self["resident"]
+            value = c.as_manager(
+                lambda s, m: (
+                    allergy_records.record_allergy(
+                        s, m, rid, allergy_records.AllergyForm("Latex")
+                    ).allergy_id
+                )
+            )
         elif key == "entry":
             value = c.given_prn()
         elif key == "away":

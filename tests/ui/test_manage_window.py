@@ -127,7 +127,7 @@ def test_book_in_by_scanning_and_see_the_balance_fall(qtbot, home_db, tmp_path):
     sign_in(qtbot, window, "ben")
     m = manage(qtbot, window, ask_quantity=lambda parent, name: Decimal(28))
     mary = home.residents["Mary Jones"]
-    m.tabs.setCurrentIndex(2)
+    m.tabs.setCurrentWidget(m.stock)
     m.stock.resident.setCurrentIndex(m.stock.resident.findData(mary))
 
     def amlodipine_stock():
@@ -146,7 +146,7 @@ def test_book_in_by_scanning_and_see_the_balance_fall(qtbot, home_db, tmp_path):
     scan(qtbot, window, home.gtins["Amlodipine"], window.verdict_shown)
     with qtbot.waitSignal(window.recorded, timeout=10_000):
         window.verdict.confirm.click()
-    m.tabs.setCurrentIndex(2)
+    m.tabs.setCurrentWidget(m.stock)
     m.stock.reload()
     qtbot.waitUntil(lambda: amlodipine_stock() == 83, timeout=10_000)
 
@@ -236,7 +236,7 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
         qtbot, window, ask=answers("54", "two dropped and destroyed", "wasted", "1", "dropped")
     )
     mary = home.residents["Mary Jones"]
-    m.tabs.setCurrentIndex(2)
+    m.tabs.setCurrentWidget(m.stock)
     m.stock.resident.setCurrentIndex(m.stock.resident.findData(mary))
     qtbot.waitUntil(lambda: m.stock.stock.rowCount() == 3, timeout=10_000)
     row = next(i for i in range(3) if m.stock.stock.row(i).medicine.startswith("Amlodipine"))
@@ -249,7 +249,7 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
         m.stock.stock_action("out")
     qtbot.waitUntil(lambda: m.stock.stock.row(row).balance == 53, timeout=10_000)
     # catalogue: a new pack barcode attached by scanning
-    m.tabs.setCurrentIndex(3)
+    m.tabs.setCurrentWidget(m.catalogue)
     in_front(qtbot, m)
     m.catalogue.search.setText("amlodipine")
     qtbot.waitUntil(lambda: m.catalogue.results.count() == 1, timeout=10_000)
@@ -281,7 +281,7 @@ def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(
     with home_db.read() as s:
         event = s.scalars(select(ChartLineEvent).where(ChartLineEvent.kind == "stopped")).one()
         assert event.effective_at == local(DAY, 12, 0) and event.reason == "GP stopped it"
-    m.tabs.setCurrentIndex(2)
+    m.tabs.setCurrentWidget(m.stock)
     assert m.stock.cycle_start.text() == "not set yet"  # not a made-up date
     with qtbot.waitSignal(m.failed, timeout=10_000) as refused:
         m.stock.save_cycle_start()
@@ -292,7 +292,7 @@ def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(
     with home_db.read() as s:
         assert s.scalars(select(CareHome)).one().cycle_start_date == date(2026, 6, 1)
     # dose-choice guidance is kept on a new line
-    m.tabs.setCurrentIndex(1)
+    m.tabs.setCurrentWidget(m.chart)
     m.chart.search.setText("paracetamol")
     qtbot.waitUntil(lambda: m.chart.results.count() == 1, timeout=10_000)
     m.chart.timing.setCurrentText("When required (PRN)")
@@ -340,7 +340,7 @@ def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
     asked = []
     m = manage(qtbot, window, ask_quantity=lambda parent, name: asked.append(name) or Decimal(7))
     harold = home.residents["Harold Green"]
-    m.tabs.setCurrentIndex(2)
+    m.tabs.setCurrentWidget(m.stock)
     m.stock.resident.setCurrentIndex(m.stock.resident.findData(harold))
     qtbot.waitUntil(lambda: m.stock.stock.rowCount() == 2, timeout=10_000)
     with home_db.write() as s:  # another PC adds a line meanwhile
@@ -364,8 +364,8 @@ def test_stock_shows_lines_added_since_the_window_opened_and_book_in_names_them(
             ),
         )
         check_chart_line(s, home.sign("mark"), line, AT)
-    m.tabs.setCurrentIndex(1)
-    m.tabs.setCurrentIndex(2)  # back on the stock tab: read afresh
+    m.tabs.setCurrentWidget(m.chart)
+    m.tabs.setCurrentWidget(m.stock)  # back on the stock tab: read afresh
     qtbot.waitUntil(lambda: m.stock.stock.rowCount() == 3, timeout=10_000)
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
         window.hub.receive(home.gtins["Donepezil"])

@@ -14,7 +14,9 @@ from emar.models import AuditEvent
 from emar.services.audit import record_event
 from emar.services.audit.digests import covered_models, row_digest
 
-MUTABLE = frozenset({"staff", "allergy"})  # covered records a service may change later
+# Covered records a service may change later (allergies are append-only since 0006: a change
+# is a new row, so a batch's digest holds for them as for the other clinical records).
+MUTABLE = frozenset({"staff"})
 COVERAGE_ACTIONS = ("records.saved", "coverage.started", "history.generated", "home.generated")
 
 
@@ -51,7 +53,7 @@ def vouch_for_existing_records(session: Session) -> bool:
 def record_bulk(session: Session, action: str, model: type, first_id: int, last_id: int) -> None:
     """For rows written in bulk (generated history): one audit row holding the digest of all
     of them, so they are vouched for without a row each. Records that may change later
-    (staff, allergies) get a digest each, so a later change is checked on its own."""
+    (staff) get a digest each, so a later change is checked on its own."""
     if model.__tablename__ in MUTABLE:  # type: ignore[attr-defined]
         found: Any = session.scalars(
             select(model).where(model.id.between(first_id, last_id))  # type: ignore[attr-defined]

@@ -10,9 +10,25 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 GENESIS = "0" * 64
-# Columns added after records were first digested: they enter a digest only when they hold a
-# value, so the records made before the column existed still match what the chain holds.
-ADDED_LATER = frozenset({"late_entry_reason"})
+# Columns added after records were first digested, with the value a record made before them
+# holds (NULL, or the column's server default): that value enters no digest, so the records
+# made before the column existed still match what the chain holds. Any other value does.
+ADDED_LATER: dict[str, dict[str, object]] = {
+    "administration": {"late_entry_reason": None},  # 0005
+    "chart_line": {"medicine_text": None},  # 0006
+    "allergy": {  # 0006: allergies became coded, append-only records
+        "code_kind": None,
+        "code": None,
+        "category": "medication",
+        "criticality": None,
+        "severity": None,
+        "status": "active",
+        "recorded_by_id": None,
+        "supersedes_id": None,
+        "change_reason": None,
+    },
+}
+_UNSET = object()
 
 
 class ChainRow(Protocol):
@@ -100,10 +116,11 @@ def values_digest(table: Any, values: Any) -> str:
             return format(value.normalize(), "f")
         return value
 
+    later = ADDED_LATER.get(table.name, {})
     body = {
         c.key: canon(values[c.key])
         for c in table.columns
-        if not (c.key in ADDED_LATER and values[c.key] is None)
+        if later.get(c.key, _UNSET) != values[c.key]
     }
     return hashlib.sha256(
         json.dumps(body, sort_keys=True, separators=(",", ":")).encode()

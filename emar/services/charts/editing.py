@@ -20,6 +20,13 @@ from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
 from emar.services.audit import record_event
+from emar.services.charts.allergy_checks import (
+    AllergyStop,
+    AllergyWarning,
+    line_allergy_conflicts,
+    medicine_allergy_conflicts,
+    stops_text,
+)
 from emar.services.permissions import Action, require
 from emar.services.staff.signing import Signature, countersign
 
@@ -45,6 +52,9 @@ class LineForm:
     prn_indication: str | None = None
     prn_min_interval_minutes: int | None = None
     prn_max_doses_24h: int | None = None
+    # Why it is transcribed although the resident is recorded as allergic (the prescriber
+    # confirmed it...): without it, an allergy stop refuses the line.
+    allergy_acknowledged: str | None = None
 
 
 def _clean(form: LineForm) -> LineForm:
@@ -57,6 +67,7 @@ def _clean(form: LineForm) -> LineForm:
         directions=clean_text(form.directions, "Directions", lines=True),
         dose_choice=clean_text(form.dose_choice, "Choosing the dose", lines=True),
         prn_indication=clean_text(form.prn_indication, "PRN: for"),
+        allergy_acknowledged=clean_text(form.allergy_acknowledged, "Why despite the allergy"),
     )
 
 
@@ -110,6 +121,7 @@ def add_chart_line(
         problem = unlicensed_route(med.display_name, form.route, med.routes)
         if problem:
             raise ValidationError(problem)
+    allergy = _allergy_gate(session, resident_id, med.id, form.allergy_acknowledged)
     ends_at = form.ends_at
     if form.course_days:
         ends_at = form.starts_at + timedelta(days=form.course_days)
@@ -146,9 +158,42 @@ def add_chart_line(
         staff_id=staff_id,
         entity="chart_line",
         entity_id=line.id,
-        detail={"resident_id": resident_id, "medicine": med.name, "replaces": replaces_id},
+        detail={"resident_id": resident_id, "medicine": med.name, "replaces": replaces_id}
+        | allergy,
     )
     return line.id
+
+
+def _allergy_gate(
+    session: Session, resident_id: int, medicine_id: int, acknowledged: str | None
+) -> dict[str, object]:
+    """An allergy stop refuses the line unless the transcriber says why (kept in the audit
+    trail); a caution is only shown. What the audit event says about it."""
+    found = medicine_allergy_conflicts(session, resident_id, medicine_id)
+    if any(w.stop for w in found) and not acknowledged:
+        raise AllergyStop(
+            f"{stops_text(found)} Not transcribed: to write it anyway, say why (e.g. the "
+            "prescriber confirmed it knowing of the allergy).",
+            found,
+        )
+    if not found:
+        return {}
+    return {"allergy": [w.message for w in found], "allergy_acknowledged": acknowledged}
+
+
+@dataclass(frozen=True)
+class Transcribed:
+    line_id: int
+    allergy: tuple[AllergyWarning, ...]  # the stops acknowledged and the cautions, to show
+
+
+def transcribe_line(
+    session: Session, staff_id: int, resident_id: int, form: LineForm
+) -> Transcribed:
+    """`add_chart_line`, with the allergy conflicts the screen shows after saving."""
+    line_id = add_chart_line(session, staff_id, resident_id, form)
+    found = medicine_allergy_conflicts(session, resident_id, form.medicine_id)
+    return Transcribed(line_id, tuple(found))
 
 
 def _line(session: Session, line_id: int) -> ChartLine:
@@ -158,9 +203,18 @@ def _line(session: Session, line_id: int) -> ChartLine:
     return line
 
 
-def check_chart_line(session: Session, checker: Signature, line_id: int, at: datetime) -> None:
+def check_chart_line(
+    session: Session,
+    checker: Signature,
+    line_id: int,
+    at: datetime,
+    *,
+    allergy_confirmed: bool = False,
+) -> None:
     """The second signature: a different authorised person, signing with their PIN (also when
-    they are the one signed in: the check is a signature); the line becomes active."""
+    they are the one signed in: the check is a signature); the line becomes active. The checker
+    has seen the allergy conflicts (`line_allergy_conflicts`); a stop needs their confirmation
+    (`allergy_confirmed`), which the audit trail keeps."""
     line = _line(session, line_id)
     signer = countersign(
         session,
@@ -174,12 +228,26 @@ def check_chart_line(session: Session, checker: Signature, line_id: int, at: dat
     )
     if any(e.kind == "checked" for e in line.events):
         raise ValidationError("This line has already been checked.")
+    allergy = line_allergy_conflicts(session, line.id)
+    if any(w.stop for w in allergy) and not allergy_confirmed:
+        raise AllergyStop(
+            f"{stops_text(allergy)} Not checked: the checker must confirm the allergy was seen "
+            "and the prescriber asked.",
+            allergy,
+        )
     session.add(
         ChartLineEvent(chart_line_id=line.id, kind="checked", effective_at=at, staff_id=signer.id)
     )
     session.flush()
     record_event(
-        session, "chart.line_checked", staff_id=signer.id, entity="chart_line", entity_id=line.id
+        session,
+        "chart.line_checked",
+        staff_id=signer.id,
+        entity="chart_line",
+        entity_id=line.id,
+        detail={"allergy": [w.message for w in allergy], "allergy_confirmed": allergy_confirmed}
+        if allergy
+        else None,
     )
 
 

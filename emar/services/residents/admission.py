@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from emar.domain.codes import ABSENCES
 from emar.domain.text_rules import NAME, NOTE, SHORT, clean_text, required_text
 from emar.errors import ValidationError
-from emar.models import Absence, Allergy, Resident, Unit
+from emar.models import Absence, Resident, Unit
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
+from emar.services.residents.allergies import admission_allergies
 from emar.services.residents.photos import normalise_photo
 
 EDITABLE = (
@@ -136,10 +137,7 @@ def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
         raise ValidationError("A resident with that NHS number is already recorded.")
     session.add(resident)
     session.flush()
-    for substance, reaction in form.allergies:
-        session.add(
-            Allergy(resident_id=resident.id, substance=substance.strip(), reaction=reaction)
-        )
+    admission_allergies(session, staff_id, resident.id, form.allergies)
     record_event(
         session,
         "resident.admitted",

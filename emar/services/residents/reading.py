@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from emar.domain.nhs_number import format_nhs_number
-from emar.models import Absence, Resident, Unit
+from emar.models import Absence, Allergy, Resident, Unit
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ def _summary(r: Resident, unit_name: str, at: datetime) -> ResidentSummary:
         date_of_birth=r.date_of_birth,
         nhs_number=format_nhs_number(r.nhs_number) if r.nhs_number else "not recorded",
         allergies=tuple(
-            f"{a.substance} ({a.reaction})" if a.reaction else a.substance for a in r.allergies
+            f"{a.substance} ({a.reaction})" if a.reaction else a.substance
+            for a in _active(r.allergies)
         ),
         no_known_allergies=r.no_known_allergies,
         covert=r.covert_authorised,
@@ -62,6 +63,13 @@ def _summary(r: Resident, unit_name: str, at: datetime) -> ResidentSummary:
         swallowing_needs=r.swallowing_needs or "",
         absence=_open_absence(r.absences, at),
     )
+
+
+def _active(allergies: list[Allergy]) -> list[Allergy]:
+    """The newest row of each allergy's chain, if still active (a change, resolution or
+    withdrawal is a new row superseding the old)."""
+    replaced = {a.supersedes_id for a in allergies if a.supersedes_id is not None}
+    return [a for a in allergies if a.status == "active" and a.id not in replaced]
 
 
 def _room_key(room: str) -> tuple[int, str]:

@@ -1,6 +1,8 @@
 """Chart lines: transcribing a line (pending until a second person checks it), the check with
 the checker's PIN, stopping, suspending, resuming and changing lines, and the resident's own
-changes (away, back, details, leaving)."""
+changes (away, back, details, leaving). A medicine the resident is allergic to is shown in red
+as soon as it is chosen (a possible cross-sensitivity in amber); transcribing it asks why, and
+the checker confirms it on screen before signing."""
 
 from __future__ import annotations
 
@@ -29,15 +31,21 @@ from PySide6.QtWidgets import (
 from emar.domain.schedule import local_instant
 from emar.errors import EmarError
 from emar.infra.db import Session
+from emar.services.charts.allergy_checks import (
+    AllergyWarning,
+    line_allergy_conflicts,
+    medicine_allergy_conflicts,
+)
 from emar.services.charts.catalogue import MedicineView, search_medicines
 from emar.services.charts.editing import (
     LineForm,
-    add_chart_line,
+    Transcribed,
     change_line,
     check_chart_line,
     resume_line,
     stop_line,
     suspend_line,
+    transcribe_line,
 )
 from emar.services.charts.reading import ChartLineView, resident_chart
 from emar.services.staff.signing import Signature
@@ -67,6 +75,12 @@ class ChartTab(ManageTab):
         self.search.textChanged.connect(self._search)
         self.results = QListWidget()
         self.results.setMaximumHeight(120)
+        self.results.currentItemChanged.connect(lambda *_: self._medicine_chosen())
+        self.allergy_alert = QLabel("")
+        self.allergy_alert.setObjectName("allergyAlert")
+        self.allergy_alert.setWordWrap(True)
+        self.allergy_alert.hide()
+        self.conflicts: tuple[int | None, list[AllergyWarning]] = (None, [])
         self.dose_min, self.dose_max = QDoubleSpinBox(), QDoubleSpinBox()
         for spin in (self.dose_min, self.dose_max):
             spin.setRange(0, 1000)
@@ -121,6 +135,7 @@ class ChartTab(ManageTab):
         form.addRow("Resident", self.resident)
         form.addRow("Medicine", self.search)
         form.addRow("", self.results)
+        form.addRow(self.allergy_alert)
         doses = QHBoxLayout()
         doses.addWidget(self.dose_min)
         doses.addWidget(QLabel("to"))
@@ -174,15 +189,37 @@ class ChartTab(ManageTab):
 
     def reload(self) -> None:
         self.read_for_resident(self.resident, "chart", resident_chart, self._show_chart)
+        self._medicine_chosen()
+
+    def _medicine_chosen(self) -> None:
+        """The chosen medicine against the resident's allergies, before anything is saved."""
+        item, rid = self.results.currentItem(), self.resident.currentData()
+        if item is None or rid is None:
+            self._show_conflicts(None, [])
+            return
+        mid = int(item.data(Qt.ItemDataRole.UserRole))
+        QueryOp(self.host, lambda s: medicine_allergy_conflicts(s, rid, mid)).latest(
+            "allergy"
+        ).success(lambda found: self._show_conflicts(mid, found)).run_in_background()
+
+    def _show_conflicts(self, medicine_id: int | None, found: list[AllergyWarning]) -> None:
+        self.conflicts = (medicine_id, found)
+        self.allergy_alert.setVisible(bool(found))
+        self.allergy_alert.setText("\n".join(w.message for w in found))
+        stop = any(w.stop for w in found)
+        self.allergy_alert.setProperty("state", "stop" if stop else "caution")
+        self.allergy_alert.style().unpolish(self.allergy_alert)
+        self.allergy_alert.style().polish(self.allergy_alert)
 
     def _show_chart(self, lines: list[ChartLineView]) -> None:
         self.lines.set_rows(lines)
         self.lines_view.resizeRowsToContents()
 
     def _search(self, text: str) -> None:
-        QueryOp(self.host, lambda s: search_medicines(s, text) if text.strip() else []).success(
-            self._show_results
-        ).run_in_background()
+        # latest: an older search answering late must not replace the medicine now chosen
+        QueryOp(self.host, lambda s: search_medicines(s, text) if text.strip() else []).latest(
+            "search"
+        ).success(self._show_results).run_in_background()
 
     def _show_results(self, found: list[MedicineView]) -> None:
         self.results.clear()
@@ -228,10 +265,25 @@ class ChartTab(ManageTab):
         except EmarError as exc:
             self.fail(exc)
             return
-        self.write(
-            lambda s: add_chart_line(s, staff, rid, form),
-            CHARTS,
-            "Line added: it is pending until a second person checks it.",
+        medicine_id, found = self.conflicts
+        stops = [w.message for w in found if w.stop] if medicine_id == form.medicine_id else []
+        if stops:
+            form.allergy_acknowledged = self.ask.ask(
+                self,
+                "Allergy",
+                "\n".join(stops) + "\n\nTranscribe it anyway? Say why (e.g. the prescriber "
+                "confirmed it knowing of the allergy):",
+                None,
+            )
+            if not form.allergy_acknowledged:
+                return
+        self.write(lambda s: transcribe_line(s, staff, rid, form), CHARTS, self._added)
+
+    @staticmethod
+    def _added(done: Transcribed) -> str:
+        said = " ".join(w.message for w in done.allergy)
+        return "Line added: it is pending until a second person checks it." + (
+            f" {said}" if said else ""
         )
 
     def selected_line(self) -> ChartLineView | None:
@@ -243,6 +295,15 @@ class ChartTab(ManageTab):
         if line is None:
             self.refuse("Choose the line to check.")
             return
+        QueryOp(self.host, lambda s: line_allergy_conflicts(s, line.id)).success(
+            lambda found: self._check(line, found)
+        ).run_in_background()
+
+    def _check(self, line: ChartLineView, found: list[AllergyWarning]) -> None:
+        """The checker sees every allergy conflict and confirms it before signing."""
+        messages = [w.message for w in found]
+        if messages and not self.ask.confirm_allergy(self, "Second check: allergy", messages):
+            return
         answer = self.ask.ask_checker(self)
         if answer is None:
             return
@@ -250,7 +311,8 @@ class ChartTab(ManageTab):
         now = self.host.desk.clock()
 
         def check(s: Session) -> None:
-            check_chart_line(s, Signature(username, pin), line.id, now)
+            signature = Signature(username, pin)
+            check_chart_line(s, signature, line.id, now, allergy_confirmed=bool(messages))
 
         WriteOp(self.host, check, CHARTS).signed().success(
             lambda _r: self.host.ok(f"{line.medicine} checked: it can now be given.")

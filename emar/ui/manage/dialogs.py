@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from emar.domain.periods import MAR_DAYS  # a cycle's supply of a once-daily tablet
+from emar.services.residents.allergies import AllergyForm
+from emar.ui.manage.allergy_dialog import ask_allergy
 
 
 def ask_checker(parent: QWidget) -> tuple[str, str] | None:
@@ -39,6 +42,20 @@ def ask(parent: QWidget, title: str, question: str, choices: list[str] | None = 
     return text.strip() if ok and text.strip() else None
 
 
+def confirm_allergy(parent: QWidget, title: str, warnings: list[str]) -> bool:
+    """The allergy conflicts, in red, and a deliberate yes (No is the default)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText("<br><br>".join(f'<b style="color:#b00020">{escape(w)}</b>' for w in warnings))
+    box.setInformativeText(
+        "Confirm only if you have seen this and the prescriber or pharmacist has been asked."
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
 def choose_photo(parent: QWidget) -> bytes | None:
     path, _ = QFileDialog.getOpenFileName(parent, "Resident photo", "", "Images (*.png *.jpg)")
     return Path(path).read_bytes() if path else None
@@ -50,3 +67,5 @@ class ManageQuestions:
     ask_quantity: Callable[[QWidget, str], Decimal | None] = ask_quantity
     choose_photo: Callable[[QWidget], bytes | None] = choose_photo
     ask: Callable[[QWidget, str, str, list[str] | None], str | None] = ask
+    ask_allergy: Callable[[QWidget, AllergyForm | None], AllergyForm | None] = ask_allergy
+    confirm_allergy: Callable[[QWidget, str, list[str]], bool] = confirm_allergy

@@ -16,6 +16,7 @@ from emar.infra.db import Session
 from emar.services.home import get_home, list_units
 from emar.services.residents.reading import list_residents
 from emar.ui.manage.admission_tab import AdmissionTab
+from emar.ui.manage.allergy_tab import AllergyTab
 from emar.ui.manage.catalogue_tab import CatalogueTab
 from emar.ui.manage.chart_tab import ChartTab
 from emar.ui.manage.dialogs import ManageQuestions
@@ -49,11 +50,19 @@ class ManageWindow(QWidget):
         self.message = MessageLine()
         self.admission = AdmissionTab(self)
         self.chart = ChartTab(self)
+        self.allergies = AllergyTab(self)
         self.stock = StockTab(self)
         self.catalogue = CatalogueTab(self)
         self.home = HomeTab(self)
         self.tabs = QTabWidget()
-        for tab in (self.admission, self.chart, self.stock, self.catalogue, self.home):
+        for tab in (
+            self.admission,
+            self.chart,
+            self.allergies,
+            self.stock,
+            self.catalogue,
+            self.home,
+        ):
             self.tabs.addTab(tab, tab.title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -95,6 +104,9 @@ class ManageWindow(QWidget):
     def ok(self, text: str) -> None:
         self.saved.emit(self.message.success(text))
 
+    def warn(self, text: str) -> None:
+        self.saved.emit(self.message.warning(text))
+
     def refresh(self) -> None:
         now = self.desk.clock()
 
@@ -105,7 +117,14 @@ class ManageWindow(QWidget):
 
     def _show_lists(self, lists: Lists) -> None:
         self.zone = lists.home.zone
-        for tab in (self.admission, self.chart, self.stock, self.catalogue, self.home):
+        for tab in (
+            self.admission,
+            self.chart,
+            self.allergies,
+            self.stock,
+            self.catalogue,
+            self.home,
+        ):
             tab.show_lists(lists)
 
     # --- scans: the tab in front takes what it wants ------------------------------------------

@@ -44,6 +44,8 @@ class Host(Protocol):
 
     def ok(self, text: str) -> None: ...
 
+    def warn(self, text: str) -> None: ...
+
 
 class ManageTab(QWidget):
     title = ""

@@ -19,6 +19,12 @@ class MessageLine(QLabel):
         self.setStyleSheet("color: #b00020; font-weight: bold;")
         return text
 
+    def warning(self, text: str) -> str:
+        """Saved, and something needs doing about it (a chart line a new allergy stops)."""
+        self.setText(text)
+        self.setStyleSheet("color: white; background: #b00020; font-weight: bold; padding: 4px;")
+        return text
+
     def success(self, text: str) -> str:
         self.setText(text)
         self.setStyleSheet("color: #1b5e20; font-weight: bold;")

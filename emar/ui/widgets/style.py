@@ -12,6 +12,9 @@ QHeaderView::section { font-weight: bold; padding: 6px; }
 }
 #bannerAllergies[state="none"] { color: #1b5e20; font-weight: bold; }
 #bannerAllergies[state="unknown"] { color: #8a4b00; font-weight: bold; }
+#allergyAlert { font-size: 18px; font-weight: bold; padding: 6px; border-radius: 3px; }
+#allergyAlert[state="stop"] { color: white; background: #b00020; }
+#allergyAlert[state="caution"] { color: white; background: #8a5a00; }
 #errorBanner { background: #b00020; color: white; font-weight: bold; padding: 8px; }
 #userLabel { font-size: 17px; font-weight: bold; color: #1a3c5a; }
 #siteNote { font-weight: bold; padding: 4px; border: 1px solid #8a5a00; }
