@@ -149,7 +149,7 @@ def ensure_demo_staff(session: Session) -> dict[str, int]:
 
 def build_catalogue(session: Session, staff_id: int) -> dict[str, Product]:
     """The demo products, each with its pack barcode; catalogue key -> product."""
-    products = {}
+    products: dict[str, Product] = {}
     for index, spec in enumerate(CATALOGUE, start=1):
         product = ProductForm(
             name=spec.name,
@@ -161,6 +161,8 @@ def build_catalogue(session: Session, staff_id: int) -> dict[str, Product]:
             cd_schedule=spec.cd,
             time_critical=spec.time_critical,
             high_risk=spec.high_risk,
+            generic_id=products[spec.generic].id if spec.generic else None,
+            supplier=spec.supplier,
         )
         medicine_id = add_medicine(session, staff_id, product)
         gtin = attach_gtin(session, staff_id, medicine_id, fake_gtin(index), PACK_SIZE)

@@ -42,6 +42,8 @@ class DemoMedicine:
     cd: int | None = None
     time_critical: bool = False
     high_risk: bool = False
+    generic: str | None = None  # a supplier's product (dm+d's AMP) of this generic (VMP) key
+    supplier: str | None = None
 
 
 CATALOGUE = (
@@ -267,6 +269,19 @@ CATALOGUE = (
         "oral",
         "tablet",
         (("calcium carbonate", "1500", "mg", None), ("colecalciferol", "400", "unit", None)),
+    ),
+    # A branded pack of a generic, as dm+d has them (an AMP of the VMP): given for a line
+    # transcribed on the generic. Last, so the other products keep their barcodes.
+    DemoMedicine(
+        "paracetamol_demopharma",
+        "Paracetamol",
+        "tablets",
+        "500 mg",
+        "oral",
+        "tablet",
+        (("paracetamol", "500", "mg", None),),
+        generic="paracetamol",
+        supplier="Demo Pharma Ltd",
     ),
 )
 

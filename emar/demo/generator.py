@@ -79,8 +79,11 @@ def generate_home(
     ]
     if session.scalar(select(Medicine.id).limit(1)) is None:
         build_catalogue(session, staff_ids[TRANSCRIBER])
-    by_name = {m.name: m for m in session.scalars(select(Medicine))}
-    by_key = {spec.key: by_name[spec.name] for spec in CATALOGUE}
+    # the generics by name (a supplier's product of one shares its name)
+    by_name = {
+        m.name: m for m in session.scalars(select(Medicine).where(Medicine.vmp_id.is_(None)))
+    }
+    by_key = {spec.key: by_name[spec.name] for spec in CATALOGUE if spec.generic is None}
     recipes = [line for person in RESIDENTS for line in person.chart]
     start = local_time(zone, (now - timedelta(days=days + 1)).astimezone(zone).date())
     today = now.astimezone(zone).date()

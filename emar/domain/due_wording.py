@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from emar.domain.clock_text import clock, minutes_text
 from emar.domain.codes import away_code
 from emar.domain.doses import DoseState, EntryFacts, LineFacts
+from emar.domain.medicines.daily_maximum import (
+    DailyExcess,
+    convert,
+    daily_next_allowed,
+    shown_unit,
+)
 from emar.domain.prn import PrnLimitCheck
 from emar.domain.windows import Window
+from emar.domain.wording import format_amount
 
 
 def dose_why(
@@ -62,13 +70,29 @@ def prn_available(check: PrnLimitCheck, away: str | None) -> bool:
 
 
 def prn_why(
-    line: LineFacts, check: PrnLimitCheck, zone: ZoneInfo, now: datetime, away: str | None
+    line: LineFacts,
+    check: PrnLimitCheck,
+    zone: ZoneInfo,
+    now: datetime,
+    away: str | None,
+    daily: Sequence[DailyExcess] = (),
 ) -> str:
     """Whether PRN `line` may be given now and why: the last related dose and the count in
-    24 hours, or when it is next allowed; or that the resident is away."""
+    24 hours, or when it is next allowed; the daily maximum of an ingredient reached; or that
+    the resident is away."""
     if away:
         return f"Not here: resident in {away}"
     counted = f"{check.doses_24h} of {line.prn_max_24h} in 24 h"
+    if daily:
+        first = daily[0]
+        unit = shown_unit(first.maximum, first.unit)
+        limit = convert(first.maximum, first.unit, unit) or first.maximum
+        when = daily_next_allowed(check.next_allowed_at, daily)
+        next_text = f"; next allowed {clock(when, zone, now)}" if when else ""
+        return (
+            f"Not now: {first.ingredient.lower()} daily maximum "
+            f"({format_amount(limit)} {unit} in 24 h){next_text}"
+        )
     if check.allowed:
         if check.last_given is None:
             return f"Available: none given in 24 h ({counted})"

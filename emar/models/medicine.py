@@ -43,15 +43,15 @@ class Medicine(Base):
     @property
     def display_name(self) -> str:
         # a dm+d name already says strength and form; a supplier tells its AMPs apart
-        if self.dmd_kind == "amp" and self.supplier:
-            return f"{self.name} ({self.supplier})"
         if self.dmd_kind is not None:
-            return self.name
-        return (
-            f"{self.name} {self.strength} {self.form}"
-            if self.strength
-            else f"{self.name} {self.form}"
-        )
+            base = self.name
+        elif self.strength:
+            base = f"{self.name} {self.strength} {self.form}"
+        else:
+            base = f"{self.name} {self.form}"
+        if self.supplier and (self.dmd_kind == "amp" or self.vmp_id is not None):
+            return f"{base} ({self.supplier})"
+        return base
 
     @property
     def is_controlled(self) -> bool:

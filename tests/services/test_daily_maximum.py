@@ -12,6 +12,7 @@ from sqlalchemy import select
 from emar.domain.verdict import CheckCode
 from emar.errors import ValidationError
 from emar.models import Administration, AuditEvent, ChartLine, ChartLineEvent, Resident
+from emar.services.round.due import due_list
 from emar.services.round.recording import Blocked, Override, record_given
 from emar.services.round.verification import verify
 from tests.support.homes import Home, dose, local
@@ -132,3 +133,17 @@ def test_under_50_kg_the_weight_on_record_lowers_the_maximum(home_db, home):
         give_prn(home_db, home, local(DAY, hour))
     with pytest.raises(Blocked, match=r"maximum 3 g: weight 45 kg"):
         give_prn(home_db, home, local(DAY, 12))
+
+
+def test_the_round_list_does_not_offer_a_prn_dose_the_daily_maximum_stops(home_db, home):
+    """The PRN line's own limits allow a fourth dose at 12:00 (4 h apart, 4 a day), but the
+    regular 1 g due at 20:00 would make 5 g: the round does not call it available."""
+    chart_regular_paracetamol(home_db, home, starts=local(DAY, 0))
+    for hour in (0, 4, 8):
+        give_prn(home_db, home, local(DAY, hour))
+    with home_db.read() as s:
+        mary = s.scalars(select(Resident).where(Resident.family_name == "Jones")).one()
+        (mary_round,) = due_list(s, local(DAY, 12, 5), resident_ids=[mary.id])
+    (prn,) = [p for p in mary_round.prn if p.medicine.startswith("Paracetamol")]
+    assert prn.available is False
+    assert prn.why == "Not now: paracetamol daily maximum (4 g in 24 h); next allowed Thu 00:00"

@@ -25,6 +25,7 @@ from emar.models import (
     Role,
     Staff,
 )
+from emar.services.charts.packs import pack_line
 from emar.services.charts.reading import resident_chart
 from emar.services.home import get_home, list_units
 from emar.services.residents.reading import list_residents
@@ -194,3 +195,17 @@ def test_demo_history_keeps_paracetamol_under_4_g_in_any_24_hours(demo_db):
     for i, (start, _) in enumerate(doses):
         in_day = sum(mg for at, mg in doses[i:] if at - start < timedelta(hours=24))
         assert in_day <= 4000, start
+
+
+def test_a_branded_pack_of_the_generic_is_given_for_the_generic_line(demo_db):
+    """The demo has a supplier's product (dm+d's AMP) of generic paracetamol: its pack is
+    found for Mary's PRN paracetamol line, named with its supplier in the catalogue."""
+    with demo_db.read() as s:
+        branded = s.scalars(select(Medicine).where(Medicine.supplier == "Demo Pharma Ltd")).one()
+        generic = s.get(Medicine, branded.vmp_id)
+        mary = s.scalars(select(Resident).where(Resident.family_name == "Jones")).one()
+        (gtin,) = [g.gtin for g in branded.gtins]
+        found = pack_line(s, mary.id, gtin, DEMO_NOW)
+        assert branded.display_name == "Paracetamol 500 mg tablets (Demo Pharma Ltd)"
+        assert generic is not None and generic.display_name == "Paracetamol 500 mg tablets"
+    assert found is not None and found[1] == "Paracetamol 500 mg tablets"

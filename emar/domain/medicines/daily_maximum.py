@@ -112,6 +112,13 @@ class _Dose:
     kind: str  # "given" | "scheduled" | "this"
 
 
+def daily_next_allowed(own: datetime | None, excesses: Sequence[DailyExcess]) -> datetime | None:
+    """When a PRN dose is next allowed by its own limits (`own`) and by the daily maximum."""
+    times = [own] if own is not None else []
+    times += [e.next_allowed_at for e in excesses if e.next_allowed_at is not None]
+    return max(times, default=None)
+
+
 def checked_ingredients(line: LineFacts, knowledge: Knowledge) -> frozenset[int]:
     """The line's ingredients this rule checks (a reference maximum in a unit it converts): the
     PRN line's own ingredient ceiling is left for the others only."""

@@ -41,6 +41,10 @@ class ProductForm:
     time_critical: bool = False
     high_risk: bool = False
     dmd_code: str | None = None
+    # A supplier's own product of a generic in the catalogue (dm+d's AMP of a VMP): its packs
+    # are given for lines transcribed on the generic.
+    generic_id: int | None = None
+    supplier: str | None = None
 
 
 def search_medicines(session: Session, text: str, limit: int = 20) -> list[MedicineView]:
@@ -80,6 +84,7 @@ def add_medicine(session: Session, staff_id: int, product: ProductForm) -> int:
         route=required_text(product.route, "Route", limit=50),
         dose_unit=required_text(product.dose_unit, "Dose unit", limit=20),
         strength=clean_text(product.strength, "Strength", limit=50),
+        supplier=clean_text(product.supplier, "Supplier", limit=200),
         # an ingredient must be the same ingredient by name: no hidden characters in it
         ingredients=[
             (required_text(n, "Ingredient", limit=100), a, required_text(u, "Unit", limit=20),
@@ -94,6 +99,11 @@ def add_medicine(session: Session, staff_id: int, product: ProductForm) -> int:
         )
     if product.cd_schedule is not None and product.cd_schedule not in (2, 3, 4, 5):
         raise ValidationError("A controlled-drug schedule is 2, 3, 4 or 5.")
+    generic = session.get(Medicine, product.generic_id) if product.generic_id else None
+    if product.generic_id is not None and (generic is None or generic.vmp_id is not None):
+        raise ValidationError("The generic product named is not in the catalogue as a generic.")
+    if generic is not None and not product.supplier:
+        raise ValidationError("Name the supplier of this product of a generic.")
     med = Medicine(
         name=product.name.strip(),
         form=product.form.strip(),
@@ -104,6 +114,8 @@ def add_medicine(session: Session, staff_id: int, product: ProductForm) -> int:
         cd_schedule=product.cd_schedule,
         time_critical=product.time_critical,
         high_risk=product.high_risk,
+        vmp_id=generic.id if generic else None,
+        supplier=product.supplier,
     )
     for name, amount, unit, group in product.ingredients:
         if amount <= 0:

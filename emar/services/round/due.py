@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,8 +15,15 @@ from emar.domain.due_wording import dose_why, prn_available, prn_why
 from emar.domain.line_doses import line_doses
 from emar.domain.line_periods import ACTIVE
 from emar.domain.mar_entries import DoseKey, dose_entries, given_entries
+from emar.domain.medicines.daily_maximum import (
+    DailyExcess,
+    checked_ingredients,
+    daily_excesses,
+    daily_next_allowed,
+)
 from emar.domain.prn import DAY, check_prn
 from emar.domain.windows import OVERDUE_AT_MOST, Window
+from emar.infra.medicine_reference import load_knowledge
 from emar.services.home import HomeSettings, get_home
 from emar.services.round.facts import line_dose_text, load_entries, load_lines, load_residents
 
@@ -126,10 +134,15 @@ def build_rounds(
         by_resident[line.resident_id].append(line)
     recorded = dose_entries(entries)
     given_by_resident: dict[int, list[EntryFacts]] = defaultdict(list)
+    entries_by_resident: dict[int, list[EntryFacts]] = defaultdict(list)
     line_owner = {line.id: line.resident_id for line in lines}
+    for e in entries:
+        if e.chart_line_id in line_owner:
+            entries_by_resident[line_owner[e.chart_line_id]].append(e)
     for e in given_entries(entries):
         if e.chart_line_id in line_owner:
             given_by_resident[line_owner[e.chart_line_id]].append(e)
+    knowledge = load_knowledge()
 
     rounds = []
     for resident in residents:
@@ -139,6 +152,17 @@ def build_rounds(
         for line in resident_lines:
             if line.is_prn:
                 if line.status == ACTIVE:
+                    daily = daily_excesses(
+                        line,
+                        resident_lines,
+                        entries_by_resident[resident.id],
+                        now,
+                        None,
+                        line.dose_min,
+                        knowledge,
+                        resident.weight_kg,
+                        zone,
+                    )
                     prn.append(
                         _prn_status(
                             line,
@@ -147,6 +171,8 @@ def build_rounds(
                             now,
                             zone,
                             resident.away_at(now),
+                            daily,
+                            checked_ingredients(line, knowledge),
                         )
                     )
                 continue
@@ -207,18 +233,23 @@ def _prn_status(
     now: datetime,
     zone: ZoneInfo,
     away: str | None = None,
+    daily: Sequence[DailyExcess] = (),
+    checked: frozenset[int] = frozenset(),
 ) -> PrnStatus:
-    check = check_prn(line, resident_lines, given, now, line.dose_min)
+    """A PRN line's state on the round: its own limits and, like the verdict, the daily
+    maximum of its ingredients across every line (so "available" never promises a dose the
+    scan would stop)."""
+    check = check_prn(line, resident_lines, given, now, line.dose_min, checked)
     return PrnStatus(
         resident_id=line.resident_id,
         chart_line_id=line.id,
         medicine=line.medicine,
         dose=line_dose_text(line),
         indication=line.prn_indication or "",
-        available=prn_available(check, away),
-        next_allowed_at=check.next_allowed_at,
+        available=prn_available(check, away) and not daily,
+        next_allowed_at=daily_next_allowed(check.next_allowed_at, daily),
         doses_24h=check.doses_24h,
         max_24h=line.prn_max_24h or 0,
-        why=prn_why(line, check, zone, now, away),
+        why=prn_why(line, check, zone, now, away, daily),
         controlled=line.controlled,
     )
