@@ -1,6 +1,6 @@
 """dm+d import benchmark: `uv run python -m benchmarks.dmd_import [--scale 1 10 1000 5000]`.
 
-Imports the sample release (../shared/testdata/dmd/1) and synthetic releases of the same
+Imports the sample release (tests/data/dmd/1) and synthetic releases of the same
 shape, each N times larger (every VMP, VPI, DFORM, DROUTE, CONTROL_INFO, AMP, LIC_ROUTE, VMPP,
 AMPP and GTIN copied N times with fresh ids and fresh valid GTINs; the ingredient, lookup and
 VTM files as they are), into a fresh SQLite database, then imports it again (nothing changes).
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "dmd" / "1"
+SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "dmd" / "1"
 GOAL_MB = 1024
 # (file kind, the record elements copied, the id elements renamed in each copy)
 COPIED = {

@@ -138,7 +138,8 @@ def _chart_line(
     """The line as add_chart_line writes it, but in bulk (checked in bulk, vouched for by one
     audit row): from `start` (a patch from its own start), open-ended."""
     fields = asdict(form) | {"ends_at": None, "route": form.route or med.route}
-    del fields["course_days"]
+    del fields["course_days"], fields["allergy_acknowledged"]  # not columns: how it was written
+    fields["medicine_text"] = med.display_name  # as add_chart_line writes it
     if not recipe.every_n_hours:
         fields["starts_at"] = start
     return ChartLine(

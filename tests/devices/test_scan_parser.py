@@ -199,13 +199,11 @@ def test_no_expiry_is_not_an_uncertain_expiry(raw):
 
 
 def _gs1_vector(source_line: int) -> dict:
-    """A scan from the GS1 Syntax Engine's unit tests (shared/testdata/gs1, SOURCE.md)."""
+    """A scan from the GS1 Syntax Engine's unit tests (tests/data/gs1, SOURCE.md)."""
     import json
     from pathlib import Path
 
-    path = Path(__file__).parents[3] / "shared/testdata/gs1/gs1_syntax_engine_scandata.json"
-    if not path.exists():
-        pytest.skip("shared GS1 test vectors not present")
+    path = Path(__file__).parents[1] / "data/gs1/gs1_syntax_engine_scandata.json"
     for text in path.read_text().splitlines():
         text = text.strip().rstrip(",")
         if text.startswith("{"):

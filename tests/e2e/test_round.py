@@ -164,3 +164,25 @@ def test_sign_in_by_badge_and_pin_after_locking(desk):
             e.detail for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "signin.ok"))
         ]
     assert any('"badge"' in (m or "") for m in methods)
+
+
+def test_a_scan_that_cannot_show_its_expiry_asks_for_the_date_on_the_pack(desk):
+    """A wedge scanner that drops the GS separator: the batch runs on into "17" + a date, so
+    the expiry may be hidden in it. The carer types the date printed on the pack; it is what is
+    checked and stored, and the batch that may hold the expiry is not stored (issue #16)."""
+    data = desk.data
+    desk.sign_in()
+    desk.keys.scan(f"EMAR-R-{data.resident}")
+    desk.screen.wait_text("Harold Green", "No known allergies")
+    desk.keys.scan(f"]d201{data.due_gtin}10LOT4217281231")  # no GS after the batch
+    desk.screen.wait_text("Read the expiry date on the pack", absent=("STOP",))
+    desk.keep("expiry-question.png")
+    desk.keys.type("12/2028")
+    desk.keys.key("Return")
+    desk.screen.wait_text("Give 1 tablet of Amlodipine")
+    assert entries(data) == []  # nothing before Confirm
+    desk.keys.key("Return")
+    desk.screen.wait_text("Recorded: Harold Green given Amlodipine")
+    (entry,) = entries(data)
+    assert entry.expiry.isoformat() == "2028-12-31"
+    assert (entry.batch, entry.serial) == (None, None)

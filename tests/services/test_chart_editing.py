@@ -65,7 +65,10 @@ def new_product(db, home):
 
 def test_search_as_you_type(home_db):
     with home_db.read() as s:
-        assert [m.name for m in search_medicines(s, "para")] == ["Paracetamol 500 mg tablets"]
+        assert [m.name for m in search_medicines(s, "para")] == [
+            "Paracetamol 500 mg tablets",  # the generic first, then a supplier's product of it
+            "Paracetamol 500 mg tablets (Demo Pharma Ltd)",
+        ]
         assert [m.name for m in search_medicines(s, "co 30")] == ["Co-codamol 30 mg/500 mg tablets"]
         oxy = search_medicines(s, "OXY")[0]
         assert oxy.controlled and oxy.gtins

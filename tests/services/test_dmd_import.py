@@ -1,4 +1,4 @@
-"""The catalogue from the dm+d sample release (../shared/testdata/dmd/1, a subset of the
+"""The catalogue from the dm+d sample release (tests/data/dmd/1: a subset of the
 2019-04-01 release), on both backends. Expected values are read from the XML by hand."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from emar.services.round.recording import record_given
 from emar.services.round.verification import Intent, PackScan
 from tests.support.homes import Home, local
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "dmd" / "1"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "dmd" / "1"
 DAY = date(2026, 6, 10)
 AT = local(DAY, 8, 0)
 

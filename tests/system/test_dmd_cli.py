@@ -1,5 +1,5 @@
 """`emar catalogue import-dmd`: progress on stderr, a summary, and one-line errors that write
-nothing (the sample release: ../shared/testdata/dmd/1)."""
+nothing (the sample release: tests/data/dmd/1)."""
 
 import shutil
 from pathlib import Path
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from emar.models import AuditEvent, Medicine
 from tests.system.test_cli import run
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "dmd" / "1"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "dmd" / "1"
 PASSWORD = "nina-demo-2026\n"  # the demo nurse's
 
 

@@ -131,8 +131,7 @@ def _conflict(
         return _by_name(allergy, [*keys, *(substance_key(g) for g in groups)], medicine)
     shared = sorted(substances & set(keys))
     if shared:
-        name = knowledge.substances[shared[0]].name if shared[0] in knowledge.substances else ""
-        what = (name or keys[shared[0]]).lower()
+        what = shared[0]  # the substance's key: "codeine", whatever salt the product names
         if len(keys) == 1 and len(substances) > 1:  # a combination allergy, a single product
             return AllergyConflict(allergy, Strength.STOP, f"{allergy.substance} contains {what}")
         return AllergyConflict(allergy, Strength.STOP, f"{medicine} contains {what}")

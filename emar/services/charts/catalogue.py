@@ -49,7 +49,12 @@ class ProductForm:
 
 def search_medicines(session: Session, text: str, limit: int = 20) -> list[MedicineView]:
     words = [w for w in text.lower().split() if w]
-    query = select(Medicine).options(selectinload(Medicine.gtins)).order_by(Medicine.name)
+    # generics before a supplier's products of them, then by id: one order every time
+    query = (
+        select(Medicine)
+        .options(selectinload(Medicine.gtins))
+        .order_by(Medicine.name, Medicine.vmp_id.is_not(None), Medicine.id)
+    )
     for word in words:
         like = f"%{word}%"
         query = query.where(
