@@ -1,6 +1,7 @@
 """Residents, their allergies and their absences (hospital, leave)."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -35,7 +36,7 @@ class Resident(Base):
     gp_practice: Mapped[str | None] = mapped_column(String(200))
     # True only when someone recorded "no known allergies"; None/False with no rows = not yet asked.
     no_known_allergies: Mapped[bool] = mapped_column(default=False)
-    weight_kg: Mapped[float | None] = mapped_column(Numeric(5, 1))
+    weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     medicine_preferences: Mapped[str | None] = mapped_column(Text)
     swallowing_needs: Mapped[str | None] = mapped_column(Text)
     covert_authorised: Mapped[bool] = mapped_column(default=False)

@@ -104,6 +104,25 @@ def test_a_regular_qds_regimen_alone_is_allowed_dose_by_dose_given_anywhere_in_i
         recorded.append(regular_given(i, scheduled, when))
 
 
+def test_a_regular_dose_given_outside_its_window_counts_when_it_was_given():
+    """Found in review: the 08:00 dose given at 18:50 counted at 08:00, so 5 g went in within
+    13 hours (18:50, 20:00, PRN 00:05 and 04:10, then 08:10) with no stop."""
+    twice = daily("08:00", "20:00")
+    ernest = replace(REGULAR, timing=twice)
+    done = [
+        regular_given(1, at(10, 8), at(10, 18, 50)),  # late, outside its window
+        regular_given(2, at(10, 20), at(10, 20)),
+        prn_given(3, at(11, 0, 5)),
+        prn_given(4, at(11, 4, 10)),
+    ]
+    assert said(ernest, [ernest, PRN], done, at(11, 8, 10), "2", scheduled=at(11, 8)) == [
+        "Paracetamol daily maximum: 4 g given in 24 hours (4 doses); this 1 g would make 5 g "
+        f"(maximum 4 g for an adult). {STOP}"
+    ]
+    on_time = [regular_given(1, at(10, 8), at(10, 8, 50)), *done[1:]]  # within its window
+    assert said(ernest, [ernest, PRN], on_time, at(11, 8, 10), "2", scheduled=at(11, 8)) == []
+
+
 def test_a_prn_dose_on_top_of_a_regular_qds_regimen_is_stopped():
     morning = [regular_given(1, at(10, 8), at(10, 8, 5))]
     assert said(PRN, [REGULAR, PRN], morning, at(10, 10), "2") == [

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from emar.services.residents.admission import (
     start_absence,
     update_resident,
 )
+from emar.services.residents.reading import list_residents
 from emar.services.round.due import due_list
 from emar.services.round.verification import verify
 from tests.support.homes import Home, local
@@ -118,6 +120,30 @@ def test_edits_are_audited_with_the_earlier_values(home_db):
     assert detail["before"] == {"room": "G01", "gp_name": "Dr A. Okafor"}
     with pytest.raises(ValidationError, match="cannot be changed here"), home_db.write() as s:
         update_resident(s, home.staff["nina"], mary, {"nhs_number": "1"})
+
+
+def test_a_weight_is_recorded_checked_and_lowers_the_paracetamol_maximum(home_db):
+    """Found in review: no screen recorded a weight, so the 3 g maximum under 50 kg never
+    applied; and a weight typed wrong (4.5, 450) was stored as it was."""
+    home = Home(home_db)
+    mary = home.residents["Mary Jones"]
+    with home_db.write() as s:
+        update_resident(s, home.staff["nina"], mary, {"weight_kg": "46.5"})
+    with home_db.read() as s:
+        assert s.get(Resident, mary).weight_kg == Decimal("46.5")
+        (summary,) = [r for r in list_residents(s, local(DAY, 12)) if r.id == mary]
+        assert summary.weight_kg == Decimal("46.5")
+    for typed in ("4.5", "450", "heavy"):
+        with pytest.raises(ValidationError, match="Weight"), home_db.write() as s:
+            update_resident(s, home.staff["nina"], mary, {"weight_kg": typed})
+    with home_db.read() as s:
+        assert s.get(Resident, mary).weight_kg == Decimal("46.5")
+    with home_db.write() as s:
+        rose = admit_resident(s, home.staff["nina"], form(weight_kg="72"))
+    with home_db.read() as s:
+        assert s.get(Resident, rose).weight_kg == Decimal("72.0")
+    with pytest.raises(ValidationError, match="Weight"), home_db.write() as s:
+        admit_resident(s, home.staff["nina"], form(nhs_number=None, weight_kg="7,2"))
 
 
 def test_hospital_absence_shows_the_code_instead_of_missed(home_db):

@@ -8,10 +8,11 @@ PCs' clocks differ, a dose is recorded late), plus what is **still scheduled** o
 lines after `at` and not yet recorded, plus this dose. No group of them that fits in 24 hours
 (first to last under 24 hours) and holds this dose may go over the maximum.
 
-A regular dose counts at its scheduled time, a PRN dose at the time given: a QDS regimen given
-anywhere in its windows (08:40 one day, 07:30 the next) is four doses a day, not five in 23
-hours. Scheduled doses count at the line's lowest dose (a range's larger dose is checked when it
-is given).
+A regular dose given within its window counts at its scheduled time, a PRN dose or a regular
+dose given outside its window at the time given: a QDS regimen given anywhere in its windows
+(08:40 one day, 07:30 the next) is four doses a day, not five in 23 hours, and a morning dose
+given in the evening cannot hide beside the evening's. Scheduled doses count at the line's
+lowest dose (a range's larger dose is checked when it is given).
 
 No check (and no block) for an ingredient whose reference maximum is missing, or whose units
 cannot be converted to one another (the same unit, or mg, g, microgram, mcg, nanogram: a
@@ -33,6 +34,7 @@ from emar.domain.medicines.knowledge import Knowledge, Substance
 from emar.domain.schedule import line_instants
 
 DAY = timedelta(hours=24)
+ON_TIME = timedelta(minutes=60)  # the default dose window (domain.md): a dose within it is on time
 UNDER_KG = Decimal(50)  # below this weight, the table's lower adult maximum applies
 _MG = {
     "g": Decimal(1000),
@@ -147,15 +149,17 @@ def daily_excesses(
     knowledge: Knowledge,
     weight_kg: Decimal | None,
     zone: ZoneInfo,
+    window: timedelta = ON_TIME,
 ) -> list[DailyExcess]:
     """The ingredients of `dose` of `line` (given at `at`; a regular line's dose is the one at
     `scheduled_at`) that would go over their maximum in 24 hours. `entries`: the resident's MAR
-    entries from at least a day before `at` to a day after it."""
+    entries from at least a day before `at` to a day after it. `window`: how far from its time
+    a regular dose still counts at its time (the home's dose window)."""
     entries = list(entries)
     given = given_entries(entries)
     recorded = set(dose_entries(entries))
     this_key = (line.id, scheduled_at) if scheduled_at is not None else None
-    position = scheduled_at if scheduled_at is not None and not line.is_prn else at
+    position = _counted_at(None if line.is_prn else scheduled_at, at, window)
     found = []
     for ing in line.ingredients:
         known = _maximum(ing, knowledge, weight_kg)
@@ -172,7 +176,8 @@ def daily_excesses(
                 or (e.chart_line_id, e.scheduled_at) == this_key
             ):
                 continue
-            doses.append(_Dose(e.scheduled_at or e.administered_at, e.dose_given * amount, "given"))
+            when = _counted_at(e.scheduled_at, e.administered_at, window)
+            doses.append(_Dose(when, e.dose_given * amount, "given"))
         for other in resident_lines:
             amount = per_unit.get(other.id)
             if amount is None or other.is_prn:
@@ -198,6 +203,16 @@ def daily_excesses(
             )
         )
     return found
+
+
+def _counted_at(scheduled_at: datetime | None, given_at: datetime, window: timedelta) -> datetime:
+    """Where a dose sits in the 24 hours: a regular dose given within its window at its time (a
+    QDS regimen given at 08:40 one day and 07:30 the next is four doses a day, not five in 23
+    hours); one given outside it (the 08:00 dose at 18:50) and a PRN dose when given, so a late
+    dose cannot hide beside the next ones."""
+    if scheduled_at is not None and abs(given_at - scheduled_at) <= window:
+        return scheduled_at
+    return given_at
 
 
 def _per_unit(

@@ -4,13 +4,19 @@ emar.domain.medicines.daily_maximum)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from emar.domain.clock_text import clock
 from emar.domain.doses import EntryFacts, LineFacts
-from emar.domain.medicines.daily_maximum import DailyExcess, convert, daily_excesses, shown_unit
+from emar.domain.medicines.daily_maximum import (
+    ON_TIME,
+    DailyExcess,
+    convert,
+    daily_excesses,
+    shown_unit,
+)
 from emar.domain.medicines.knowledge import Knowledge
 from emar.domain.verdict import Check, CheckCode, block
 from emar.domain.wording import format_amount
@@ -27,6 +33,7 @@ def daily_maximum_checks(
     weight_kg: Decimal | None,
     zone: ZoneInfo,
     now: datetime,
+    window: timedelta = ON_TIME,
 ) -> list[Check]:
     """A stop for each ingredient of `dose` of `line` (its lowest dose if none is chosen) that
     would go over its maximum in 24 hours."""
@@ -40,6 +47,7 @@ def daily_maximum_checks(
         knowledge,
         weight_kg,
         zone,
+        window,
     )
     return [block(CheckCode.DAILY_MAXIMUM, _said(x, zone, now)) for x in excesses]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.codes import ABSENCES
 from emar.domain.text_rules import NAME, NOTE, SHORT, clean_text, required_text
+from emar.domain.weight import weight_kg
 from emar.errors import ValidationError
 from emar.models import Absence, Resident, Unit
 from emar.services.audit import record_event
@@ -67,6 +69,7 @@ class AdmissionForm:
     covert_authorised: bool = False
     covert_details: str | None = None
     covert_review_date: date | None = None
+    weight_kg: Decimal | str | None = None  # when known: under 50 kg lowers some maximums
 
 
 def _clean(form: AdmissionForm) -> AdmissionForm:
@@ -74,6 +77,7 @@ def _clean(form: AdmissionForm) -> AdmissionForm:
     return replace(
         form,
         given_name=required_text(form.given_name, "Given name", limit=NAME),
+        weight_kg=weight_kg(form.weight_kg),
         family_name=required_text(form.family_name, "Family name", limit=NAME),
         preferred_name=clean_text(form.preferred_name, "Preferred name", limit=NAME),
         room=required_text(form.room, "Room", limit=ROOM),
@@ -124,6 +128,7 @@ def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
         gp_name=form.gp_name,
         gp_practice=form.gp_practice,
         no_known_allergies=form.no_known_allergies,
+        weight_kg=form.weight_kg,
         medicine_preferences=form.medicine_preferences,
         swallowing_needs=form.swallowing_needs,
         photo=form.photo,
@@ -169,6 +174,8 @@ def update_resident(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if "weight_kg" in changes:
+        changes = changes | {"weight_kg": weight_kg(changes["weight_kg"])}
     changes = {
         key: (
             clean_text(

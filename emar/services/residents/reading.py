@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -27,6 +28,7 @@ class ResidentSummary:
     medicine_preferences: str
     swallowing_needs: str
     absence: str | None  # "hospital" / "leave" while away
+    weight_kg: Decimal | None = None
 
     @property
     def allergy_text(self) -> str:
@@ -62,6 +64,7 @@ def _summary(r: Resident, unit_name: str, at: datetime) -> ResidentSummary:
         medicine_preferences=r.medicine_preferences or "",
         swallowing_needs=r.swallowing_needs or "",
         absence=_open_absence(r.absences, at),
+        weight_kg=r.weight_kg,
     )
 
 

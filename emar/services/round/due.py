@@ -162,6 +162,7 @@ def build_rounds(
                         knowledge,
                         resident.weight_kg,
                         zone,
+                        timedelta(minutes=home.windows.minutes),
                     )
                     prn.append(
                         _prn_status(

@@ -10,7 +10,7 @@ so what is recorded is what was checked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -156,7 +156,17 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
         )
         checks += found_in_time
     checks += daily_maximum_checks(
-        line, lines, entries, intent.at, scheduled, dose, knowledge, resident.weight_kg, zone, now
+        line,
+        lines,
+        entries,
+        intent.at,
+        scheduled,
+        dose,
+        knowledge,
+        resident.weight_kg,
+        zone,
+        now,
+        timedelta(minutes=home.windows.minutes),
     )
     checks += allergy_checks(resident, line.medicine, line.ingredients, knowledge)
     checks += pack_checks(pack.checked_expiry if pack else None, zone, intent.at)

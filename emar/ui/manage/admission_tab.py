@@ -37,6 +37,7 @@ class AdmissionTab(ManageTab):
         self.allergies = QLineEdit(placeholderText="e.g. Penicillin: rash; Latex")
         self.nka = QCheckBox("No known allergies")
         self.preferences, self.swallowing = QLineEdit(), QLineEdit()
+        self.weight = QLineEdit(placeholderText="kg, if known (e.g. 48.5)")
         photo = QPushButton("Choose &photo…")
         photo.clicked.connect(self.pick_photo)
         self.photo_label = QLabel("No photo")
@@ -55,6 +56,7 @@ class AdmissionTab(ManageTab):
             ("GP", self.gp),
             ("Allergies", self.allergies),
             ("", self.nka),
+            ("Weight", self.weight),
             ("Likes to take medicines", self.preferences),
             ("Swallowing", self.swallowing),
         ):
@@ -100,6 +102,7 @@ class AdmissionTab(ManageTab):
             medicine_preferences=self.preferences.text() or None,
             swallowing_needs=self.swallowing.text() or None,
             photo=self.photo,
+            weight_kg=self.weight.text() or None,
         )
 
     def admit(self) -> None:

@@ -26,6 +26,7 @@ EDITABLE_TEXT = {
     "GP practice": "gp_practice",
     "how they like to take medicines": "medicine_preferences",
     "swallowing needs": "swallowing_needs",
+    "weight in kg (under 50 kg lowers the paracetamol maximum)": "weight_kg",
 }
 
 

@@ -52,7 +52,10 @@ class ResidentBanner(QFrame):
         preferred = f" ({r.preferred_name})" if r.preferred_name else ""
         self.name.setText(f"{r.name}{preferred}")
         born = f"Born {r.date_of_birth:%d %b %Y}"
-        self.details.setText(f"{born}   ·   NHS {r.nhs_number}   ·   Room {r.room}, {r.unit}")
+        weight = f"   ·   {r.weight_kg:g} kg" if r.weight_kg is not None else ""
+        self.details.setText(
+            f"{born}   ·   NHS {r.nhs_number}   ·   Room {r.room}, {r.unit}{weight}"
+        )
         if r.allergies:
             self.allergies.setText("ALLERGIES: " + r.allergy_text)
             self.allergies.setProperty("state", "allergy")
