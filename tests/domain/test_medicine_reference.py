@@ -56,7 +56,7 @@ def _edit(path: Path, old: str, new: str) -> int:
 
 
 def test_the_version_is_this_edition(ref):
-    assert ref.version == "2026-11.2"
+    assert ref.version == "2026-11.3"
 
 
 def test_there_are_at_least_150_substances_15_combinations(ref):
@@ -213,6 +213,19 @@ def test_typed_names_are_coded(ref):
 
 
 # ---- a broken table is refused, named by file and line
+
+
+def test_what_review_found_missing_is_known(ref):
+    """Brands of combinations, an NSAID and dm+d's hydrate and salt words (issue #16 review)."""
+    assert ref.code("Augmentin").key == "augmentin"
+    assert ref.combinations["augmentin"].substances == {"amoxicillin", "clavulanic acid"}
+    assert ref.combinations["septrin"].substances == {"sulfamethoxazole", "trimethoprim"}
+    assert "nsaids" in ref.substance("Mefenamic acid").classes
+    assert ref.substance("Morphine sulfate pentahydrate").key == "morphine"
+    assert ref.substance("Diclofenac epolamine").key == "diclofenac"
+    assert ref.substance("Ferrous sulfate dried").key == "ferrous sulfate"
+    assert ref.substance("White soft paraffin").key == "paraffin"
+    assert ref.classes["nsaids"].synonyms[0] == "NSAID"  # said "an NSAID", not "a nsaid"
 
 
 def test_the_shipped_copy_reads(tables):

@@ -145,7 +145,7 @@ def test_demo_catalogue_agrees_with_the_shipped_reference(demo_db):
             .join(Ingredient, MedicineIngredient.ingredient_id == Ingredient.id)
         ).all()
     unknown = {i for _, _, i in rows if knowledge.substance(i) is None}
-    assert unknown == {"paraffin"}  # the emollient: no reference facts needed
+    assert unknown == set()
     reference: dict[str, int] = {}
     for name, _, ingredient in rows:
         facts = knowledge.substance(ingredient)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from emar.domain.medicines.knowledge import (
+    SALT_WORDS,
     Coded,
     CodeKind,
     Knowledge,
@@ -87,15 +88,24 @@ def _allergens(allergy: AllergyFacts, knowledge: Knowledge) -> tuple[set[str], s
 
 
 def _class_name(knowledge: Knowledge, key: str) -> str:
+    """ "penicillins", "NSAIDs", "ACE inhibitors": lower case unless the name is an acronym."""
     found = knowledge.classes.get(key)
-    return found.name.lower() if found else key
+    return _as_in_a_sentence(found.name) if found else key
+
+
+def _as_in_a_sentence(name: str) -> str:
+    first = name.split(" ")[0]
+    return name if first[:2].isupper() else name[:1].lower() + name[1:]
 
 
 def _member_word(knowledge: Knowledge, key: str) -> str:
-    """ "a penicillin" for the class penicillins (its first synonym, else its name)."""
+    """ "a penicillin", "an NSAID" for the class penicillins (its first synonym, else its name)."""
     found = knowledge.classes.get(key)
     word = found.synonyms[0] if found and found.synonyms else _class_name(knowledge, key)
-    return f"an {word}" if word[:1] in "aeiouAEIOU" else f"a {word}"
+    word = _as_in_a_sentence(word)
+    acronym = word.split(" ")[0][:2].isupper()
+    vowel_sound = word[:1] in ("AEFHILMNORSX" if acronym else "aeiouAEIOU")
+    return f"an {word}" if vowel_sound else f"a {word}"
 
 
 def allergy_conflicts(
@@ -146,7 +156,7 @@ def _conflict(
     for key, its_classes in classes_of.items():
         for cls in sorted(member_classes & its_classes):
             rule = knowledge.classes[cls].member_allergy if cls in knowledge.classes else None
-            allergen = ", ".join(sorted(substances))
+            allergen = " and ".join(s for s in sorted(substances) if cls in knowledge.classes_of(s))
             if rule == MemberAllergy.BLOCK:
                 return AllergyConflict(
                     allergy,
@@ -178,15 +188,38 @@ def _conflict(
                     f"{_class_name(knowledge, other)} may cross-react with "
                     f"{_class_name(knowledge, cls)}",
                 )
-    return warn
+    allergic_to_all = classes | {
+        c
+        for c in member_classes
+        if c in knowledge.classes and knowledge.classes[c].member_allergy == MemberAllergy.BLOCK
+    }
+    return warn or _unknown_ingredient(allergy, allergic_to_all, keys, knowledge)
+
+
+def _unknown_ingredient(
+    allergy: AllergyFacts, classes: set[str], keys: dict[str, str], knowledge: Knowledge
+) -> AllergyConflict | None:
+    """An ingredient the reference does not know cannot be said to be outside an allergy's
+    class (one named, or one where allergic to one means allergic to all): a caution, so a gap
+    in the reference is seen rather than read as "no allergy"."""
+    unknown = sorted(k for k in keys if knowledge.substance(k) is None)
+    if not classes or not unknown:
+        return None
+    cls = sorted(classes)[0]
+    return AllergyConflict(
+        allergy,
+        Strength.WARN,
+        f"{unknown[0]} is not in eMAR's medicines reference, so whether it is "
+        f"{_member_word(knowledge, cls)} could not be checked",
+    )
 
 
 def _by_name(allergy: AllergyFacts, keys: Sequence[str], medicine: str) -> AllergyConflict | None:
     """An allergy the reference does not know: the same name either way round (an allergy
     to "Zapain" stops "Zapain 30/500 tablets"; one to "latex" stops nothing named otherwise)."""
     text = substance_key(allergy.substance)
-    if len(text) < 3:
-        return None
+    if len(text) < 3 or all(w in SALT_WORDS for w in text.split(" ")):
+        return None  # "sodium" alone is in half the catalogue's names, and is no allergy
     names = {*keys, substance_key(medicine.split()[0]) if medicine.split() else ""} - {""}
     for name in sorted(names):
         singular = text.removesuffix("s")

@@ -21,7 +21,7 @@ SALT_WORDS = frozenset(
     hemifumarate hemisuccinate hyclate hydrobromide hydrochloride hydrogen hydroxide lactate
     magnesium maleate mesilate mesylate monohydrate nitrate phosphate potassium propionate
     sesquihydrate sodium succinate sulfate sulphate tartrate tosilate trihydrate valerate
-    xinafoate""".split()  # noqa: SIM905
+    xinafoate pentahydrate epolamine diethylammonium diethylamine olamine""".split()  # noqa: SIM905
 )
 # Words that are the substance itself even though they look like a salt (never dropped alone).
 _KEEP_WHOLE = frozenset(
@@ -34,12 +34,22 @@ _KEEP_WHOLE = frozenset(
 )
 
 
+# Water of crystallisation and the like: never part of the substance, dropped first so that
+# "Ferrous sulfate dried" is ferrous sulfate, kept whole.
+HYDRATE_WORDS = frozenset(
+    """anhydrous monohydrate dihydrate trihydrate tetrahydrate pentahydrate hexahydrate
+    heptahydrate hemihydrate sesquihydrate hydrate hydrated dried""".split()  # noqa: SIM905
+)
+
+
 def substance_key(name: str) -> str:
     """The key a substance is known by: "Codeine phosphate hemihydrate" -> "codeine"."""
     text = re.sub(r"\s+", " ", name.strip().lower().replace("(as ", " ").replace(")", " "))
     text = text.strip(" ,")
-    if text in _KEEP_WHOLE:
-        return text
+    unhydrated = " ".join(w for w in text.split(" ") if w not in HYDRATE_WORDS) or text
+    if unhydrated in _KEEP_WHOLE:
+        return unhydrated
+    text = unhydrated
     words = text.split(" ")
     kept = [w for w in words if w not in SALT_WORDS]
     return " ".join(kept) if kept else text
@@ -133,9 +143,18 @@ class Knowledge:
 
     def code(self, text: str) -> Coded | None:
         """What a typed allergy or search means: a class ("penicillins", "penicillin"), a
-        combination ("co-amoxiclav") or a substance ("codeine phosphate"); None if unknown."""
+        combination ("co-amoxiclav") or a substance ("codeine phosphate"); None if unknown.
+        A reaction in brackets and a strength and form after the name are left aside
+        ("Penicillin (rash)", "amoxicillin 500mg capsules")."""
         plain = re.sub(r"\s+", " ", text.strip().lower())
-        return self._names.get(plain) or self._names.get(substance_key(plain))
+        bare = re.sub(r"\(.*?\)", " ", plain)
+        named = re.split(r"\s\d|\s[\d.]+\s*(?:mg|g|microgram|ml)\b", bare)[0]
+        for candidate in dict.fromkeys(c.strip(" ,;:") for c in (plain, bare, named)):
+            if candidate:
+                found = self._names.get(candidate) or self._names.get(substance_key(candidate))
+                if found is not None:
+                    return found
+        return None
 
     def search(self, text: str, limit: int = 20) -> list[Coded]:
         """Substances, classes and combinations whose name starts with (then contains) `text`."""

@@ -391,7 +391,11 @@ def _lines_against(
         if line.status not in ON_THE_CHART:
             continue
         for w in conflicts_of([facts], resident.full_name, line.medicine, line.ingredients):
-            ask = "ask the GP / pharmacist to review it" if w.stop else "check it with them"
+            ask = (
+                "ask the GP / pharmacist to review it"
+                if w.stop
+                else "check it with the GP or pharmacist"
+            )
             text = f"{line.medicine} on the chart conflicts: {ask}. ({w.message})"
             found.append(LineConflict(line.id, line.medicine, text))
     return tuple(found)
