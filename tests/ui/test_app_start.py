@@ -25,14 +25,19 @@ def test_bad_database_shows_one_clear_dialog_and_exits_1(qtbot, monkeypatch):
 
 
 def _run_main(monkeypatch, url, while_open):
-    """app.main with its event loop replaced by `while_open(window)`."""
+    """app.main with its event loop replaced by `while_open(window)`: the window app.main made
+    (not one an earlier test left behind and Qt deletes meanwhile)."""
     seen = []
+    # the wrappers themselves, held: an id() alone could be reused by the new window
+    before = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
 
     def fake_exec():
         windows = [
             w
             for w in QApplication.topLevelWidgets()
-            if shiboken6.isValid(w) and isinstance(w, MainWindow)
+            if shiboken6.isValid(w)
+            and isinstance(w, MainWindow)
+            and not any(w is old for old in before)
         ]
         shown = [w for w in windows if w.isVisible()]
         seen.extend(shown)
@@ -40,7 +45,8 @@ def _run_main(monkeypatch, url, while_open):
             while_open(shown[0])
         finally:
             for w in windows:
-                w.close()
+                if shiboken6.isValid(w):
+                    w.close()
         return 0
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))

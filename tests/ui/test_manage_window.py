@@ -294,7 +294,11 @@ def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(
     # dose-choice guidance is kept on a new line
     m.tabs.setCurrentWidget(m.chart)
     m.chart.search.setText("paracetamol")
-    qtbot.waitUntil(lambda: m.chart.results.count() == 1, timeout=10_000)
+    # the generic first, then the demo's branded product of it
+    qtbot.waitUntil(lambda: m.chart.results.count() == 2, timeout=10_000)
+    m.chart.results.setCurrentRow(0)
+    assert m.chart.results.currentItem().text().startswith("Paracetamol 500 mg tablets")
+    assert "Demo Pharma" not in m.chart.results.currentItem().text()
     m.chart.timing.setCurrentText("When required (PRN)")
     m.chart.dose_max.setValue(2)
     m.chart.dose_choice.setText("2 if pain score 6 or more")
