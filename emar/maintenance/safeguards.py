@@ -19,7 +19,12 @@ APPEND_ONLY = (  # as migration 0002 made them
 )
 # Tables a later migration made append-only, with that migration: a backup from before it has
 # no triggers on them (and needs none); one from after it gets them back on restore.
-LATER_APPEND_ONLY = {"allergy": "0006"}
+LATER_APPEND_ONLY = {
+    "allergy": "0006",
+    "resident_condition": "0007",
+    "resident_observation": "0007",
+    "monitoring_plan": "0007",
+}
 ALL_APPEND_ONLY = APPEND_ONLY + tuple(LATER_APPEND_ONLY)
 
 

@@ -7,6 +7,12 @@ from emar.models.chart import ChartLine, ChartLineEvent
 from emar.models.home import CareHome, Unit
 from emar.models.medicine import Ingredient, Medicine, MedicineGtin, MedicineIngredient
 from emar.models.resident import Absence, Allergy, Resident
+from emar.models.resident_facts import (
+    MonitoringPlan,
+    ResidentCondition,
+    ResidentObservation,
+    SignalThreshold,
+)
 from emar.models.staff import Role, Staff
 from emar.models.stock import StockMovement
 
@@ -23,10 +29,14 @@ __all__ = [
     "Medicine",
     "MedicineGtin",
     "MedicineIngredient",
+    "MonitoringPlan",
     "NotGivenCode",
     "PrnOutcome",
     "Resident",
+    "ResidentCondition",
+    "ResidentObservation",
     "Role",
+    "SignalThreshold",
     "Staff",
     "StockMovement",
     "UTCDateTime",

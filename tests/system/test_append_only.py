@@ -11,6 +11,13 @@ PLAIN_ROWS = {
     "administration": "INSERT INTO administration (chart_line_id, scheduled_at, outcome, "
     "dose_given, administered_at, recorded_at, staff_id) VALUES (1, '2026-01-01 08:00:00+00', "
     "'given', 1, '2026-01-01 08:01:00+00', '2026-01-01 08:01:00+00', 1)",
+    "resident_condition": "INSERT INTO resident_condition (resident_id, condition, status, "
+    "recorded_by_id, recorded_at) VALUES (1, 'dementia', 'active', 1, '2026-01-01 09:00:00+00')",
+    "resident_observation": "INSERT INTO resident_observation (resident_id, kind, value, unit, "
+    "observed_at, recorded_by_id, recorded_at) VALUES (1, 'weight', 48.5, 'kg', "
+    "'2026-01-01 09:00:00+00', 1, '2026-01-01 09:00:00+00')",
+    "monitoring_plan": "INSERT INTO monitoring_plan (resident_id, kind, every_days, status, "
+    "recorded_by_id, recorded_at) VALUES (1, 'inr', 28, 'active', 1, '2026-01-01 09:00:00+00')",
     "prn_outcome": "INSERT INTO prn_outcome (administration_id, effect, staff_id, recorded_at) "
     "VALUES ((SELECT min(id) FROM administration), 'effective', 1, '2026-01-01 09:00:00+00')",
 }
