@@ -16,7 +16,7 @@ FACT_STATUSES = ("active", "resolved", "entered-in-error")
 
 class ResidentCondition(Base):
     """A condition that matters to medicines: dementia, Parkinson's, falls, CKD, swallowing
-    difficulty... (the keys: emar.domain.review.conditions)."""
+    difficulty... (the keys: emar.domain.review.facts)."""
 
     __tablename__ = "resident_condition"
     __table_args__ = (CheckConstraint(f"status IN {FACT_STATUSES!r}", name="status"),)

@@ -19,17 +19,28 @@ class Action(StrEnum):
     CHECK_CHARTS = "check transcribed chart lines"
     RECORD_ALLERGIES = "record an allergy"
     REVIEW_ALLERGIES = "change, resolve or withdraw an allergy, or record none known"
+    RECORD_HEALTH = "record a weight, a fall or a test result"
+    MANAGE_HEALTH = "record conditions and monitoring plans; correct or withdraw health records"
     MANAGE_STOCK = "book in and adjust stock"
     RUN_REPORTS = "print reports"
     REVIEW = "write pharmacist reviews"
     MANAGE_USERS = "manage staff accounts"
     MANAGE_SETTINGS = "change home settings"
     VERIFY_AUDIT = "verify the audit trail and make backups"
+    SET_THRESHOLDS = "change the home's signal thresholds"
 
 
 # Anyone clinical may add an allergy the moment they learn of it (safety first); taking one
 # away or saying there is none is a clinical judgement for a senior, a nurse or a pharmacist.
-_CARE = {Action.VIEW_CHARTS, Action.ADMINISTER, Action.WITNESS, Action.RECORD_ALLERGIES}
+# So with a weight, a fall or a result: anyone clinical records it; a condition, a monitoring
+# plan, or a correction is for a nurse, the manager or the pharmacist.
+_CARE = {
+    Action.VIEW_CHARTS,
+    Action.ADMINISTER,
+    Action.WITNESS,
+    Action.RECORD_ALLERGIES,
+    Action.RECORD_HEALTH,
+}
 _SENIOR = _CARE | {
     Action.REVIEW_ALLERGIES,
     Action.OVERRIDE,
@@ -42,10 +53,17 @@ _SENIOR = _CARE | {
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CARER: frozenset(_CARE),
     Role.SENIOR_CARER: frozenset(_SENIOR),
-    Role.NURSE: frozenset(_SENIOR | {Action.EDIT_CHARTS}),
+    Role.NURSE: frozenset(_SENIOR | {Action.EDIT_CHARTS, Action.MANAGE_HEALTH}),
     Role.MANAGER: frozenset(
         _SENIOR
-        | {Action.EDIT_CHARTS, Action.MANAGE_USERS, Action.MANAGE_SETTINGS, Action.VERIFY_AUDIT}
+        | {
+            Action.EDIT_CHARTS,
+            Action.MANAGE_HEALTH,
+            Action.MANAGE_USERS,
+            Action.MANAGE_SETTINGS,
+            Action.VERIFY_AUDIT,
+            Action.SET_THRESHOLDS,
+        }
     ),
     Role.PHARMACIST: frozenset(
         {
@@ -54,6 +72,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.RUN_REPORTS,
             Action.RECORD_ALLERGIES,
             Action.REVIEW_ALLERGIES,
+            Action.RECORD_HEALTH,
+            Action.MANAGE_HEALTH,
         }
     ),
     Role.ADMINISTRATOR: frozenset(

@@ -17,12 +17,15 @@ EXPECTED = {
     Action.CHECK_CHARTS: (N, Y, Y, Y, N, N),
     Action.RECORD_ALLERGIES: (Y, Y, Y, Y, Y, N),
     Action.REVIEW_ALLERGIES: (N, Y, Y, Y, Y, N),
+    Action.RECORD_HEALTH: (Y, Y, Y, Y, Y, N),
+    Action.MANAGE_HEALTH: (N, N, Y, Y, Y, N),
     Action.MANAGE_STOCK: (N, Y, Y, Y, N, N),
     Action.RUN_REPORTS: (N, Y, Y, Y, Y, N),
     Action.REVIEW: (N, N, N, N, Y, N),
     Action.MANAGE_USERS: (N, N, N, Y, N, Y),
     Action.MANAGE_SETTINGS: (N, N, N, Y, N, Y),
     Action.VERIFY_AUDIT: (N, N, N, Y, N, Y),
+    Action.SET_THRESHOLDS: (N, N, N, Y, N, N),
 }
 ROLES = (
     Role.CARER,

@@ -21,7 +21,7 @@ from emar.services import home
 from emar.services.charts import catalogue, stock
 from emar.services.charts import editing as chart_editing
 from emar.services.permissions import Action, NotPermitted
-from emar.services.residents import admission
+from emar.services.residents import admission, health
 from emar.services.residents import allergies as allergy_records
 from emar.services.round import recording
 from emar.services.round.verification import Intent
@@ -314,6 +314,52 @@ def _services(c: Ctx) -> dict[str, tuple[Action, Callable]]:
             lambda s, staff, _: staff_add(s, staff, c.tag()),
         ),
         "unlock": (Action.MANAGE_USERS, lambda s, staff, _: unlock(s, staff, "amy")),
+        "record_observation": (
+            Action.RECORD_HEALTH,
+            lambda s, staff, p: health.record_observation(
+                s, staff, p["resident"], "fall", None, AT, now=AT
+            ),
+        ),
+        "correct_observation": (
+            Action.MANAGE_HEALTH,
+            lambda s, staff, p: health.correct_observation(
+                s, staff, p["observation"], "51", AT, "misread", now=AT
+            ),
+        ),
+        "withdraw_observation": (
+            Action.MANAGE_HEALTH,
+            lambda s, staff, p: health.withdraw_observation(s, staff, p["observation"], "test"),
+        ),
+        "record_condition": (
+            Action.MANAGE_HEALTH,
+            lambda s, staff, p: health.record_condition(s, staff, p["resident"], "dementia"),
+        ),
+        "correct_condition": (
+            Action.MANAGE_HEALTH,
+            lambda s, staff, p: health.correct_condition(
+                s, staff, p["condition"], "test", note="moderate"
+            ),
+        ),
+        "resolve_condition": (
+            Action.MANAGE_HEALTH,
+            lambda s, staff, p: health.resolve_condition(s, staff, p["condition"], "test"),
+        ),
+        "withdraw_condition": (
+            Action.MANAGE_HEALTH,
+            lambda s, staff, p: health.withdraw_condition(s, staff, p["condition"], "test"),
+        ),
+        "add_monitoring_plan": (
+            Action.MANAGE_HEALTH,
+            lambda s, staff, p: health.add_monitoring_plan(s, staff, p["resident"], "inr"),
+        ),
+        "end_monitoring_plan": (
+            Action.MANAGE_HEALTH,
+            lambda s, staff, p: health.end_monitoring_plan(s, staff, p["plan"], "test"),
+        ),
+        "set_signal_threshold": (
+            Action.SET_THRESHOLDS,
+            lambda s, staff, _: health.set_signal_threshold(s, staff, "refusals_in_7_days", 4),
+        ),
         "export_to_file": (
             Action.VERIFY_AUDIT,
             lambda s, staff, _: export_to_file(s, staff, c.tmp / f"export-{c.tag()}.json"),
@@ -353,6 +399,15 @@ NEEDS = {
     "remove_stock": ("stocked",),
     "count_stock": ("line",),
     "carry_forward": ("line",),
+    "record_observation": ("resident",),
+    "correct_observation": ("observation",),
+    "withdraw_observation": ("observation",),
+    "record_condition": ("resident",),
+    "correct_condition": ("condition",),
+    "resolve_condition": ("condition",),
+    "withdraw_condition": ("condition",),
+    "add_monitoring_plan": ("resident",),
+    "end_monitoring_plan": ("plan",),
 }
 
 
@@ -376,6 +431,16 @@ class Prerequisites(dict):
                     ).allergy_id
                 )
             )
+        elif key in ("observation", "condition", "plan"):
+            rid = self["resident"]
+            make = {
+                "observation": lambda s, m: health.record_observation(
+                    s, m, rid, "weight", "50", AT, now=AT
+                ),
+                "condition": lambda s, m: health.record_condition(s, m, rid, "falls"),
+                "plan": lambda s, m: health.add_monitoring_plan(s, m, rid, "lithium"),
+            }[key]
+            value = c.as_manager(make)
         elif key == "entry":
             value = c.given_prn()
         elif key == "away":

@@ -88,12 +88,26 @@ def covered_models() -> dict[type, str]:
         Allergy,
         ChartLine,
         ChartLineEvent,
+        MonitoringPlan,
         PrnOutcome,
+        ResidentCondition,
+        ResidentObservation,
         Staff,
         StockMovement,
     )
 
-    models = (Administration, PrnOutcome, StockMovement, ChartLine, ChartLineEvent, Allergy, Staff)
+    models = (
+        Administration,
+        PrnOutcome,
+        StockMovement,
+        ChartLine,
+        ChartLineEvent,
+        Allergy,
+        Staff,
+        ResidentCondition,  # 0007: a resident's health facts, for the pharmacist's signals
+        ResidentObservation,
+        MonitoringPlan,
+    )
     return {m: m.__tablename__ for m in models}
 
 

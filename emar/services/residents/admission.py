@@ -18,10 +18,11 @@ from emar.domain.codes import ABSENCES
 from emar.domain.text_rules import NAME, NOTE, SHORT, clean_text, required_text
 from emar.domain.weight import weight_kg
 from emar.errors import ValidationError
-from emar.models import Absence, Resident, Unit
+from emar.models import Absence, Resident, Unit, utcnow
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
 from emar.services.residents.allergies import admission_allergies
+from emar.services.residents.health import weight_from_details
 from emar.services.residents.photos import normalise_photo
 
 EDITABLE = (
@@ -143,6 +144,8 @@ def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
     session.add(resident)
     session.flush()
     admission_allergies(session, staff_id, resident.id, form.allergies)
+    if form.weight_kg is not None:  # a weight observation, as any other weight
+        weight_from_details(session, staff_id, resident, Decimal(form.weight_kg), utcnow())
     record_event(
         session,
         "resident.admitted",
@@ -166,9 +169,15 @@ def _current(session: Session, resident_id: int) -> Resident:
 
 
 def update_resident(
-    session: Session, staff_id: int, resident_id: int, changes: dict[str, Any]
+    session: Session,
+    staff_id: int,
+    resident_id: int,
+    changes: dict[str, Any],
+    *,
+    now: datetime | None = None,
 ) -> None:
-    """Change details; the audit trail keeps each earlier value."""
+    """Change details; the audit trail keeps each earlier value. A weight typed here is also
+    recorded as a weight observation at `now` (the latest weight is the resident's weight)."""
     require(session, staff_id, Action.EDIT_CHARTS)
     resident = _current(session, resident_id)
     unknown = set(changes) - set(EDITABLE)
@@ -211,6 +220,8 @@ def update_resident(
         entity_id=resident.id,
         detail={"before": before, "after": changes},
     )
+    if "weight_kg" in changes and before["weight_kg"] != changes["weight_kg"]:
+        weight_from_details(session, staff_id, resident, changes["weight_kg"], now or utcnow())
 
 
 def start_absence(

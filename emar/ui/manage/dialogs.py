@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from html import escape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from emar.domain.periods import MAR_DAYS  # a cycle's supply of a once-daily tablet
 from emar.services.residents.allergies import AllergyForm
 from emar.ui.manage.allergy_dialog import ask_allergy
+from emar.ui.manage.health_dialog import ObservationForm, ask_observation
 
 
 def ask_checker(parent: QWidget) -> tuple[str, str] | None:
@@ -69,3 +72,6 @@ class ManageQuestions:
     ask: Callable[[QWidget, str, str, list[str] | None], str | None] = ask
     ask_allergy: Callable[[QWidget, AllergyForm | None], AllergyForm | None] = ask_allergy
     confirm_allergy: Callable[[QWidget, str, list[str]], bool] = confirm_allergy
+    ask_observation: Callable[[QWidget, datetime, ZoneInfo], ObservationForm | None] = (
+        ask_observation
+    )

@@ -20,6 +20,7 @@ from emar.ui.manage.allergy_tab import AllergyTab
 from emar.ui.manage.catalogue_tab import CatalogueTab
 from emar.ui.manage.chart_tab import ChartTab
 from emar.ui.manage.dialogs import ManageQuestions
+from emar.ui.manage.health_tab import HealthTab
 from emar.ui.manage.home_tab import HomeTab
 from emar.ui.manage.stock_tab import StockTab
 from emar.ui.manage.workspace import Lists, ManageTab
@@ -51,6 +52,7 @@ class ManageWindow(QWidget):
         self.admission = AdmissionTab(self)
         self.chart = ChartTab(self)
         self.allergies = AllergyTab(self)
+        self.health = HealthTab(self)
         self.stock = StockTab(self)
         self.catalogue = CatalogueTab(self)
         self.home = HomeTab(self)
@@ -59,6 +61,7 @@ class ManageWindow(QWidget):
             self.admission,
             self.chart,
             self.allergies,
+            self.health,
             self.stock,
             self.catalogue,
             self.home,
@@ -121,6 +124,7 @@ class ManageWindow(QWidget):
             self.admission,
             self.chart,
             self.allergies,
+            self.health,
             self.stock,
             self.catalogue,
             self.home,
