@@ -18,7 +18,7 @@ from emar.domain.review.signals.base import (
     substances,
 )
 
-POLYPHARMACY_SOURCE = "NICE NG5 1.7 (structured medication review); NHS Scotland Polypharmacy 2018"
+POLYPHARMACY_SOURCE = "NICE NG5 (structured medication review); NHS Scotland Polypharmacy 2018"
 ACB_SOURCE = "ACB scale (Boustani 2008, 2012 update); NICE NG5"
 DUPLICATE_SOURCE = "STOPP/START v3 section A (duplicate drug class prescription)"
 

@@ -24,10 +24,12 @@ from emar.domain.review.signals.base import (
 
 NSAID_ANTICOAGULANT_SOURCE = "PINCER (anticoagulant with an oral NSAID); STOPP/START v3 section C"
 NSAID_KIDNEY_SOURCE = "BNF NSAIDs (avoid in severe renal impairment); STOPP/START v3 section E"
-FALLS_SOURCE = "STOPPFall (Seppala 2021); NICE CG161 1.1.9 (medication review after a fall)"
-DEMENTIA_SOURCE = "NICE NG97 1.7.17 (antipsychotics in dementia: review at least every 6 weeks)"
-DYSPHAGIA_SOURCE = "NICE SC1 1.14 (crushing or opening needs pharmacist advice); NEWT Guidelines"
-PARACETAMOL_SOURCE = "BNF paracetamol (adults under 50 kg: at most 3 g a day); MHRA"
+FALLS_SOURCE = "STOPPFall (Seppala 2021); NICE CG161 (medication review after a fall)"
+DEMENTIA_SOURCE = (
+    "NICE NG97 (antipsychotics in dementia: reassess regularly); NHS England dementia guidance"
+)
+DYSPHAGIA_SOURCE = "NICE SC1 (crushing or opening needs pharmacist advice); NEWT Guidelines"
+PARACETAMOL_SOURCE = "BNF paracetamol (adults under 50 kg: at most 3 g a day)"
 
 TOPICAL = ("topical", "cutaneous", "transdermal", "eye", "ear", "ocular", "otic", "nasal")
 # Forms that are easy to swallow or are not swallowed whole.

@@ -23,11 +23,9 @@ from emar.domain.review.signals.base import (
     since_start,
 )
 
-SC1 = "NICE SC1 1.15 (records of doses not given); NICE NG5"
-PRN_SOURCE = "NICE SC1 1.16 (PRN medicines: review their use); NICE NG5"
-TIME_CRITICAL_SOURCE = (
-    "Parkinson's UK Get It On Time; NHS England time-critical medicines; NICE SC1"
-)
+SC1 = "NICE SC1 (records of doses not given); NICE NG5"
+PRN_SOURCE = "NICE SC1 (PRN medicines: review their use); NICE NG5"
+TIME_CRITICAL_SOURCE = "Parkinson's UK Get It On Time; NICE SC1 (time-sensitive medicines)"
 # Not counted as "not given" for a signal: refusals (their own signal), the resident away,
 # a voided entry, a dose recorded on paper.
 ASIDE = {REFUSED, IN_HOSPITAL, ON_LEAVE, ENTERED_IN_ERROR, "P"}
