@@ -78,7 +78,7 @@ def _current(model: Any, resident_ids: Sequence[int]) -> Select[Any]:
 def _extras(
     session: Session, lines: list[LineFacts], resident_ids: Sequence[int]
 ) -> dict[int, LineExtra]:
-    line_ids = [line.id for line in lines]
+    line_ids = {line.id for line in lines}
     changed: dict[int, datetime] = dict(
         session.execute(
             select(ChartLineEvent.chart_line_id, func.max(ChartLineEvent.effective_at))
