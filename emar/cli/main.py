@@ -12,11 +12,22 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
-from emar.cli import audit, catalogue, due, labels, maintenance, report, scanner, setup, user
+from emar.cli import (
+    audit,
+    catalogue,
+    due,
+    labels,
+    maintenance,
+    report,
+    review,
+    scanner,
+    setup,
+    user,
+)
 from emar.cli.common import EXIT_ERROR, common_options
 from emar.errors import EmarError
 
-GROUPS = (setup, due, scanner, audit, maintenance, report, labels, catalogue, user)
+GROUPS = (setup, due, scanner, audit, maintenance, report, review, labels, catalogue, user)
 # How `emar --help` has always listed the commands, whichever module adds them.
 ORDER = (
     "init",
@@ -29,6 +40,7 @@ ORDER = (
     "restore",
     "export",
     "report",
+    "review",
     "labels",
     "catalogue",
     "user",

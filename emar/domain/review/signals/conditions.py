@@ -1,0 +1,232 @@
+"""Signals from a medicine and the resident's own facts: an NSAID with an anticoagulant or poor
+kidneys, falls-risk medicines for a faller, an antipsychotic in dementia unreviewed, tablets for
+someone who cannot swallow them, the paracetamol maximum under 50 kg."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from emar.domain.doses import LineFacts
+from emar.domain.review.signals.base import (
+    Context,
+    Evidence,
+    ReviewFacts,
+    Severity,
+    Signal,
+    active,
+    daily_mg,
+    has_class,
+    names,
+    regular,
+    substances,
+)
+
+NSAID_ANTICOAGULANT_SOURCE = "PINCER (anticoagulant with an oral NSAID); STOPP/START v3 section C"
+NSAID_KIDNEY_SOURCE = "BNF NSAIDs (avoid in severe renal impairment); STOPP/START v3 section E"
+FALLS_SOURCE = "STOPPFall (Seppala 2021); NICE CG161 (medication review after a fall)"
+DEMENTIA_SOURCE = (
+    "NICE NG97 (antipsychotics in dementia: reassess regularly); NHS England dementia guidance"
+)
+DYSPHAGIA_SOURCE = "NICE SC1 (crushing or opening needs pharmacist advice); NEWT Guidelines"
+PARACETAMOL_SOURCE = "BNF paracetamol (adults under 50 kg: at most 3 g a day)"
+
+TOPICAL = ("topical", "cutaneous", "transdermal", "eye", "ear", "ocular", "otic", "nasal")
+# Forms that are easy to swallow or are not swallowed whole.
+SOFT_FORMS = ("dispersible", "soluble", "effervescent", "orodispersible", "chewable", "buccal")
+SOLID_FORMS = ("tablet", "capsule", "caplet")
+
+
+def systemic_nsaids(lines: list[LineFacts], ctx: Context) -> list[LineFacts]:
+    """NSAIDs taken by mouth or injection; low-dose aspirin (an antiplatelet) is not one here."""
+    return [
+        line
+        for line in lines
+        if not any(w in line.route.lower() for w in TOPICAL)
+        and any(
+            "nsaids" in s.classes and "antiplatelets" not in s.classes
+            for s in substances(line, ctx.knowledge)
+        )
+    ]
+
+
+def nsaid_anticoagulant(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    lines = active(facts.lines)
+    nsaids = systemic_nsaids(lines, ctx)
+    anticoagulants = [line for line in lines if has_class(line, ctx.knowledge, "anticoagulants")]
+    if not nsaids or not anticoagulants:
+        return []
+    both = nsaids + anticoagulants
+    line_ids = tuple(sorted({line.id for line in both}))
+    return [
+        Signal(
+            "nsaid_anticoagulant",
+            facts.resident.id,
+            line_ids,
+            Severity.URGENT,
+            "NSAID with an anticoagulant",
+            f"{names(nsaids)} with {names(anticoagulants)}: a high risk of bleeding.",
+            tuple(("chart_line", i) for i in line_ids),
+            NSAID_ANTICOAGULANT_SOURCE,
+        )
+    ]
+
+
+def nsaid_kidney(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    nsaids = systemic_nsaids(active(facts.lines), ctx)
+    if not nsaids:
+        return []
+    evidence: list[Evidence] = []
+    why = []
+    egfr = facts.latest("egfr")
+    limit = ctx.thresholds["nsaid.egfr_below"]
+    if egfr is not None and egfr.value is not None and egfr.value < limit:
+        evidence.append(("observation", egfr.id))
+        why.append(f"eGFR {egfr.value.normalize():f} on {ctx.day(egfr.observed_at):%d %b %Y}")
+    if "ckd" in facts.conditions:
+        evidence.append(("condition", facts.conditions["ckd"]))
+        why.append("chronic kidney disease")
+    if not evidence:
+        return []
+    return [
+        Signal(
+            "nsaid_kidney",
+            facts.resident.id,
+            tuple(line.id for line in nsaids),
+            Severity.URGENT,
+            "NSAID with reduced kidney function",
+            f"{names(nsaids)} with {' and '.join(why)}: NSAIDs can worsen kidney function.",
+            tuple(evidence),
+            NSAID_KIDNEY_SOURCE,
+        )
+    ]
+
+
+def falls_risk_faller(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    """Two or more falls-risk medicines for a resident with falls (the condition, or a fall
+    recorded in the last 12 months)."""
+    evidence: list[Evidence] = []
+    if "falls" in facts.conditions:
+        evidence.append(("condition", facts.conditions["falls"]))
+    since = ctx.days_ago("falls.look_back_days")
+    falls = [
+        o for o in facts.observations if o.kind == "fall" and since <= o.observed_at <= ctx.now
+    ]
+    evidence.extend(("observation", o.id) for o in sorted(falls, key=lambda o: o.id))
+    if not evidence:
+        return []
+    risky: dict[str, list[LineFacts]] = {}
+    for line in active(facts.lines):
+        for s in substances(line, ctx.knowledge):
+            if s.falls_risk:
+                risky.setdefault(s.key, []).append(line)
+    if len(risky) < ctx.thresholds["falls.risk_medicines"]:
+        return []
+    lines = [line for ls in risky.values() for line in ls]
+    fell = f"{len(falls)} falls recorded in 12 months" if falls else "a history of falls"
+    return [
+        Signal(
+            "falls_risk_faller",
+            facts.resident.id,
+            tuple(sorted({line.id for line in lines})),
+            Severity.ATTENTION,
+            f"{len(risky)} falls-risk medicines for a resident who falls",
+            f"{fell.capitalize()}; medicines that add to the risk: {names(lines)}.",
+            tuple(evidence),
+            FALLS_SOURCE,
+        )
+    ]
+
+
+def antipsychotic_dementia(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    """An antipsychotic for a resident with dementia, not started or changed in 12 weeks."""
+    if "dementia" not in facts.conditions:
+        return []
+    limit = ctx.now - timedelta(weeks=ctx.thresholds.int("antipsychotic.review_weeks"))
+    out = []
+    for line in active(facts.lines):
+        if not has_class(line, ctx.knowledge, "antipsychotics"):
+            continue
+        changed = facts.line_extra(line.id).changed_at or line.starts_at
+        if changed > limit:
+            continue
+        out.append(
+            Signal(
+                "antipsychotic_dementia",
+                facts.resident.id,
+                (line.id,),
+                Severity.ATTENTION,
+                f"{line.medicine} in dementia: review",
+                f"Unchanged since {ctx.day(changed):%d %b %Y}. Antipsychotics in dementia raise "
+                "the risk of stroke and death: is it still needed, at the lowest dose?",
+                (("condition", facts.conditions["dementia"]), ("chart_line", line.id)),
+                DEMENTIA_SOURCE,
+            )
+        )
+    return out
+
+
+def is_solid_oral(line: LineFacts, form: str) -> bool:
+    text = f"{form} {line.medicine}".lower()
+    return (
+        line.route.lower() == "oral"
+        and any(w in text for w in SOLID_FORMS)
+        and not any(w in text for w in SOFT_FORMS)
+    )
+
+
+def solid_forms_dysphagia(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    if "dysphagia" not in facts.conditions:
+        return []
+    lines = [
+        line for line in active(facts.lines) if is_solid_oral(line, facts.line_extra(line.id).form)
+    ]
+    if not lines:
+        return []
+    return [
+        Signal(
+            "solid_forms_dysphagia",
+            facts.resident.id,
+            tuple(line.id for line in lines),
+            Severity.ATTENTION,
+            "Tablets or capsules for a resident who has difficulty swallowing",
+            f"{names(lines)}: ask the pharmacist for a liquid or dispersible form; crushing or "
+            "opening changes how some medicines work.",
+            (("condition", facts.conditions["dysphagia"]),),
+            DYSPHAGIA_SOURCE,
+        )
+    ]
+
+
+def paracetamol_low_weight(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    """Regular paracetamol above the under-50 kg maximum (3 g a day) for a resident under 50 kg."""
+    weight = facts.latest("weight")
+    kg = weight.value if weight is not None else facts.resident.weight_kg
+    if kg is None or kg >= ctx.thresholds["weight.low_kg"]:
+        return []
+    facts_p = ctx.knowledge.substance("paracetamol")
+    limit = (
+        facts_p.max_daily_under_50kg if facts_p and facts_p.max_daily_under_50kg else Decimal(3000)
+    )
+    lines = [
+        line
+        for line in regular(active(facts.lines))
+        if daily_mg(line, "paracetamol", ctx.knowledge) > 0
+    ]
+    total = sum((daily_mg(line, "paracetamol", ctx.knowledge) for line in lines), Decimal(0))
+    if total <= limit:
+        return []
+    evidence: tuple[Evidence, ...] = (("observation", weight.id),) if weight is not None else ()
+    return [
+        Signal(
+            "paracetamol_low_weight",
+            facts.resident.id,
+            tuple(line.id for line in lines),
+            Severity.URGENT,
+            "Paracetamol above the maximum for under 50 kg",
+            f"Weight {kg.normalize():f} kg; regular paracetamol {total.normalize():f} mg a day "
+            f"({names(lines)}), above {limit.normalize():f} mg.",
+            evidence + tuple(("chart_line", line.id) for line in lines),
+            PARACETAMOL_SOURCE,
+        )
+    ]

@@ -1,0 +1,1 @@
+"""The pharmacist's review: signals loaded for the home, the review list."""

@@ -1,0 +1,132 @@
+"""Signals from a medicine and the resident's own facts."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from emar.domain.review.signals import LineExtra, Observation, Severity, conditions
+from tests.support.facts import daily, resident
+from tests.support.review import NOW, ctx, facts, med, started
+
+IBU = med("ibuprofen", 400)
+
+
+def test_an_nsaid_with_an_anticoagulant_is_urgent():
+    (signal,) = conditions.nsaid_anticoagulant(facts(IBU, med("warfarin")), ctx())
+    assert signal.severity == Severity.URGENT
+    assert set(signal.chart_line_ids) == {IBU.id, med("warfarin").id}
+
+
+def test_a_topical_nsaid_or_low_dose_aspirin_with_an_anticoagulant_is_not_this_signal():
+    gel = med("ibuprofen", 5, route="topical")
+    assert conditions.nsaid_anticoagulant(facts(gel, med("apixaban")), ctx()) == []
+    assert conditions.nsaid_anticoagulant(facts(med("aspirin", 75), med("apixaban")), ctx()) == []
+
+
+def egfr(value: str, oid: int = 5) -> Observation:
+    return Observation(oid, "egfr", Decimal(value), NOW - timedelta(days=10))
+
+
+def test_an_nsaid_with_egfr_below_30_is_a_signal_30_is_not():
+    (signal,) = conditions.nsaid_kidney(facts(IBU, observations=(egfr("29"),)), ctx())
+    assert signal.evidence == (("observation", 5),)
+    assert conditions.nsaid_kidney(facts(IBU, observations=(egfr("30"),)), ctx()) == []
+
+
+def test_the_latest_egfr_counts():
+    older = Observation(4, "egfr", Decimal(25), NOW - timedelta(days=100))
+    assert conditions.nsaid_kidney(facts(IBU, observations=(older, egfr("45"))), ctx()) == []
+
+
+def test_an_nsaid_with_chronic_kidney_disease_is_a_signal():
+    (signal,) = conditions.nsaid_kidney(facts(IBU, conditions={"ckd": 8}), ctx())
+    assert signal.evidence == (("condition", 8),)
+    assert conditions.nsaid_kidney(facts(med("amlodipine"), conditions={"ckd": 8}), ctx()) == []
+
+
+def fall(days_ago: int, oid: int = 11) -> Observation:
+    return Observation(oid, "fall", None, NOW - timedelta(days=days_ago))
+
+
+def test_two_falls_risk_medicines_for_a_faller_is_a_signal_one_is_not():
+    two = (med("diazepam"), med("furosemide"))
+    (signal,) = conditions.falls_risk_faller(facts(*two, conditions={"falls": 3}), ctx())
+    assert signal.evidence == (("condition", 3),)
+    assert conditions.falls_risk_faller(facts(two[0], conditions={"falls": 3}), ctx()) == []
+    assert conditions.falls_risk_faller(facts(*two), ctx()) == []  # not a faller
+
+
+def test_a_fall_within_12_months_makes_a_faller_one_older_does_not():
+    two = (med("diazepam"), med("furosemide"))
+    (signal,) = conditions.falls_risk_faller(facts(*two, observations=(fall(364),)), ctx())
+    assert signal.evidence == (("observation", 11),)
+    assert conditions.falls_risk_faller(facts(*two, observations=(fall(366),)), ctx()) == []
+
+
+QUET = med("quetiapine", 25)
+
+
+def test_an_antipsychotic_in_dementia_unchanged_for_12_weeks_is_a_signal():
+    old = {QUET.id: LineExtra(changed_at=NOW - timedelta(weeks=12, days=1))}
+    (signal,) = conditions.antipsychotic_dementia(
+        facts(QUET, conditions={"dementia": 2}, extras=old), ctx()
+    )
+    assert ("condition", 2) in signal.evidence
+
+
+def test_an_antipsychotic_changed_within_12_weeks_or_without_dementia_is_not():
+    recent = {QUET.id: LineExtra(changed_at=NOW - timedelta(weeks=11, days=6))}
+    assert (
+        conditions.antipsychotic_dementia(
+            facts(QUET, conditions={"dementia": 2}, extras=recent), ctx()
+        )
+        == []
+    )
+    assert conditions.antipsychotic_dementia(facts(QUET), ctx()) == []
+
+
+def test_tablets_for_a_resident_with_dysphagia_is_a_signal_liquids_and_dispersibles_are_not():
+    tablet = med("amlodipine", 5)
+    liquid = med("paracetamol", 50, medicine="Paracetamol 250 mg/5 ml oral suspension")
+    soluble = med("aspirin", 75, medicine="Aspirin 75 mg dispersible tablets")
+    (signal,) = conditions.solid_forms_dysphagia(
+        facts(tablet, liquid, soluble, conditions={"dysphagia": 4}), ctx()
+    )
+    assert signal.chart_line_ids == (tablet.id,)
+    assert conditions.solid_forms_dysphagia(facts(tablet), ctx()) == []
+    assert (
+        conditions.solid_forms_dysphagia(facts(liquid, soluble, conditions={"dysphagia": 4}), ctx())
+        == []
+    )
+
+
+FOUR_GRAMS = med("paracetamol", 500, dose_max=Decimal(2), timing=daily("08", "12", "16", "22"))
+
+
+def test_paracetamol_4g_a_day_under_50kg_is_urgent_at_50kg_it_is_not():
+    light = facts(FOUR_GRAMS, who=resident(weight_kg=Decimal("49.9")))
+    (signal,) = conditions.paracetamol_low_weight(light, ctx())
+    assert signal.severity == Severity.URGENT and "4000 mg" in signal.detail
+    fifty = facts(FOUR_GRAMS, who=resident(weight_kg=Decimal(50)))
+    assert conditions.paracetamol_low_weight(fifty, ctx()) == []
+
+
+def test_paracetamol_3g_a_day_under_50kg_is_not_and_the_latest_weight_counts():
+    three = med("paracetamol", 500, dose_max=Decimal(2), timing=daily("08", "14", "20"))
+    assert (
+        conditions.paracetamol_low_weight(facts(three, who=resident(weight_kg=Decimal(45))), ctx())
+        == []
+    )
+    weighed = Observation(21, "weight", Decimal("48.5"), NOW - timedelta(days=2))
+    (signal,) = conditions.paracetamol_low_weight(
+        facts(FOUR_GRAMS, who=resident(weight_kg=Decimal(60)), observations=(weighed,)), ctx()
+    )
+    assert ("observation", 21) in signal.evidence
+
+
+def test_no_weight_recorded_is_no_signal():
+    assert conditions.paracetamol_low_weight(facts(FOUR_GRAMS), ctx()) == []
+
+
+def test_a_stopped_nsaid_is_not_counted():
+    stopped = med("ibuprofen", 400, **started(30, status="stopped"))
+    assert conditions.nsaid_anticoagulant(facts(stopped, med("warfarin")), ctx()) == []

@@ -1,0 +1,68 @@
+"""`emar review signals` and `emar review list`: readable text, and JSON with --json."""
+
+import json
+from datetime import date, timedelta
+
+from emar.models import Administration
+from tests.support.homes import Home, local
+from tests.system.test_cli import run
+
+AT = "2026-06-10T12:00:00+01:00"
+
+
+def _refusals(db) -> tuple[int, list[int]]:
+    home = Home(db)
+    mary, line = home.residents["Mary Jones"], home.line("Mary Jones", "Amlodipine")
+    ids = []
+    with db.write() as s:
+        for d in (1, 2, 3):
+            at = local(_day(d), 8)
+            row = Administration(
+                chart_line_id=line, scheduled_at=at, outcome="not_given", not_given_code="R",
+                administered_at=at, recorded_at=at, staff_id=home.staff["amy"],
+                note="would not open her mouth" if d == 1 else None,
+            )  # fmt: skip
+            s.add(row)
+            s.flush()
+            ids.append(row.id)
+    return mary, ids
+
+
+def _day(days_ago: int) -> date:
+    return date(2026, 6, 10) - timedelta(days=days_ago)
+
+
+def test_review_signals_as_text_and_json(home_db, capsys):
+    mary, ids = _refusals(home_db)
+    url = home_db.url.render_as_string(hide_password=False)
+    code, out, _ = run(
+        capsys, "--db", url, "review", "signals", "--resident", str(mary), "--at", AT
+    )
+    assert code == 0
+    assert f"Mary Jones (resident {mary})" in out and "[ATTENTION] Amlodipine" in out
+    assert "would not open her mouth" in out and "Source: NICE SC1" in out
+    code, out, _ = run(
+        capsys, "--db", url, "review", "signals", "--resident", str(mary), "--at", AT, "--json"
+    )
+    found = json.loads(out)
+    (refused,) = [s for s in found if s["kind"] == "refused_often"]
+    assert refused["evidence"] == [["administration", i] for i in ids]
+    assert {s["resident_id"] for s in found} == {mary}
+
+
+def test_review_list_as_text_and_json(home_db, capsys):
+    mary, _ = _refusals(home_db)
+    url = home_db.url.render_as_string(hide_password=False)
+    code, out, _ = run(capsys, "--db", url, "review", "list", "--at", AT)
+    assert code == 0 and "never reviewed" in out and "Mary Jones" in out
+    code, out, _ = run(capsys, "--db", url, "review", "list", "--at", AT, "--json")
+    rows = json.loads(out)
+    assert all(r["status"] == "due" and r["last_reviewed"] is None for r in rows)
+    assert rows[0]["urgent"] >= rows[-1]["urgent"]
+    assert mary in {r["resident_id"] for r in rows}
+
+
+def test_a_bad_date_is_one_line_and_exit_1(home_db, capsys):
+    url = home_db.url.render_as_string(hide_password=False)
+    code, _, err = run(capsys, "--db", url, "review", "list", "--at", "yesterday")
+    assert code == 1 and "not an ISO date-time" in err
