@@ -288,7 +288,7 @@ def test_who_may_record_what(home_db, home):
         (lambda s: add_monitoring_plan(s, staff["ben"], mary, "inr"), "Ben Osei"),
         (lambda s: record_observation(s, staff["sam"], mary, "fall", None, AT, now=AT),
          "Sam Admin \\(administrator\\) may not record a weight, a fall or a test result"),
-        (lambda s: set_signal_threshold(s, staff["phil"], "refusals_7_days", 4),
+        (lambda s: set_signal_threshold(s, staff["phil"], "refused.in_7_days", 4),
          "Philippa Grant \\(pharmacist\\) may not change the home's signal thresholds"),
     ]  # fmt: skip
     for call, message in refusals:
@@ -357,19 +357,19 @@ def test_a_weight_typed_in_the_details_is_a_weight_observation_too(home_db, home
 
 def test_a_threshold_change_is_audited_with_the_earlier_value(home_db, home):
     with home_db.write() as s:
-        first = set_signal_threshold(s, home.staff["mark"], "refusals_in_7_days", "3")
+        first = set_signal_threshold(s, home.staff["mark"], "refused.in_7_days", "3")
     with home_db.write() as s:
-        second = set_signal_threshold(s, home.staff["mark"], "refusals_in_7_days", 4)
+        second = set_signal_threshold(s, home.staff["mark"], "refused.in_7_days", 4)
     assert (first.before, first.after, second.before) == (None, Decimal("3.00"), Decimal("3.00"))
     for key, value, message in (
-        ("Refusals!", 3, "a name of 3-60 lower-case letters"),
-        ("refusals", 10001, "0 to 10000, not 10001"),
-        ("refusals", "lots", "'lots' is not a number"),
+        ("refusals_in_7_days", 3, "is not one the signals use; they are: "),
+        ("refused.in_7_days", 10001, "0 to 10000, not 10001"),
+        ("refused.in_7_days", "lots", "'lots' is not a number"),
     ):
         with pytest.raises(ValidationError, match=message), home_db.write() as s:
             set_signal_threshold(s, home.staff["mark"], key, value)
     with home_db.read() as s:
-        assert s.get(SignalThreshold, "refusals_in_7_days").value == Decimal("4.00")
+        assert s.get(SignalThreshold, "refused.in_7_days").value == Decimal("4.00")
         details = [
             json.loads(d)
             for d in s.scalars(

@@ -15,7 +15,6 @@ in the audit trail, and a weight typed in the resident's details is recorded as 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -36,6 +35,7 @@ from emar.domain.review.facts import (
     parse_value,
     shown_value,
 )
+from emar.domain.review.thresholds import DEFAULTS as THRESHOLDS
 from emar.domain.text_rules import LINE, NOTE, clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import (
@@ -53,7 +53,6 @@ from emar.services.audit import record_event
 from emar.services.permissions import Action, require
 
 Row = TypeVar("Row", ResidentCondition, ResidentObservation, MonitoringPlan)
-THRESHOLD_KEY = re.compile(r"^[a-z][a-z0-9_]{2,59}$")
 THRESHOLD_MAX = Decimal(10000)
 _WHAT = {
     ResidentCondition: ("condition", "condition"),
@@ -570,14 +569,14 @@ def _current_plans(session: Session, resident_id: int) -> list[MonitoringPlan]:
 def set_signal_threshold(
     session: Session, staff_id: int, key: str, value: str | Decimal | int
 ) -> ThresholdChange:
-    """The home's own threshold for a signal, with the earlier value in the audit trail. Any
-    key of lower-case letters, digits and underscores (3-60) and a value 0-10000: the signals' own
-    list of keys (emar.domain.review.thresholds) is checked by the signals engine."""
+    """The home's own threshold for a signal, with the earlier value in the audit trail: one of
+    the signals' keys (emar.domain.review.thresholds) and a value 0-10000."""
     require(session, staff_id, Action.SET_THRESHOLDS)
     key = (key or "").strip()
-    if not THRESHOLD_KEY.fullmatch(key):
+    if key not in THRESHOLDS:
         raise ValidationError(
-            f"Threshold {key!r}: a name of 3-60 lower-case letters, digits and underscores."
+            f"Threshold {key!r} is not one the signals use; they are: "
+            f"{', '.join(sorted(THRESHOLDS))}."
         )
     try:
         amount = Decimal(str(value).strip())
