@@ -24,6 +24,10 @@ LATER_APPEND_ONLY = {
     "resident_condition": "0007",
     "resident_observation": "0007",
     "monitoring_plan": "0007",
+    "medication_review": "0008",
+    "review_line_assessment": "0008",
+    "recommendation": "0008",
+    "recommendation_event": "0008",
 }
 ALL_APPEND_ONLY = APPEND_ONLY + tuple(LATER_APPEND_ONLY)
 

@@ -13,6 +13,12 @@ from emar.models.resident_facts import (
     ResidentObservation,
     SignalThreshold,
 )
+from emar.models.review import (
+    MedicationReview,
+    Recommendation,
+    RecommendationEvent,
+    ReviewLineAssessment,
+)
 from emar.models.staff import Role, Staff
 from emar.models.stock import StockMovement
 
@@ -26,15 +32,19 @@ __all__ = [
     "ChartLine",
     "ChartLineEvent",
     "Ingredient",
+    "MedicationReview",
     "Medicine",
     "MedicineGtin",
     "MedicineIngredient",
     "MonitoringPlan",
     "NotGivenCode",
     "PrnOutcome",
+    "Recommendation",
+    "RecommendationEvent",
     "Resident",
     "ResidentCondition",
     "ResidentObservation",
+    "ReviewLineAssessment",
     "Role",
     "SignalThreshold",
     "Staff",

@@ -70,6 +70,10 @@ class ChartLine(Base):
     prn_max_doses_24h: Mapped[int | None] = mapped_column()
     review_date: Mapped[date | None] = mapped_column(Date)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("chart_line.id"))
+    # the pharmacist's recommendation this new line carries out (migration 0008)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendation.id", use_alter=True)  # recommendation points back at lines
+    )
     transcribed_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -106,5 +110,9 @@ class ChartLineEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the pharmacist's recommendation this stop or change carries out (migration 0008)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendation.id", use_alter=True)  # recommendation points back at lines
+    )
 
     chart_line: Mapped[ChartLine] = relationship(back_populates="events")

@@ -18,6 +18,15 @@ PLAIN_ROWS = {
     "'2026-01-01 09:00:00+00', 1, '2026-01-01 09:00:00+00')",
     "monitoring_plan": "INSERT INTO monitoring_plan (resident_id, kind, every_days, status, "
     "recorded_by_id, recorded_at) VALUES (1, 'inr', 28, 'active', 1, '2026-01-01 09:00:00+00')",
+    "medication_review": "INSERT INTO medication_review (resident_id, pharmacist_id, signed_at, "
+    "mode, participants) VALUES (1, 5, '2026-01-01 09:00:00+00', 'in person', 'Nina Patel')",
+    "review_line_assessment": "INSERT INTO review_line_assessment (review_id, chart_line_id, "
+    "assessment) VALUES ((SELECT min(id) FROM medication_review), 1, 'continue')",
+    "recommendation": "INSERT INTO recommendation (resident_id, addressed_to, kind, text, "
+    "created_by_id, created_at) VALUES (1, 'gp', 'stop', 'Stop it', 5, '2026-01-01 09:00:00+00')",
+    "recommendation_event": "INSERT INTO recommendation_event (recommendation_id, status, "
+    "staff_id, at) VALUES ((SELECT min(id) FROM recommendation), 'proposed', 5, "
+    "'2026-01-01 09:00:00+00')",
     "prn_outcome": "INSERT INTO prn_outcome (administration_id, effect, staff_id, recorded_at) "
     "VALUES ((SELECT min(id) FROM administration), 'effective', 1, '2026-01-01 09:00:00+00')",
 }
@@ -29,6 +38,10 @@ def _first_row(db, table: str) -> int:
     if row_id is None:
         if table == "prn_outcome":
             _first_row(db, "administration")
+        if table == "review_line_assessment":
+            _first_row(db, "medication_review")
+        if table == "recommendation_event":
+            _first_row(db, "recommendation")
         with db.write() as s:
             s.execute(text(PLAIN_ROWS[table]))
         with db.read() as s:

@@ -15,7 +15,8 @@ GENESIS = "0" * 64
 # made before the column existed still match what the chain holds. Any other value does.
 ADDED_LATER: dict[str, dict[str, object]] = {
     "administration": {"late_entry_reason": None},  # 0005
-    "chart_line": {"medicine_text": None},  # 0006
+    "chart_line": {"medicine_text": None, "recommendation_id": None},  # 0006, 0008
+    "chart_line_event": {"recommendation_id": None},  # 0008
     "allergy": {  # 0006: allergies became coded, append-only records
         "code_kind": None,
         "code": None,
