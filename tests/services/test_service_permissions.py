@@ -358,7 +358,7 @@ def _services(c: Ctx) -> dict[str, tuple[Action, Callable]]:
         ),
         "set_signal_threshold": (
             Action.SET_THRESHOLDS,
-            lambda s, staff, _: health.set_signal_threshold(s, staff, "refusals_in_7_days", 4),
+            lambda s, staff, _: health.set_signal_threshold(s, staff, "refused.in_7_days", 4),
         ),
         "export_to_file": (
             Action.VERIFY_AUDIT,
