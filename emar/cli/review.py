@@ -1,7 +1,9 @@
-"""`emar review`: the pharmacist's signals and the review list (read-only).
+"""`emar review`: the pharmacist's signals, the review list and the recommendations.
 
-Like `emar due` and `emar report`, the command line acts as the machine's operator: it names no
-staff member, so no role is checked (the GUI's screens pass the signed-in person's id).
+Like `emar due` and `emar report`, reading acts as the machine's operator: it names no staff
+member, so no role is checked (the GUI's screens pass the signed-in person's id). Moving a
+recommendation on is signed: `--by USER` with that person's password (as `emar catalogue
+import-dmd --by`), and their role must allow the step.
 """
 
 from __future__ import annotations
@@ -12,8 +14,15 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from emar.cli.common import open_current
+from emar.cli.common import open_current, signed_by_password
+from emar.domain.review.recommendations import STATUSES
 from emar.errors import EmarError
+from emar.services.home import get_home
+from emar.services.review.records import (
+    RecommendationView,
+    list_recommendations,
+    move_recommendation,
+)
 from emar.services.review.signals import review_list, signals_for
 from emar.services.round.facts import load_residents
 
@@ -32,6 +41,23 @@ def register(
     p.add_argument("--json", action="store_true", help="JSON instead of text")
     p.add_argument("--at", help="as at this ISO date-time (default: now)")
     p.set_defaults(func=cmd_list)
+    p = actions.add_parser("recommendations", parents=[common], help="recommendations, status")
+    p.add_argument("--resident", type=int, help="one resident's id")
+    p.add_argument("--open", action="store_true", help="only those not yet closed")
+    p.add_argument("--json", action="store_true", help="JSON instead of text")
+    p.add_argument("--at", help="as at this ISO date-time (default: now)")
+    p.set_defaults(func=cmd_recommendations)
+    p = actions.add_parser(
+        "recommendation",
+        parents=[common],
+        help="record a recommendation's next step (the password of the person signing is read "
+        "from a prompt or stdin)",
+    )
+    p.add_argument("id", type=int, metavar="ID", help="the recommendation's id")
+    p.add_argument("--status", required=True, choices=STATUSES[1:], help="the next status")
+    p.add_argument("--reason", help="why (needed when declined, or actioned by hand)")
+    p.add_argument("--by", required=True, metavar="USER", help="the person signing")
+    p.set_defaults(func=cmd_recommendation)
 
 
 def _now(text: str | None) -> datetime:
@@ -99,4 +125,50 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"         - {title}")
     if not rows:
         print("No residents.")
+    return 0
+
+
+def _line(r: RecommendationView) -> str:
+    to = "GP" if r.addressed_to == "gp" else "home"
+    flag = "  OVERDUE" if r.overdue else ""
+    due = f", due {r.due_on:%d %b %Y}" if r.due_on else ""
+    medicine = f" [{r.medicine}]" if r.medicine else ""
+    return f"#{r.id:<4} {r.status:<16} to {to:<4} {r.kind}: {r.text}{medicine}{due}{flag}"
+
+
+def cmd_recommendations(args: argparse.Namespace) -> int:
+    """Print the recommendations and their status, overdue first."""
+    db = open_current(args)
+    now = _now(args.at)
+    with db.read() as session:
+        rows = list_recommendations(
+            session, None, now, resident_id=args.resident, open_only=args.open
+        )
+        zone = get_home(session).zone
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], default=_plain, indent=2))
+        return 0
+    if not rows:
+        print("No recommendations.")
+    current = None
+    for r in sorted(rows, key=lambda r: (r.resident, r.id)):
+        if r.resident_id != current:
+            current = r.resident_id
+            print(f"{r.resident} (resident {r.resident_id})")
+        print(f"  {_line(r)}")
+        last = r.history[-1]
+        why = f": {last.reason}" if last.reason else ""
+        print(f"        {last.status} {last.at.astimezone(zone):%d %b %Y %H:%M} by {last.by}{why}")
+    return 0
+
+
+def cmd_recommendation(args: argparse.Namespace) -> int:
+    """Record the next step of a recommendation, signed by `--by` with their password."""
+    db = open_current(args)
+    staff_id = signed_by_password(db, args.by)
+    with db.write() as session:
+        view = move_recommendation(
+            session, staff_id, args.id, args.status, datetime.now(UTC), args.reason
+        )
+    print(f"Recommendation {view.id} ({view.resident}) is now {view.status}.")
     return 0

@@ -28,12 +28,17 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "change home settings"
     VERIFY_AUDIT = "verify the audit trail and make backups"
     SET_THRESHOLDS = "change the home's signal thresholds"
+    RECORD_RECOMMENDATION_ANSWER = (
+        "record a recommendation sent, and the GP's answer (accepted or declined)"
+    )
 
 
 # Anyone clinical may add an allergy the moment they learn of it (safety first); taking one
 # away or saying there is none is a clinical judgement for a senior, a nurse or a pharmacist.
 # So with a weight, a fall or a result: anyone clinical records it; a condition, a monitoring
 # plan, or a correction is for a nurse, the manager or the pharmacist.
+# The pharmacist proposes recommendations (REVIEW) and reviews their outcome; a nurse or the
+# manager records them sent and the GP's answer, and carries them out on the chart.
 _CARE = {
     Action.VIEW_CHARTS,
     Action.ADMINISTER,
@@ -53,7 +58,9 @@ _SENIOR = _CARE | {
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CARER: frozenset(_CARE),
     Role.SENIOR_CARER: frozenset(_SENIOR),
-    Role.NURSE: frozenset(_SENIOR | {Action.EDIT_CHARTS, Action.MANAGE_HEALTH}),
+    Role.NURSE: frozenset(
+        _SENIOR | {Action.EDIT_CHARTS, Action.MANAGE_HEALTH, Action.RECORD_RECOMMENDATION_ANSWER}
+    ),
     Role.MANAGER: frozenset(
         _SENIOR
         | {
@@ -63,6 +70,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_SETTINGS,
             Action.VERIFY_AUDIT,
             Action.SET_THRESHOLDS,
+            Action.RECORD_RECOMMENDATION_ANSWER,
         }
     ),
     Role.PHARMACIST: frozenset(

@@ -26,6 +26,7 @@ EXPECTED = {
     Action.MANAGE_SETTINGS: (N, N, N, Y, N, Y),
     Action.VERIFY_AUDIT: (N, N, N, Y, N, Y),
     Action.SET_THRESHOLDS: (N, N, N, Y, N, N),
+    Action.RECORD_RECOMMENDATION_ANSWER: (N, N, Y, Y, N, N),
 }
 ROLES = (
     Role.CARER,

@@ -89,10 +89,14 @@ def covered_models() -> dict[type, str]:
         Allergy,
         ChartLine,
         ChartLineEvent,
+        MedicationReview,
         MonitoringPlan,
         PrnOutcome,
+        Recommendation,
+        RecommendationEvent,
         ResidentCondition,
         ResidentObservation,
+        ReviewLineAssessment,
         Staff,
         StockMovement,
     )
@@ -108,6 +112,10 @@ def covered_models() -> dict[type, str]:
         ResidentCondition,  # 0007: a resident's health facts, for the pharmacist's signals
         ResidentObservation,
         MonitoringPlan,
+        MedicationReview,  # 0008: the pharmacist's signed reviews and recommendations
+        ReviewLineAssessment,
+        Recommendation,
+        RecommendationEvent,
     )
     return {m: m.__tablename__ for m in models}
 

@@ -18,7 +18,7 @@ from emar.domain.rights.route import unlicensed_route
 from emar.domain.schedule import parse_times, parse_weekdays
 from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.errors import ValidationError
-from emar.models import ChartLine, ChartLineEvent, Medicine, Resident
+from emar.models import ChartLine, ChartLineEvent, Medicine, Resident, utcnow
 from emar.services.audit import record_event
 from emar.services.charts.allergy_checks import (
     AllergyStop,
@@ -28,6 +28,7 @@ from emar.services.charts.allergy_checks import (
     stops_text,
 )
 from emar.services.permissions import Action, require
+from emar.services.review.records import action_by_chart_change, check_citable
 from emar.services.staff.signing import Signature, countersign
 
 
@@ -55,6 +56,9 @@ class LineForm:
     # Why it is transcribed although the resident is recorded as allergic (the prescriber
     # confirmed it...): without it, an allergy stop refuses the line.
     allergy_acknowledged: str | None = None
+    # The pharmacist's recommendation this line carries out (accepted, the resident's): it
+    # moves to actioned with the line.
+    recommendation_id: int | None = None
 
 
 def _clean(form: LineForm) -> LineForm:
@@ -122,6 +126,8 @@ def add_chart_line(
         if problem:
             raise ValidationError(problem)
     allergy = _allergy_gate(session, resident_id, med.id, form.allergy_acknowledged)
+    if form.recommendation_id is not None:
+        check_citable(session, form.recommendation_id, resident_id)
     ends_at = form.ends_at
     if form.course_days:
         ends_at = form.starts_at + timedelta(days=form.course_days)
@@ -149,9 +155,11 @@ def add_chart_line(
         prn_max_doses_24h=form.prn_max_doses_24h,
         replaces_id=replaces_id,
         transcribed_by_id=staff_id,
+        recommendation_id=form.recommendation_id,
     )
     session.add(line)
     session.flush()
+    cites = {"recommendation_id": form.recommendation_id} if form.recommendation_id else {}
     record_event(
         session,
         "chart.line_added",
@@ -159,8 +167,13 @@ def add_chart_line(
         entity="chart_line",
         entity_id=line.id,
         detail={"resident_id": resident_id, "medicine": med.name, "replaces": replaces_id}
-        | allergy,
+        | allergy
+        | cites,
     )
+    if form.recommendation_id is not None:
+        action_by_chart_change(
+            session, staff_id, form.recommendation_id, resident_id, line.id, utcnow()
+        )
     return line.id
 
 
@@ -252,13 +265,23 @@ def check_chart_line(
 
 
 def _status_event(
-    session: Session, staff_id: int, line_id: int, kind: str, reason: str, effective_at: datetime
+    session: Session,
+    staff_id: int,
+    line_id: int,
+    kind: str,
+    reason: str,
+    effective_at: datetime,
+    recommendation_id: int | None = None,
+    *,
+    actions: bool = True,
 ) -> None:
     require(session, staff_id, Action.EDIT_CHARTS)
     if not (reason or "").strip():
         raise ValidationError(f"Say why the line is {kind}.")
     reason = required_text(reason, "Reason", limit=500)
     line = _line(session, line_id)
+    if recommendation_id is not None:
+        check_citable(session, recommendation_id, line.resident_id)
     events = [Event(e.id, e.kind, e.effective_at, e.reason) for e in line.events]
     state, _ = status_at(line.starts_at, line.ends_at, events, effective_at)
     if state in (STOPPED, ENDED):
@@ -270,29 +293,50 @@ def _status_event(
             effective_at=effective_at,
             reason=reason.strip(),
             staff_id=staff_id,
+            recommendation_id=recommendation_id,
         )
     )
     session.flush()
+    detail: dict[str, object] = {"reason": reason.strip(), "effective_at": effective_at.isoformat()}
+    if recommendation_id is not None:
+        detail["recommendation_id"] = recommendation_id
     record_event(
         session,
         f"chart.line_{kind}",
         staff_id=staff_id,
         entity="chart_line",
         entity_id=line.id,
-        detail={"reason": reason.strip(), "effective_at": effective_at.isoformat()},
+        detail=detail,
     )
+    if recommendation_id is not None and actions:
+        action_by_chart_change(
+            session, staff_id, recommendation_id, line.resident_id, line.id, effective_at
+        )
 
 
 def stop_line(
-    session: Session, staff_id: int, line_id: int, reason: str, effective_at: datetime
+    session: Session,
+    staff_id: int,
+    line_id: int,
+    reason: str,
+    effective_at: datetime,
+    *,
+    recommendation_id: int | None = None,
 ) -> None:
-    _status_event(session, staff_id, line_id, "stopped", reason, effective_at)
+    """`recommendation_id`: the accepted recommendation the stop carries out (it is actioned)."""
+    _status_event(session, staff_id, line_id, "stopped", reason, effective_at, recommendation_id)
 
 
 def suspend_line(
-    session: Session, staff_id: int, line_id: int, reason: str, effective_at: datetime
+    session: Session,
+    staff_id: int,
+    line_id: int,
+    reason: str,
+    effective_at: datetime,
+    *,
+    recommendation_id: int | None = None,
 ) -> None:
-    _status_event(session, staff_id, line_id, "suspended", reason, effective_at)
+    _status_event(session, staff_id, line_id, "suspended", reason, effective_at, recommendation_id)
 
 
 def resume_line(
@@ -308,9 +352,18 @@ def change_line(
     form: LineForm,
     reason: str,
     effective_at: datetime,
+    *,
+    recommendation_id: int | None = None,
 ) -> int:
-    """A change of dose or timing: the old line stops and a new, pending line replaces it."""
+    """A change of dose or timing: the old line stops and a new, pending line replaces it.
+    `recommendation_id`: the accepted recommendation it carries out: the stop and the new line
+    cite it, and it is actioned with the new line."""
     old = _line(session, line_id)
-    stop_line(session, staff_id, line_id, f"Changed: {reason}", effective_at)
+    _status_event(
+        session, staff_id, line_id, "stopped", f"Changed: {reason}", effective_at,
+        recommendation_id, actions=False,
+    )  # fmt: skip
     form.starts_at = max(form.starts_at, effective_at)
+    if recommendation_id is not None:
+        form.recommendation_id = recommendation_id
     return add_chart_line(session, staff_id, old.resident_id, form, replaces_id=old.id)

@@ -234,9 +234,10 @@ class ReviewDue:
 
 
 def last_reviews(session: Session, resident_ids: Sequence[int]) -> dict[int, date]:
-    """The date of each resident's last signed review. A seam: review records do not exist
-    yet, so everyone is "never reviewed"."""
-    return {}
+    """The local date of each resident's last signed review."""
+    from emar.services.review.records import last_reviewed  # records uses check_may_view
+
+    return last_reviewed(session, list(resident_ids))
 
 
 def review_list(
