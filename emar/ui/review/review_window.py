@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from emar.domain.doses import LineFacts
 from emar.domain.line_periods import ACTIVE
-from emar.domain.review.line_use import SHORT
+from emar.domain.review.line_use import SHORT, UseTotals
 from emar.domain.review.signals import Signal as ReviewSignal
 from emar.errors import EmarError
 from emar.infra.db import Session
@@ -143,6 +143,21 @@ class RecommendationModel(RowTableModel[RecommendationView]):
         return None
 
 
+def _caption(t: UseTotals, days: int, is_prn: bool) -> str:
+    """ "9 given, 1 refused": only what happened, in the strip's words."""
+    if is_prn:
+        return f"{t.prn} PRN doses on {t.prn_days} of {days} days"
+    parts = [
+        (t.given, "given"),
+        (t.late, "late"),
+        (t.refused, "refused"),
+        (t.withheld, "withheld"),
+        (t.not_given, "not given"),
+        (t.missed, "not recorded"),
+    ]
+    return ", ".join(f"{n} {word}" for n, word in parts if n) or "nothing recorded"
+
+
 def _signal_label(s: ReviewSignal, short: bool) -> QLabel:
     label = QLabel(s.title if short else f"<b>{escape(s.title)}</b>: {escape(s.detail)}")
     label.setObjectName("signal")
@@ -170,7 +185,7 @@ class ReviewWindow(QWidget):
         super().__init__()
         close_with_keys(self)
         self.setWindowTitle("eMAR: medication review")
-        self.resize(1360, 900)
+        self.resize(1340, 740)
         self.desk, self.staff_id, self.user = desk, staff_id, user
         self.resident_id = resident_id
         self.questions = questions or ReviewQuestions()
@@ -368,29 +383,27 @@ class ReviewWindow(QWidget):
     ) -> None:
         name = QLabel(self._line_text(page, line))
         name.setWordWrap(True)
-        name.setMinimumWidth(260)
+        name.setMinimumWidth(240)
+        name.setMaximumWidth(320)
         if line.status != ACTIVE:
             name.setStyleSheet("color: #555555;")
         self.grid.addWidget(name, row, 0)
         use = page.chart.use[line.id]
-        short = UseStrip(use.last(SHORT), use.is_prn, 10)
+        short = UseStrip(use.last(SHORT), use.is_prn, 8)
         short.setObjectName(f"strip28_{line.id}")
-        long = UseStrip(use.days, use.is_prn, 4)
+        long = UseStrip(use.days, use.is_prn, 3)
         long.setObjectName(f"strip90_{line.id}")
         t28, t90 = use.totals(SHORT), use.totals(len(use.days))
         for strip, t, n in ((short, t28, SHORT), (long, t90, len(use.days))):
-            said = (
-                f"{t.prn} PRN doses on {t.prn_days} of {n} days"
-                if use.is_prn
-                else f"{t.given} given, {t.late} late, {t.refused} refused, "
-                f"{t.withheld} withheld, {t.not_given} not given, {t.missed} not recorded"
-            )
+            said = _caption(t, n, use.is_prn)
             strip.setToolTip(said)
             box = QVBoxLayout()
             box.setSpacing(1)
             box.addWidget(strip)
             caption = QLabel(said)
             caption.setStyleSheet("font-size: 12px; color: #333333;")
+            caption.setWordWrap(True)
+            caption.setMaximumWidth(strip.width())
             box.addWidget(caption)
             holder = QWidget()
             holder.setLayout(box)
