@@ -1,6 +1,6 @@
-"""The menus and the screens they open beside the round (Manage, Reports, Backups, Scanner
-settings): each offered only to a role that may use it, opened once and raised after, and all
-closed when the screen locks (they show resident data or settings)."""
+"""The menus and the screens they open beside the round (Manage, Reports, Medication reviews,
+Backups, Scanner settings): each offered only to a role that may use it, opened once and raised
+after, and all closed when the screen locks (they show resident data or settings)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from emar.ui.manage.backup_window import BackupWindow
 from emar.ui.manage.window import ManageWindow
 from emar.ui.operations import Desk
 from emar.ui.reports.window import ReportsWindow
+from emar.ui.review.dialogs import ReviewQuestions
+from emar.ui.review.list_window import ReviewListWindow
 from emar.ui.scanning.router import OFFICE, SELF_TEST, ScanRouter
 
 
@@ -30,6 +32,8 @@ class Menus:
         self.window, self.desk, self.router, self.staff_id = window, desk, router, staff_id
         self._make_scanner_settings = scanner_settings
         self.windows: dict[str, QWidget] = {}  # the other screens, once opened
+        self.user: StaffView | None = None
+        self.review_questions = ReviewQuestions()  # tests answer them instead
         settings = window.menuBar().addMenu("&Settings")
         manage = window.menuBar().addMenu("Manag&e")
         self.scanner_action = self._action(
@@ -40,6 +44,9 @@ class Menus:
             manage, "&Residents, charts and stock…", "Ctrl+Shift+M", self.open_manage
         )
         self.reports_action = self._action(manage, "Re&ports…", "Ctrl+Shift+P", self.open_reports)
+        self.reviews_action = self._action(
+            manage, "Medication re&views…", "Ctrl+Shift+V", self.open_reviews
+        )
 
     def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], None]) -> QAction:
         action = QAction(text, self.window)
@@ -51,7 +58,13 @@ class Menus:
 
     def allow(self, user: StaffView | None) -> None:
         """What this person may open; None (locked): nothing, and every screen closes."""
+        self.user = user
         role = user.role if user else ""
+        # pharmacists review; nurses and managers follow recommendations up; anyone who may
+        # view charts may read
+        self.reviews_action.setEnabled(
+            allowed(role, Action.REVIEW) or allowed(role, Action.VIEW_CHARTS)
+        )
         self.manage_action.setEnabled(
             allowed(role, Action.EDIT_CHARTS) or allowed(role, Action.MANAGE_STOCK)
         )
@@ -92,6 +105,19 @@ class Menus:
             self.reports_action,
             lambda: ReportsWindow(self.desk, self.staff_id),
         )
+
+    def open_reviews(self) -> ReviewListWindow | None:
+        window = self._open(
+            "reviews",
+            self.reviews_action,
+            lambda: ReviewListWindow(
+                self.desk, self.staff_id, lambda: self.user, self.review_questions
+            ),
+        )
+        if isinstance(window, ReviewListWindow):
+            window.refresh()
+            return window
+        return None
 
     def open_backups(self) -> None:
         window = self._open(

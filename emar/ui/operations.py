@@ -30,6 +30,7 @@ RESIDENTS = "residents"  # admission, details, absences, leaving
 STOCK = "stock"
 CATALOGUE = "catalogue"
 HOME = "home"  # the home's settings
+REVIEWS = "reviews"  # pharmacists' reviews and their recommendations
 
 
 class Changes(QObject):

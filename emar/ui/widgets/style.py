@@ -30,7 +30,39 @@ QHeaderView::section { font-weight: bold; padding: 6px; }
 #verdictPanel QLabel { color: white; font-size: 16px; }
 #verdictPanel #verdictHeadline { font-size: 26px; font-weight: bold; }
 #confirmButton { font-size: 18px; font-weight: bold; min-height: 48px; }
+#reviewName { font-size: 24px; font-weight: bold; }
+#reviewTotals { font-size: 17px; font-weight: bold; color: #1a3c5a; }
+#signal[severity="urgent"] { color: white; background: #b00020; padding: 3px; }
+#signal[severity="attention"] { color: black; background: #ffe08a; padding: 3px; }
+#signal[severity="info"] { color: black; background: #dbe9f6; padding: 3px; }
+#signButton { font-size: 17px; font-weight: bold; min-height: 40px; }
 """
+
+# The review's strips (emar/ui/review/strip.py): one colour per outcome of a dose, in words too.
+USE_COLOURS = {
+    "given": "#2e7d32",
+    "late": "#f0a000",
+    "refused": "#c62828",
+    "withheld": "#616161",
+    "not_given": "#8e5b9a",
+    "missed": "#000000",
+    "not_required": "#bfe0f5",
+    "away": "#d9d9d9",
+    "paper": "#90a4ae",
+    "prn": "#1565c0",
+}
+USE_WORDS = {
+    "given": "given",
+    "late": "given late",
+    "refused": "refused",
+    "withheld": "withheld",
+    "not_given": "not given (other reason)",
+    "missed": "nothing recorded",
+    "not_required": "not required",
+    "away": "away",
+    "paper": "on paper",
+    "prn": "PRN doses (height)",
+}
 
 HIGH_CONTRAST = (
     BASE
