@@ -1,41 +1,38 @@
 """The pharmacist's review list and review screen (offscreen, both backends): the list as the
 demo pharmacist, a resident's review opened by keyboard, the strips' colours for known entries,
-the review form filled with real key clicks and signed (the records' service is faked here: its
-real one is built elsewhere against the same contract), read-only for a carer, and a nurse
-recording that the GP declined a recommendation."""
+the review form filled with real key clicks and signed with the pharmacist's PIN, read-only for
+a carer, and a nurse
+recording that the GP declined a recommendation. The records' services are the real ones: what
+the screen signs is read back from the database."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 
-import emar.ui.review.list_window as list_window
-import emar.ui.review.review_window as review_window
 from emar.domain.review.line_use import line_use
 from emar.domain.windows import DoseWindows
-from emar.services.review.records import RecommendationView, StatusStep
+from emar.services.review.records import (
+    RecommendationForm,
+    ReviewForm,
+    list_recommendations,
+    move_recommendation,
+    reviews_of,
+    sign_review,
+)
 from emar.ui.review.dialogs import ReviewQuestions
 from emar.ui.review.list_window import ReviewListWindow
 from emar.ui.review.review_window import ReviewWindow
 from emar.ui.review.strip import UseStrip
 from emar.ui.widgets.style import USE_COLOURS
 from tests.support.facts import LONDON, entry, not_given, resident
-from tests.support.homes import Home
+from tests.support.homes import PINS, Home
 from tests.support.review import NOW as FACT_NOW
 from tests.support.review import med, prn
 from tests.support.round_window import open_window, sign_in
 
 AT = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def no_records(monkeypatch):
-    """The records' service on this branch raises NotImplementedError: empty answers."""
-    monkeypatch.setattr(review_window, "reviews_of", lambda s, staff, rid: [])
-    monkeypatch.setattr(review_window, "list_recommendations", lambda s, staff, now, **kw: [])
-    monkeypatch.setattr(list_window, "list_recommendations", lambda s, staff, now, **kw: [])
 
 
 def reviews(qtbot, db, tmp_path, user, questions=None) -> ReviewListWindow:
@@ -63,16 +60,17 @@ def open_mary(qtbot, listing: ReviewListWindow, home: Home) -> ReviewWindow:
     return review
 
 
-def test_the_pharmacist_sees_the_list_ranked_and_opens_a_review(
-    qtbot, home_db, tmp_path, no_records
-):
+def test_the_pharmacist_sees_the_list_ranked_and_opens_a_review(qtbot, home_db, tmp_path):
     home = Home(home_db)
     listing = reviews(qtbot, home_db, tmp_path, "phil")
     rows = [listing.model.row(i) for i in range(listing.model.rowCount())]
     assert {r.name for r in rows} >= {"Mary Jones"}
     statuses = [listing.model.data(listing.model.index(i, 2)) for i in range(len(rows))]
     assert all(s.startswith(("due", "overdue", "reviewed on")) for s in statuses)
-    assert listing.waiting.text().startswith("Recommendations: 0 awaiting the GP")
+    qtbot.waitUntil(  # its own query, beside the list's
+        lambda: listing.waiting.text().startswith("Recommendations: 0 awaiting the GP"),
+        timeout=10_000,
+    )
     review = open_mary(qtbot, listing, home)
     assert review.name.text().startswith("Mary Jones")
     assert "ALLERGIES" in review.allergies.text() and "enicillin" in review.allergies.text()
@@ -136,18 +134,9 @@ def test_the_strips_paint_each_day_in_its_outcomes_colours(qtbot):
     assert pixel(bars, 0, bottom) == "#ffffff"
 
 
-def test_the_pharmacist_fills_the_form_by_keyboard_and_signs(
-    qtbot, home_db, tmp_path, no_records, monkeypatch
-):
+def test_the_pharmacist_fills_the_form_by_keyboard_and_signs(qtbot, home_db, tmp_path):
     home = Home(home_db)
-    signed = []
-
-    def fake_sign(session, signature, form, at):
-        signed.append((signature, form, at))
-        return 41
-
-    monkeypatch.setattr(review_window, "sign_review", fake_sign)
-    questions = ReviewQuestions(ask_pin=lambda parent, who: "1234")
+    questions = ReviewQuestions(ask_pin=lambda parent, who: PINS["phil"])
     listing = reviews(qtbot, home_db, tmp_path, "phil", questions)
     review = open_mary(qtbot, listing, home)
     f = review.form
@@ -170,28 +159,28 @@ def test_the_pharmacist_fills_the_form_by_keyboard_and_signs(
     qtbot.keyClicks(f.summary, "Fewer tablets; BP to watch")
     with qtbot.waitSignal(review.signed, timeout=10_000) as done:
         qtbot.mouseClick(f.sign, Qt.MouseButton.LeftButton)
-    assert done.args == [41]
-    ((signature, form, at),) = signed
-    assert (signature.username, signature.pin) == ("phil", "1234")
-    assert at == AT
-    assert form.resident_id == home.residents["Mary Jones"]
-    assert form.mode == "remote"
-    assert form.participants == "Nina Patel (nurse), Mary, her daughter"
-    assert form.what_matters == "To stay steady on my feet"
-    assert form.summary == "Fewer tablets; BP to watch"
-    assert [(a.chart_line_id, a.assessment, a.reason) for a in form.assessments] == [
+    (review_id,) = done.args
+    with home_db.read() as s:
+        (signed,) = reviews_of(s, home.staff["phil"], home.residents["Mary Jones"])
+    assert signed.id == review_id and signed.pharmacist == "Philippa Grant"
+    assert signed.signed_at == AT
+    assert signed.mode == "remote"
+    assert signed.participants == "Nina Patel (nurse), Mary, her daughter"
+    assert signed.what_matters == "To stay steady on my feet"
+    assert signed.summary == "Fewer tablets; BP to watch"
+    assert [(a.chart_line_id, a.assessment, a.reason) for a in signed.assessments] == [
         (first.id, "stop", "no longer needed")
     ]
-    (rec,) = form.recommendations
+    (rec,) = signed.recommendations
     assert (rec.addressed_to, rec.kind, rec.chart_line_id) == ("gp", "stop", first.id)
-    assert rec.text == "Stop it and review BP in two weeks"
+    assert (rec.text, rec.status) == ("Stop it and review BP in two weeks", "proposed")
     assert rec.due_on == date(2026, 6, 24)
-    assert form.next_review_on == date(2027, 6, 10)
+    assert signed.next_review_on == date(2027, 6, 10)
     assert f.participants.text() == "" and f.listed.count() == 0  # ready for the next one
     assert review.message.text().startswith("Review signed")
 
 
-def test_a_carer_reads_only(qtbot, home_db, tmp_path, no_records):
+def test_a_carer_reads_only(qtbot, home_db, tmp_path):
     home = Home(home_db)
     listing = reviews(qtbot, home_db, tmp_path, "amy")
     review = open_mary(qtbot, listing, home)
@@ -202,22 +191,23 @@ def test_a_carer_reads_only(qtbot, home_db, tmp_path, no_records):
     assert "Only a pharmacist" in review.message.text()
 
 
-def test_a_nurse_records_that_the_gp_declined_with_the_reason(
-    qtbot, home_db, tmp_path, no_records, monkeypatch
-):
+def test_a_nurse_records_that_the_gp_declined_with_the_reason(qtbot, home_db, tmp_path):
     home = Home(home_db)
     mary = home.residents["Mary Jones"]
-    step = StatusStep("sent", AT, "Phil Shah", None, None)
-    view = RecommendationView(7, 3, mary, "Mary Jones", None, None, "gp", "stop", "Stop aspirin",
-                              "sent", AT, date(2026, 6, 1), True, (step,))  # fmt: skip
-    monkeypatch.setattr(review_window, "list_recommendations", lambda s, st, now, **kw: [view])
-    moved = []
-
-    def fake_move(session, staff_id, rec_id, status, at, reason=None):
-        moved.append((staff_id, rec_id, status, reason))
-        return view
-
-    monkeypatch.setattr(review_window, "move_recommendation", fake_move)
+    form = ReviewForm(
+        mary,
+        "in person",
+        "Nina Patel (nurse)",
+        recommendations=(
+            RecommendationForm("gp", "stop", "Stop aspirin", due_on=date(2026, 6, 1)),
+        ),
+    )
+    earlier = AT - timedelta(days=20)
+    with home_db.write() as s:
+        sign_review(s, home.sign("phil"), form, earlier)
+    with home_db.write() as s:
+        (rec,) = list_recommendations(s, home.staff["nina"], earlier, resident_id=mary)
+        move_recommendation(s, home.staff["nina"], rec.id, "sent", earlier)
     questions = ReviewQuestions(ask_reason=lambda parent, title, q: "GP wants to keep it")
     listing = reviews(qtbot, home_db, tmp_path, "nina", questions)
     review = open_mary(qtbot, listing, home)
@@ -228,14 +218,8 @@ def test_a_nurse_records_that_the_gp_declined_with_the_reason(
     review.next_step.setCurrentText("declined")
     with qtbot.waitSignal(review.moved, timeout=10_000):
         qtbot.mouseClick(review.move_button, Qt.MouseButton.LeftButton)
-    assert moved == [(home.staff["nina"], 7, "declined", "GP wants to keep it")]
-
-
-def test_without_the_records_service_the_review_still_shows(qtbot, home_db, tmp_path):
-    """On this branch the records' service is not built yet: the chart shows all the same."""
-    home = Home(home_db)
-    listing = reviews(qtbot, home_db, tmp_path, "phil")
-    assert listing.waiting.text() in ("", "Recommendations: not available yet")
-    review = open_mary(qtbot, listing, home)
-    qtbot.waitUntil(lambda: "cannot be shown" in review.reviews_text.text(), timeout=10_000)
-    assert review.page is not None and review.assessments
+    with home_db.read() as s:
+        (now_declined,) = list_recommendations(s, home.staff["nina"], AT, resident_id=mary)
+    assert now_declined.status == "declined"
+    assert now_declined.history[-1].reason == "GP wants to keep it"
+    assert now_declined.history[-1].by == "Nina Patel"

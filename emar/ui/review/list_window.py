@@ -5,7 +5,6 @@ resident's review. The recommendations still open are counted at the top for the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from emar.domain.review.ranking import ReviewStatus
 from emar.infra.db import Session
 from emar.services.home import UnitView, list_units
-from emar.services.review.records import RecommendationView, list_recommendations
+from emar.services.review.records import WaitingCounts, recommendations_waiting
 from emar.services.review.signals import ReviewDue, review_list
 from emar.services.staff.accounts import StaffView
 from emar.ui.operations import CHARTS, HOME, RECORDS, RESIDENTS, REVIEWS, Desk, QueryOp
@@ -26,8 +25,6 @@ from emar.ui.widgets.layout import list_view
 from emar.ui.widgets.message_line import MessageLine
 from emar.ui.widgets.table_models import RowTableModel
 from emar.ui.widgets.window_keys import close_with_keys
-
-GP_WAITING = ("proposed", "sent")  # the GP has not answered yet
 
 
 def status_text(r: ReviewDue) -> str:
@@ -67,24 +64,12 @@ class ReviewListModel(RowTableModel[ReviewDue]):
         return None
 
 
-@dataclass(frozen=True)
-class Waiting:
+def waiting_words(waiting: WaitingCounts) -> str:
     """Open recommendations, as a manager follows them up."""
-
-    awaiting_gp: int
-    awaiting_action: int
-    overdue: int
-
-    @classmethod
-    def of(cls, views: list[RecommendationView]) -> Waiting:
-        gp = sum(1 for v in views if v.addressed_to == "gp" and v.status in GP_WAITING)
-        return cls(gp, len(views) - gp, sum(1 for v in views if v.overdue))
-
-    def words(self) -> str:
-        return (
-            f"Recommendations: {self.awaiting_gp} awaiting the GP, "
-            f"{self.awaiting_action} awaiting action, {self.overdue} overdue"
-        )
+    return (
+        f"Recommendations: {waiting.awaiting_gp} awaiting the GP, "
+        f"{waiting.awaiting_action} awaiting action, {waiting.overdue} overdue"
+    )
 
 
 class ReviewListWindow(QWidget):
@@ -160,12 +145,9 @@ class ReviewListWindow(QWidget):
             return review_list(s, staff, now, unit_id=unit)
 
         QueryOp(self, fetch).latest("list").success(self._show).run_in_background()
-        # TODO(issue 17, part 4): a cheaper `recommendations_waiting` belongs in
-        # emar/services/review/records.py (someone else adds it); until then the open ones are
-        # listed and counted here.
-        QueryOp(
-            self, lambda s: Waiting.of(list_recommendations(s, staff, now, open_only=True))
-        ).latest("waiting").success(self._show_waiting).failure(
+        QueryOp(self, lambda s: recommendations_waiting(s, staff, now)).latest("waiting").success(
+            self._show_waiting
+        ).failure(
             lambda _exc: self.waiting.setText("Recommendations: not available yet")
         ).run_in_background()
 
@@ -183,8 +165,11 @@ class ReviewListWindow(QWidget):
         )
         self.loaded.emit()
 
-    def _show_waiting(self, waiting: Waiting) -> None:
-        self.waiting.setText(waiting.words())
+    def _no_waiting(self, _exc: BaseException) -> None:
+        self.waiting.setText("Recommendations: not available")
+
+    def _show_waiting(self, waiting: WaitingCounts) -> None:
+        self.waiting.setText(waiting_words(waiting))
 
     def selected(self) -> ReviewDue | None:
         rows = self.view.selectionModel().selectedRows()
