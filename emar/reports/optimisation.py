@@ -14,7 +14,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from emar.reports.optimisation_data import OptimisationData
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
@@ -52,6 +52,12 @@ def _change(before: object, after: object) -> str:
     if abs(diff) < 0.005:
         return "no change"
     return f"{'up' if diff > 0 else 'down'} {abs(diff):.2f}"
+
+
+def _burden_change(residents_at_start: int, before: object, after: object) -> str:
+    if not residents_at_start:
+        return f"{after} at the end (no resident had medicines on the chart at the start)"
+    return f"{before} at the start, {after} at the end ({_change(before, after)})"
 
 
 def _title(text: str, width: float, height: float) -> String:
@@ -135,8 +141,8 @@ def vbars(
     if colours:
         for i, c in enumerate(colours):
             chart.bars[(0, i)].fillColor = c
-    chart.barLabelFormat = fmt
-    chart.barLabels.fontSize = 7.5
+    chart.barLabelFormat = lambda v: "" if not v else fmt % v  # a zero needs no label
+    chart.barLabels.fontSize = 7.5 if len(labels) <= 8 else 6
     chart.barLabels.nudge = 6
     d.add(chart)
     return d
@@ -169,11 +175,9 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
         ["Medicines stopped", f"{len(data.stopped)}, of which {data.stops_citing} carried out a "
          f"recommendation; {data.new_lines_citing} new chart line(s) carried one out"],
         ["Average anticholinergic burden (ACB) per resident",
-         f"{b.average_acb} at the start, {a.average_acb} at the end "
-         f"({_change(b.average_acb, a.average_acb)})"],
+         _burden_change(b.residents, b.average_acb, a.average_acb)],
         ["Average regular medicines per resident",
-         f"{b.average_regular} at the start, {a.average_regular} at the end "
-         f"({_change(b.average_regular, a.average_regular)})"],
+         _burden_change(b.residents, b.average_regular, a.average_regular)],
         ["Refusals", f"{refused} of {scheduled} scheduled doses: "
          f"{(100 * refused / scheduled if scheduled else 0):.1f} per 100"],
         ["PRN (when required) doses given", f"{prn} in {resident_days} resident-days: "
@@ -265,9 +269,9 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
             "body",
         )
     )
-    story.append(Paragraph("Residents reviewed", STYLES["h2"]))
     story.append(
-        table(
+        _headed(
+            "Residents reviewed",
             ["Signed", "Resident", "Room", "Pharmacist", "How", "Recommendations"],
             [
                 [
@@ -285,9 +289,9 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
             style="large",
         )
     )
-    story.append(Paragraph("Signals now, by type", STYLES["h2"]))
     story.append(
-        table(
+        _headed(
+            "Signals now, by type",
             ["Signal", "Signals", "Residents"],
             [[label, str(n), str(r)] for label, n, r in data.signals_by_kind]
             or [["No signals.", "", ""]],
@@ -295,10 +299,10 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
             style="large",
         )
     )
-    story.append(Paragraph("Recommendations made in the period", STYLES["h2"]))
     gp = Counter(r.status for r in data.recommendations if r.addressed_to == "gp")
     story.append(
-        table(
+        _headed(
+            "Recommendations made in the period",
             ["Status", "To the GP", "To the home", "All"],
             [[s, str(gp[s]), str(n - gp[s]), str(n)] for s, n in by_status],
             [width * 0.4, width * 0.2, width * 0.2, width * 0.2],
@@ -315,18 +319,18 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
         ]
         for s in data.stopped
     ]
-    story.append(Paragraph("Medicines stopped", STYLES["h2"]))
     story.append(
-        table(
+        _headed(
+            "Medicines stopped",
             ["When", "Resident", "Medicine", "Reason", "Carries out recommendation"],
             stopped_rows or [["None stopped in this period.", "", "", "", ""]],
             [width * x for x in (0.17, 0.17, 0.24, 0.2, 0.22)],
             style="large",
         )
     )
-    story.append(Paragraph("Week by week", STYLES["h2"]))
     story.append(
-        table(
+        _headed(
+            "Week by week",
             [
                 "Week from",
                 "Days",
@@ -355,6 +359,18 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
         )
     )
     return build(out, meta, story, wide=False)
+
+
+def _headed(
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    style: str,
+) -> KeepTogether:
+    """A section's heading kept with (the start of) its table."""
+    return KeepTogether([Paragraph(title, STYLES["h2"]), table(header, rows, widths, style=style)])
 
 
 def _week_of(day, data: OptimisationData):  # type: ignore[no-untyped-def]

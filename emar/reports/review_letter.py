@@ -78,9 +78,9 @@ def render_review_letter(data: ReviewLetterData, meta: ReportMeta, out: Path | B
             style="large",
             extra=[("SPAN", (1, 3), (3, 3))],
         ),
-        Paragraph("The review", STYLES["h2"]),
+        Spacer(0, 3 * mm),
         table(
-            ["", ""],
+            ["The review", ""],
             [
                 ["Signed", f"{signed:%d %b %Y at %H:%M} {signed:%Z} (review {data.review_id})"],
                 ["Pharmacist", data.pharmacist],
@@ -98,9 +98,9 @@ def render_review_letter(data: ReviewLetterData, meta: ReportMeta, out: Path | B
         para(data.what_matters or "Not recorded.", "letter"),
         Paragraph("Summary", STYLES["h3"]),
         para(data.summary or "No summary written.", "letter"),
-        Paragraph("Allergies, conditions, weight and kidney function", STYLES["h2"]),
+        Spacer(0, 3 * mm),
         table(
-            ["", ""],
+            ["Allergies, conditions, weight and kidney function", ""],
             [
                 [
                     "Allergies",
@@ -155,30 +155,34 @@ def render_review_letter(data: ReviewLetterData, meta: ReportMeta, out: Path | B
             )
         )
         story.append(Spacer(0, 1.5 * mm))
-    story.append(Paragraph("Recommendations to the GP", STYLES["h2"]))
+    heading: list[Flowable] = [Paragraph("Recommendations to the GP", STYLES["h2"])]
     if not data.to_gp:
-        story.append(para("None: no change to prescribing is recommended.", "letter"))
+        story += [*heading, para("None: no change to prescribing is recommended.", "letter")]
     for n, r in enumerate(data.to_gp, start=1):
         what = f"{n}. {r.kind.upper()}" + (f": {r.medicine}" if r.medicine else "")
         story.append(
             KeepTogether(
-                table(
-                    [what, "Status"],
-                    [
-                        [_big(r.text), _big(_status(r, zone))],
-                        [_big(TO_GP_REPLY), ""],
-                    ],
-                    [width * 0.72, width * 0.28],
-                    style="large",
-                    extra=[
-                        ("SPAN", (0, 2), (1, 2)),
-                        ("BACKGROUND", (0, 2), (1, 2), colors.white),
-                        ("TOPPADDING", (0, 2), (1, 2), 5),
-                        ("BOTTOMPADDING", (0, 2), (1, 2), 6),
-                    ],
-                )
+                [  # the heading stays with the first recommendation
+                    *heading,
+                    table(
+                        [what, "Status"],
+                        [
+                            [_big(r.text), _big(_status(r, zone))],
+                            [_big(TO_GP_REPLY), ""],
+                        ],
+                        [width * 0.72, width * 0.28],
+                        style="large",
+                        extra=[
+                            ("SPAN", (0, 2), (1, 2)),
+                            ("BACKGROUND", (0, 2), (1, 2), colors.white),
+                            ("TOPPADDING", (0, 2), (1, 2), 5),
+                            ("BOTTOMPADDING", (0, 2), (1, 2), 6),
+                        ],
+                    ),
+                ]
             )
         )
+        heading = []
         story.append(Spacer(0, 2 * mm))
     story.append(Paragraph("Recommendations to the home", STYLES["h2"]))
     story.append(
