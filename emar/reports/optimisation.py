@@ -14,7 +14,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from emar.reports.optimisation_data import OptimisationData
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
@@ -141,8 +141,9 @@ def vbars(
     if colours:
         for i, c in enumerate(colours):
             chart.bars[(0, i)].fillColor = c
-    chart.barLabelFormat = lambda v: "" if not v else fmt % v  # a zero needs no label
-    chart.barLabels.fontSize = 7.5 if len(labels) <= 8 else 6
+    # a zero needs no label; more than 8 bars (a quarter's weeks) read from the axis
+    chart.barLabelFormat = lambda v: "" if not v or len(labels) > 8 else fmt % v
+    chart.barLabels.fontSize = 7.5
     chart.barLabels.nudge = 6
     d.add(chart)
     return d
@@ -196,7 +197,9 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
             f"Start: {b.residents} residents at {b.at.astimezone(zone):%d %b %Y %H:%M %Z}; end: "
             f"{a.residents} residents at {a.at.astimezone(zone):%d %b %Y %H:%M %Z}. Burden and "
             "counts come from the chart lines active at each moment and the ACB scale scores "
-            "in eMAR's medicines reference. Recommendation status as at the end of the period.",
+            "in eMAR's medicines reference. Recommendation status as at the end of the period. "
+            "Weeks start on Monday (the first may be part of one); labels give each week's "
+            "first day.",
             "body",
         )
     )
@@ -262,14 +265,7 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
     )
     charts.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     story.append(charts)
-    story.append(
-        para(
-            "Weeks start on Monday (the first may be part of a week); labels give each week's "
-            "first day.",
-            "body",
-        )
-    )
-    story.append(
+    story.extend(
         _headed(
             "Residents reviewed",
             ["Signed", "Resident", "Room", "Pharmacist", "How", "Recommendations"],
@@ -289,7 +285,7 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
             style="large",
         )
     )
-    story.append(
+    story.extend(
         _headed(
             "Signals now, by type",
             ["Signal", "Signals", "Residents"],
@@ -300,7 +296,7 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
         )
     )
     gp = Counter(r.status for r in data.recommendations if r.addressed_to == "gp")
-    story.append(
+    story.extend(
         _headed(
             "Recommendations made in the period",
             ["Status", "To the GP", "To the home", "All"],
@@ -319,7 +315,7 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
         ]
         for s in data.stopped
     ]
-    story.append(
+    story.extend(
         _headed(
             "Medicines stopped",
             ["When", "Resident", "Medicine", "Reason", "Carries out recommendation"],
@@ -328,7 +324,7 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
             style="large",
         )
     )
-    story.append(
+    story.extend(
         _headed(
             "Week by week",
             [
@@ -368,9 +364,13 @@ def _headed(
     widths: Sequence[float],
     *,
     style: str,
-) -> KeepTogether:
+) -> list[Flowable]:
     """A section's heading kept with (the start of) its table."""
-    return KeepTogether([Paragraph(title, STYLES["h2"]), table(header, rows, widths, style=style)])
+    return [
+        CondPageBreak(35 * mm),  # no heading alone at a page's foot
+        Paragraph(title, STYLES["h2"]),
+        table(header, rows, widths, style=style),
+    ]
 
 
 def _week_of(day, data: OptimisationData):  # type: ignore[no-untyped-def]
