@@ -107,23 +107,113 @@ def report_pages() -> None:
         make_report(
             db, ReportRequest(kind, scope, blank=blank), pdf, now=now, staff_id=mark, printed_by=""
         )
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-r",
-                "100",
-                "-png",
-                "-singlefile",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                str(pdf),
-                str(OUT / f"report-{name}"),
-            ],
-            check=True,
+        _first_page(pdf, name)
+    review_pages(db, now, ids, folder)
+
+
+def review_pages(db: Database, now: datetime, ids: dict[str, int], folder: Path) -> None:
+    """The pharmacist's two reports: Mary Jones's medication review letter and the home's
+    medicines optimisation over the last quarter. A demo home without a signed review gets a
+    sample one (tests/support/review_rows.py, straight through the models), and says so."""
+    from emar.models.review import MedicationReview
+    from emar.reports.data import Scope
+    from emar.reports.run import ReportKind, ReportRequest, default_period, make_report
+
+    mary = ids["Mary Jones"]
+    with db.read() as s:
+        signed = s.scalars(
+            select(MedicationReview.id).where(MedicationReview.resident_id == mary)
+        ).first()
+    if signed is None:
+        print("the demo home has no signed review of Mary Jones: adding a sample one")
+        _sample_review(db, now, ids)
+    zone = ZoneInfo("Europe/London")
+    _quarter, end = default_period(ReportKind.OPTIMISATION, now, zone)
+    start = end - timedelta(days=DEMO_HISTORY_DAYS)  # the demo home's history, not a quarter
+    for name, kind, scope in (
+        ("review-letter", ReportKind.MEDICATION_REVIEW, Scope(start, end, resident_id=mary)),
+        ("optimisation", ReportKind.OPTIMISATION, Scope(start, end)),
+    ):
+        pdf = folder / f"{name}.pdf"
+        make_report(db, ReportRequest(kind, scope), pdf, now=now, staff_id=4, printed_by="")
+        _first_page(pdf, name)
+
+
+def _sample_review(db: Database, now: datetime, ids: dict[str, int]) -> None:
+    sys.path.insert(0, str(OUT.parent.parent))  # the repository, for tests.support
+    from emar.models import ChartLine, Medicine, Staff
+    from tests.support.review_rows import add_recommendation, add_review, stop_line
+
+    with db.write() as s:
+        staff = dict(s.execute(select(Staff.username, Staff.id)).all())
+        lines = dict(
+            s.execute(
+                select(Medicine.name, ChartLine.id)
+                .join(Medicine)
+                .where(ChartLine.resident_id == ids["Mary Jones"], ChartLine.timing != "prn")
+            ).all()
         )
-        print(f"wrote {OUT / f'report-{name}.png'}")
+        amlodipine, atorvastatin = lines["Amlodipine"], lines["Atorvastatin"]
+        signed = now - timedelta(days=6, hours=-6)
+        phil, mary = staff["phil"], ids["Mary Jones"]
+        review = add_review(
+            s, mary, phil, signed,
+            participants="Nina Patel (nurse), Mary, her daughter Susan (by phone)",
+            what_matters="To stay well enough to go to her granddaughter's wedding in the "
+            "summer; fewer tablets if possible",
+            summary="Blood pressure low on the last three checks and amlodipine often refused; "
+            "statin appropriate after her stroke. Paracetamol PRN used rarely: keep.",
+            assessments=[
+                (amlodipine, "stop", "BP 112/70 on the last three checks; refused often"),
+                (atorvastatin, "continue", "Secondary prevention after stroke"),
+            ],
+            next_review_on=(now + timedelta(days=365)).date(),
+        )  # fmt: skip
+        day = timedelta(days=1)
+        stop = add_recommendation(
+            s, review_id=review, resident_id=mary, by=phil, created_at=signed,
+            chart_line_id=amlodipine, text="Stop amlodipine 5 mg: blood pressure low, often "
+            "refused. Recheck BP weekly for 4 weeks.",
+            steps=[("sent", signed + day / 4), ("accepted", signed + day),
+                   ("actioned", signed + 2 * day)],
+        )  # fmt: skip
+        stop_line(s, amlodipine, signed + 2 * day, staff["nina"], "GP accepted: stop", stop)
+        add_recommendation(
+            s, review_id=review, resident_id=mary, by=phil, created_at=signed, kind="reduce",
+            chart_line_id=atorvastatin, text="Consider reducing atorvastatin to 10 mg at night",
+            steps=[("sent", signed + day / 4),
+                   ("declined", signed + 3 * day, "Recent stroke: keep the higher dose")],
+        )  # fmt: skip
+        add_recommendation(
+            s, review_id=review, resident_id=mary, by=phil, created_at=signed, kind="monitor",
+            text="Check renal function (U&E, eGFR) at the next routine bloods",
+            steps=[("sent", signed + day / 4)],
+        )  # fmt: skip
+        add_recommendation(
+            s, review_id=review, resident_id=mary, by=phil, created_at=signed, kind="monitor",
+            addressed_to="home", text="Record Mary's weight monthly and her BP weekly for 4 weeks",
+            steps=[("accepted", signed + day / 3)],
+        )  # fmt: skip
+
+
+def _first_page(pdf: Path, name: str) -> None:
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "100",
+            "-png",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(OUT / f"report-{name}"),
+        ],
+        check=True,
+    )
+    print(f"wrote {OUT / f'report-{name}.png'}")
 
 
 def _residents(db: Database) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""`emar report`: the same PDF reports as the app (handover, audit, MAR, CD register)."""
+"""`emar report`: the same PDF reports as the app (handover, audit, MAR, CD register, a
+resident's medication review letter, the home's medicines optimisation)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from emar.errors import EmarError
 from emar.infra.private_files import never_overwrites
 from emar.reports.data import Scope
 from emar.reports.run import (
+    OPTIMISATION_DAYS,
     TITLES,
     ReportKind,
     ReportRequest,
@@ -38,11 +40,16 @@ def register(
         dest="start",
         help="local date or date and time (default: the shift now ending for a handover, "
         f"{MAR_DAYS} days from today for a MAR, the last {MAR_DAYS} days for the audit and CD "
-        "register)",
+        f"register, the last {OPTIMISATION_DAYS} days for the medicines optimisation)",
     )
     p.add_argument("--to", dest="end", help="local date (included) or date and time")
     p.add_argument("--unit", help="unit name or id (default: the whole home)")
-    p.add_argument("--resident", type=int, help="one resident id")
+    p.add_argument(
+        "--resident", type=int, help="one resident id (needed for a medication-review letter)"
+    )
+    p.add_argument(
+        "--review", type=int, help="medication-review: this signed review (default: the latest)"
+    )
     p.add_argument("--staff", help="one staff member's username (audit)")
     p.add_argument("--medicine", help="medicines whose name contains this (audit, CD register)")
     p.add_argument("--blank", action="store_true", help="MAR: empty boxes, for downtime")
@@ -96,6 +103,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise EmarError(never_overwrites(out, "a report"))
     if args.csv and not kind.per_staff:
         raise EmarError("--csv is for the audit report.")
+    if kind == ReportKind.MEDICATION_REVIEW and args.resident is None:
+        raise EmarError("A medication-review letter is for one resident: give --resident ID.")
+    if args.review is not None and kind != ReportKind.MEDICATION_REVIEW:
+        raise EmarError("--review is for the medication-review letter.")
     with db.read() as session:
         zone = get_home(session).zone
         staff_id = _staff_id(session, args.staff)
@@ -117,6 +128,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         Scope(start, end, unit_id, args.resident, staff_id, args.medicine),
         blank=args.blank,
         csv_out=Path(args.csv) if args.csv else None,
+        review_id=args.review,
     )
     made = make_report(
         db,

@@ -46,6 +46,10 @@ STYLES = {
     ),
     "tiny": ParagraphStyle("tiny", fontName="Helvetica", fontSize=6, leading=7),
     "tiny_bold": ParagraphStyle("tiny_bold", fontName="Helvetica-Bold", fontSize=6, leading=7),
+    # letters and summaries read by a GP or an inspector: larger type
+    "large": ParagraphStyle("large", fontName="Helvetica", fontSize=9.5, leading=12),
+    "large_head": ParagraphStyle("large_head", fontName="Helvetica-Bold", fontSize=9.5, leading=12),
+    "letter": ParagraphStyle("letter", parent=_base["BodyText"], fontSize=10, leading=13),
 }
 
 
@@ -70,7 +74,12 @@ def para(text: object, style: str = "cell") -> Paragraph:
 
 
 PAD = 2.5
-FONTS = {"cell": ("Helvetica", 7.5, 9.0), "tiny": ("Helvetica", 6.0, 7.0)}
+FONTS = {
+    "cell": ("Helvetica", 7.5, 9.0),
+    "tiny": ("Helvetica", 6.0, 7.0),
+    "large": ("Helvetica", 9.5, 12.0),
+}
+HEADS = {"cell": "head", "tiny": "tiny_bold", "large": "large_head"}
 
 
 @lru_cache(maxsize=65_536)
@@ -103,9 +112,7 @@ def table(
     Text cells are plain strings wrapped here (much faster than a Paragraph per cell, which
     matters for a month's audit); a cell may also be any Flowable (a Paragraph for colour)."""
     font, size, leading = FONTS[style]
-    data: list[list[object]] = [
-        [para(h, "head" if style == "cell" else "tiny_bold") for h in header]
-    ]
+    data: list[list[object]] = [[para(h, HEADS[style]) for h in header]]
     inner = [w - 2 * PAD for w in widths]
     data += [
         [

@@ -28,7 +28,11 @@ from emar.reports.handover import render_handover
 from emar.reports.handover_data import handover_data
 from emar.reports.mar_chart import render_mar
 from emar.reports.mar_chart_data import mar_data
+from emar.reports.optimisation import render_optimisation
+from emar.reports.optimisation_data import optimisation_data
 from emar.reports.pdf import ReportMeta
+from emar.reports.review_letter import render_review_letter
+from emar.reports.review_letter_data import review_letter_data
 from emar.services.audit import record_event
 from emar.services.audit.checkpoints import audit_head
 from emar.services.home import get_home
@@ -43,6 +47,8 @@ class ReportKind(StrEnum):
     AUDIT = "audit"
     MAR = "mar"
     CD_REGISTER = "cd-register"
+    MEDICATION_REVIEW = "medication-review"  # one resident's signed review, for the GP
+    OPTIMISATION = "optimisation"  # the home's medicines optimisation over a period
 
     @property
     def per_staff(self) -> bool:
@@ -55,16 +61,23 @@ TITLES = {
     ReportKind.AUDIT: "Administration audit",
     ReportKind.MAR: "MAR chart",
     ReportKind.CD_REGISTER: "Controlled drugs register",
+    ReportKind.MEDICATION_REVIEW: "Medication review letter",
+    ReportKind.OPTIMISATION: "Medicines optimisation",
 }
+OPTIMISATION_DAYS = 91  # a quarter
 
 
 def default_period(kind: ReportKind, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """What a report covers unless told otherwise: a handover, the shift now ending; a MAR,
-    the cycle's days from today; the audit and the CD register, the cycle's days to today."""
+    the cycle's days from today; the audit and the CD register, the cycle's days to today; the
+    medicines optimisation, the last quarter (91 days) to today; a review letter prints its
+    review, whatever the period (the cycle's days to today, for the record)."""
     if kind == ReportKind.HANDOVER:
         return shift_now_ending(now, zone)
     if kind == ReportKind.MAR:
         return days_from_today(now, zone)
+    if kind == ReportKind.OPTIMISATION:
+        return last_days(now, zone, OPTIMISATION_DAYS)
     return last_days(now, zone)
 
 
@@ -74,6 +87,7 @@ class ReportRequest:
     scope: Scope
     blank: bool = False  # MAR only: empty boxes for downtime
     csv_out: Path | None = None  # audit only
+    review_id: int | None = None  # medication review letter: this review (default: the latest)
 
 
 @dataclass(frozen=True)
@@ -127,6 +141,14 @@ def make_report(
                 ) as f:
                     return pages, write_audit_csv(audit, f)
 
+        elif kind == ReportKind.MEDICATION_REVIEW:
+            if scope.resident_id is None:
+                raise ValidationError("A medication review letter is for one resident: choose one.")
+            letter = review_letter_data(session, scope.resident_id, request.review_id, now)
+            render = lambda: (render_review_letter(letter, meta, out), None)  # noqa: E731
+        elif kind == ReportKind.OPTIMISATION:
+            optimisation = optimisation_data(session, scope.start, scope.end, now)
+            render = lambda: (render_optimisation(optimisation, meta, out), None)  # noqa: E731
         elif kind == ReportKind.CD_REGISTER:
             register = cd_register_data(session, scope)
             render = lambda: (render_cd_register(register, meta, out), None)  # noqa: E731
@@ -169,6 +191,7 @@ def make_report(
                 "staff_id": scope.staff_id,
                 "medicine": scope.medicine,
                 "blank": request.blank,
+                "review_id": request.review_id,
                 "pages": pages,
                 "csv": csv_rows is not None,
             },

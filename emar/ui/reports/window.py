@@ -49,6 +49,8 @@ CHOICES = [
     ("MAR chart (filled)", ReportKind.MAR, False),
     ("Blank MAR for downtime", ReportKind.MAR, True),
     ("Controlled drugs register", ReportKind.CD_REGISTER, False),
+    ("Medication review letter (one resident, for the GP)", ReportKind.MEDICATION_REVIEW, False),
+    ("Medicines optimisation", ReportKind.OPTIMISATION, False),
 ]
 
 
