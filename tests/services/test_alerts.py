@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from emar.models import StockMovement
+from emar.services.review.records import RecommendationForm, ReviewForm, sign_review
 from emar.services.round.alerts import alerts
 from emar.services.round.recording import record_given, record_prn_outcome
 from tests.support.homes import Home, dose, local
@@ -84,3 +85,31 @@ def test_stock_running_out(home_db):
     assert [a.message for a in stock] == [
         "Amlodipine 5 mg tablets: 2 tablet(s) left, about 2.0 days: order more"
     ]
+
+
+def test_a_recommendation_the_home_must_act_on_or_overdue_is_an_alert(home_db):
+    """Issue 17: the round list shows what the pharmacist recommended and the home must do
+    (accepted, or made to the home), and anything open past its due date; not one still with
+    the GP and not yet due."""
+    home = Home(home_db)
+    mary = home.residents["Mary Jones"]
+    asked = local(DAY, 9)
+    form = ReviewForm(
+        mary,
+        "in person",
+        "Nina Patel (nurse)",
+        recommendations=(
+            RecommendationForm("home", "monitor", "Check her BP weekly"),
+            RecommendationForm("gp", "stop", "Stop amlodipine", due_on=DAY + timedelta(days=7)),
+            RecommendationForm("gp", "review", "Review the statin", due_on=DAY - timedelta(days=1)),
+        ),
+    )
+    with home_db.write() as s:
+        sign_review(s, home.sign("phil"), form, asked)
+    with home_db.read() as s:
+        found = [a for a in alerts(s, local(DAY, 10)) if a.kind == "recommendation"]
+    assert sorted(a.message for a in found) == [
+        "Pharmacist's recommendation (OVERDUE, proposed): Review the statin",
+        "Pharmacist's recommendation (proposed): Check her BP weekly",
+    ]
+    assert {a.resident_id for a in found} == {mary}

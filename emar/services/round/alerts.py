@@ -3,7 +3,8 @@
 - overdue and missed doses (from the due list);
 - time-critical doses due in the next 30 minutes;
 - PRN doses given over 30 minutes ago whose outcome is not recorded yet;
-- stock running out: fewer than 3 days' supply left for an active line.
+- stock running out: fewer than 3 days' supply left for an active line;
+- the pharmacist's recommendations waiting for the home to act, and those overdue.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from sqlalchemy.orm import Session
 from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState, LineFacts, effective_entries
 from emar.domain.line_periods import ACTIVE
+from emar.domain.review.recommendations import waiting_for
 from emar.models import PrnOutcome, StockMovement
 from emar.services.home import get_home
+from emar.services.review.records import list_recommendations
 from emar.services.round.due import ResidentRound, due_list
 from emar.services.round.facts import load_entries, load_lines
 
@@ -31,7 +34,7 @@ LOW_STOCK_DAYS = 3
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # "missed" | "overdue" | "time-critical" | "PRN outcome" | "stock"
+    kind: str  # "missed" | "overdue" | "time-critical" | "PRN outcome" | "stock" | "recommendation"
     resident_id: int
     resident: str
     room: str
@@ -40,7 +43,14 @@ class Alert:
     administration_id: int | None = None  # for PRN outcomes
 
 
-ORDER = {"missed": 0, "time-critical": 1, "overdue": 2, "PRN outcome": 3, "stock": 4}
+ORDER = {
+    "missed": 0,
+    "time-critical": 1,
+    "overdue": 2,
+    "PRN outcome": 3,
+    "stock": 4,
+    "recommendation": 5,
+}
 
 
 def alerts(
@@ -87,6 +97,7 @@ def alerts(
                 )
     out += _prn_outcomes_due(session, rounds, now, zone)
     out += _stock_low(session, rounds, now)
+    out += _recommendations(session, rounds, now)
     return sorted(out, key=lambda a: (ORDER[a.kind], a.at, a.room))
 
 
@@ -168,6 +179,30 @@ def stock_running_out(session: Session, lines: list[LineFacts]) -> list[tuple[Li
                 )
             )
     return out
+
+
+def _recommendations(session: Session, rounds: list[ResidentRound], now: datetime) -> list[Alert]:
+    """A pharmacist's recommendation the home must act on (accepted, or made to the home), or
+    any open one past its due date: the round list is where the home sees it."""
+    here = {r.resident_id: r for r in rounds}
+    found = []
+    for rec in list_recommendations(session, None, now, open_only=True):
+        r = here.get(rec.resident_id)
+        waits = waiting_for(rec.status, rec.addressed_to)
+        if r is None or not (rec.overdue or waits == "action"):
+            continue
+        what = "OVERDUE, " if rec.overdue else ""
+        found.append(
+            Alert(
+                "recommendation",
+                r.resident_id,
+                r.name,
+                r.room,
+                f"Pharmacist's recommendation ({what}{rec.status}): {rec.text}",
+                rec.status_at,
+            )
+        )
+    return found
 
 
 def _stock_low(session: Session, rounds: list[ResidentRound], now: datetime) -> list[Alert]:

@@ -221,6 +221,7 @@ _ALERT_COLOURS = {
     "overdue": "#f8d7da",
     "PRN outcome": "#cfe2ff",
     "stock": "#fff3cd",
+    "recommendation": "#e2d9f3",
 }
 
 
