@@ -5,7 +5,7 @@ is written in bulk (`emar.demo.history`: it did not happen, and is vouched for a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -33,8 +33,9 @@ from emar.demo.data import (
     TRANSCRIBER,
     UNIT_NAMES,
 )
-from emar.demo.history import generate_history
+from emar.demo.history import HistoryRates, generate_history
 from emar.demo.residents import RESIDENTS, DemoLine, DemoResident
+from emar.demo.review import REVIEWED, sign_demo_review
 from emar.domain.synthetic_ids import fake_gtin, fake_nhs_number
 from emar.errors import ValidationError
 from emar.models import Resident
@@ -44,6 +45,11 @@ from emar.services.charts.editing import LineForm, add_chart_line, check_chart_l
 from emar.services.charts.stock import book_in
 from emar.services.home import add_unit, create_home, get_home, has_home, list_units
 from emar.services.residents.admission import AdmissionForm, admit_resident, start_absence
+from emar.services.residents.health import (
+    add_monitoring_plan,
+    record_condition,
+    record_observation,
+)
 from emar.services.residents.reading import count_residents
 from emar.services.staff.accounts import add_staff, list_staff
 from emar.services.staff.signing import Signature
@@ -81,8 +87,12 @@ def build_demo_home(
 ) -> dict[str, int]:
     """Seed the demo home; refuses a database that already has residents unless forced.
 
-    With `history_days`, the MAR is filled for that many past days up to the current round:
-    doses whose window closed more than an hour ago are recorded (a few refused, late or missed).
+    With `history_days`, the home has a past, as `emar demo` makes it: the MAR is filled for
+    that many past days up to the current round (doses whose window closed more than an hour
+    ago are recorded: a few refused, late or missed; some lines refused or never needed more
+    often), the residents' health facts are recorded (conditions, falls, weights, results,
+    monitoring plans) and the pharmacist's review is signed and followed up
+    (`emar.demo.review`). Without it, only the residents and their charts as transcribed.
     """
     if count_residents(session) and not force:
         raise ValidationError(
@@ -108,11 +118,25 @@ def build_demo_home(
         local_time(home.zone, today - timedelta(days=CHART_STARTED_DAYS_AGO)),
     )
     rooms = [0] * len(UNIT_NAMES)
+    line_rates: dict[int, HistoryRates] = {}
+    charts: dict[str, tuple[int, dict[str, int]]] = {}  # family name -> resident, lines
     for number, person in enumerate(RESIDENTS, start=1):
         rooms[person.unit] += 1
         room = f"{ROOMS_PER_UNIT[person.unit]}{rooms[person.unit]:02d}"
         resident_id = _admit(session, building, person, number, units[person.unit], room)
-        _write_chart(session, building, resident_id, person.chart)
+        line_ids = _write_chart(session, building, resident_id, person.chart)
+        for line, line_id in zip(person.chart, line_ids, strict=True):
+            if line.refuse_rate is not None or line.prn_per_day is not None:
+                line_rates[line_id] = _rates(line)
+        lines = {
+            line.medicine: line_id for line, line_id in zip(person.chart, line_ids, strict=True)
+        }
+        if history_days:
+            _health(session, building, resident_id, person, lines)
+        charts[person.family] = (resident_id, lines)
+    if history_days:
+        resident_id, lines = charts[REVIEWED]
+        sign_demo_review(session, building.staff, home.zone, today, resident_id, lines)
     counts = {"residents": len(RESIDENTS), "chart_lines": sum(len(p.chart) for p in RESIDENTS)}
     if history_days:
         session.flush()
@@ -120,6 +144,7 @@ def build_demo_home(
             session,
             start=max(building.chart_start, now - timedelta(days=history_days)),
             end=now - timedelta(minutes=home.dose_window_minutes + 60),
+            line_rates=line_rates,
         )
     record_event(session, "demo.created", entity="care_home", entity_id=home.id, detail=counts)
     return counts
@@ -203,17 +228,52 @@ def _admit(
 
 def _write_chart(
     session: Session, building: _Building, resident_id: int, chart: tuple[DemoLine, ...]
-) -> None:
+) -> list[int]:
     """Each line transcribed by the nurse, checked by the senior carer with their PIN, and a
-    cycle's supply booked in, on the day the chart started."""
-    nurse, started = building.staff[TRANSCRIBER], building.chart_start
+    cycle's supply booked in, on the day the chart started (or the line, if earlier)."""
+    nurse = building.staff[TRANSCRIBER]
     checker = Signature(CHECKER, PINS[CHECKER])
+    line_ids = []
     for line in chart:
         product = building.products[line.medicine]
-        form = line_form(line, product.id, started, building.zone, building.today)
+        form = line_form(line, product.id, building.chart_start, building.zone, building.today)
+        started = min(form.starts_at, building.chart_start)
         line_id = add_chart_line(session, nurse, resident_id, form)
         check_chart_line(session, checker, line_id, started)
         book_in(session, nurse, line_id, product.gtin, RECEIVED[UNIT_OF[line.medicine]], started)
+        line_ids.append(line_id)
+    return line_ids
+
+
+def _rates(line: DemoLine) -> HistoryRates:
+    """The history rates of a line that has its own."""
+    rates = HistoryRates()
+    if line.refuse_rate is not None:
+        rates = replace(rates, refused=line.refuse_rate)
+    if line.prn_per_day is not None:
+        rates = replace(rates, prn_per_day=line.prn_per_day)
+    return rates
+
+
+def _health(
+    session: Session,
+    building: _Building,
+    resident_id: int,
+    person: DemoResident,
+    lines: dict[str, int],
+) -> None:
+    """The resident's conditions, dated observations and monitoring plans, recorded by the
+    nurse."""
+    nurse = building.staff[TRANSCRIBER]
+    for condition in person.conditions:
+        record_condition(session, nurse, resident_id, condition, today=building.today)
+    for kind, value, days_ago in person.observations:
+        at = local_time(building.zone, building.today - timedelta(days=days_ago), "10:00")
+        record_observation(session, nurse, resident_id, kind, value, at, now=building.now)
+    for kind, every_days, medicine in person.monitoring:
+        add_monitoring_plan(
+            session, nurse, resident_id, kind, every_days, chart_line_id=lines[medicine]
+        )
 
 
 def line_form(
@@ -221,6 +281,8 @@ def line_form(
 ) -> LineForm:
     """The transcription form for a demo chart line, as a nurse would fill it in."""
     starts_at = chart_start
+    if line.started_days_ago:  # a medicine taken since before the demo chart
+        starts_at = local_time(zone, today - timedelta(days=line.started_days_ago))
     if line.course_days:  # a short course started three days ago
         starts_at = local_time(zone, today - timedelta(days=3))
     if line.every_n_hours:  # patch applied at 09:00 two days ago

@@ -283,6 +283,55 @@ CATALOGUE = (
         generic="paracetamol",
         supplier="Demo Pharma Ltd",
     ),
+    # For the pharmacist's review (issue 17): appended, so the products above keep their
+    # barcodes (fake_gtin by position).
+    DemoMedicine(
+        "diazepam",
+        "Diazepam",
+        "tablets",
+        "2 mg",
+        "oral",
+        "tablet",
+        (("diazepam", "2", "mg", "benzodiazepines"),),
+        cd=4,
+    ),
+    DemoMedicine(
+        "amitriptyline",
+        "Amitriptyline",
+        "tablets",
+        "10 mg",
+        "oral",
+        "tablet",
+        (("amitriptyline", "10", "mg", None),),
+    ),
+    DemoMedicine(
+        "naproxen",
+        "Naproxen",
+        "tablets",
+        "250 mg",
+        "oral",
+        "tablet",
+        (("naproxen", "250", "mg", "NSAIDs"),),
+    ),
+    DemoMedicine(
+        "apixaban",
+        "Apixaban",
+        "tablets",
+        "2.5 mg",
+        "oral",
+        "tablet",
+        (("apixaban", "2.5", "mg", None),),
+        high_risk=True,
+    ),
+    DemoMedicine(
+        "risperidone",
+        "Risperidone",
+        "tablets",
+        "500 micrograms",
+        "oral",
+        "tablet",
+        (("risperidone", "500", "mcg", None),),
+    ),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -57,7 +58,10 @@ def generate_history(
     seed: int = 1,
     rates: HistoryRates = HistoryRates(),
     resident_ids: list[int] | None = None,
+    line_rates: Mapping[int, HistoryRates] | None = None,
 ) -> dict[str, int]:
+    """`line_rates`: chart line id -> that line's own rates (a medicine often refused, a PRN
+    never needed), else `rates`."""
     rng = random.Random(seed)  # noqa: S311 - synthetic records, not security
     home = get_home(session)
     residents = load_residents(session, resident_ids=resident_ids)
@@ -73,17 +77,18 @@ def generate_history(
     used: dict[int, Decimal] = defaultdict(Decimal)
     meta = {line.id: line for line in lines}
     for line in lines:
+        own = (line_rates or {}).get(line.id, rates)
         if line.is_prn:
             cap = _prn_daily_cap(line, [ln for ln in lines if ln.resident_id == line.resident_id])
             prn_entries.extend(
-                _prn_history(line, start, end, rng, carers, rates, away[line.resident_id], cap)
+                _prn_history(line, start, end, rng, carers, own, away[line.resident_id], cap)
             )
             continue
         minutes = window_minutes(home.windows, line)
         for scheduled in line_instants(line, home.zone, start, end):
             if away[line.resident_id].away_at(scheduled):
                 continue
-            entry = _scheduled_entry(line, scheduled, minutes, rng, carers, rates)
+            entry = _scheduled_entry(line, scheduled, minutes, rng, carers, own)
             if entry is not None:
                 entries.append(entry)
     marks = high_water(session, (Administration, PrnOutcome, StockMovement))

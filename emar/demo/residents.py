@@ -23,6 +23,10 @@ class DemoLine:
     directions: str | None = None
     dose_choice: str | None = None  # how to choose within the range
     course_days: int | None = None  # a short course, started three days ago
+    started_days_ago: int | None = None  # started before the demo chart (a line of long use)
+    # the generated MAR history for this line, where it differs from the home's usual rates
+    refuse_rate: float | None = None  # share of doses refused
+    prn_per_day: float | None = None  # PRN doses a day on average (0: never used)
 
     @property
     def timing(self) -> str:
@@ -47,6 +51,10 @@ class DemoResident:
     covert_details: str | None = None  # covert administration authorised: how it was decided
     covert_review_days: int | None = None  # ... and when it is reviewed, from today
     in_hospital: tuple[int, str] | None = None  # admitted this many days ago; the note
+    # the health facts the pharmacist's signals read (emar.domain.review.facts' keys)
+    conditions: tuple[str, ...] = ()
+    observations: tuple[tuple[str, str | None, int], ...] = ()  # kind, value, days ago
+    monitoring: tuple[tuple[str, int, str], ...] = ()  # kind, every n days, the line's medicine
 
 
 SENNA = DemoLine(
@@ -105,6 +113,10 @@ RESIDENTS = (
             DemoLine("furosemide", "1", times="08:00", directions="In the morning"),
             DemoLine("lansoprazole", "1", times="07:30", directions="30 minutes before breakfast"),
         ),
+        conditions=("atrial_fibrillation",),
+        # INR every 28 days (the anticoagulation clinic); the last result is six weeks old
+        observations=(("inr", "2.6", 42),),
+        monitoring=(("inr", 28, "warfarin"),),
     ),
     DemoResident(
         "Arthur",
@@ -339,5 +351,82 @@ RESIDENTS = (
             DemoLine("paracetamol", "2", times="08:00,20:00"),
             DemoLine("cocodamol", "2", prn="Back pain"),
         ),
+    ),
+    # Added for the pharmacist's review (issue 17): each shows several of the signals.
+    DemoResident(
+        "Reginald",
+        "Bennett",
+        date(1932, 10, 21),
+        unit=1,
+        preferred="Reg",
+        # twelve regular medicines, most for years; a faller on a benzodiazepine and a
+        # tricyclic (ACB 4), naproxen with apixaban and poor kidneys, lansoprazole at full dose
+        chart=(
+            DemoLine("apixaban", "1", times="08:00,20:00", started_days_ago=300),
+            DemoLine(
+                "naproxen",
+                "1",
+                times="08:00,18:00",
+                directions="With food (knee pain)",
+                started_days_ago=120,
+            ),
+            DemoLine("diazepam", "1", times="22:00", started_days_ago=42),
+            DemoLine("amitriptyline", "1", times="22:00", started_days_ago=200),
+            DemoLine(
+                "lansoprazole",
+                "2",
+                times="07:30",
+                directions="30 minutes before breakfast",
+                started_days_ago=300,
+            ),
+            DemoLine(
+                "latanoprost",
+                "1",
+                times="20:00",
+                directions="One drop in each eye at night",
+                started_days_ago=300,
+            ),
+            DemoLine("ramipril", "1", times="08:00", started_days_ago=300),
+            DemoLine("furosemide", "1", times="08:00", started_days_ago=300),
+            DemoLine("atorvastatin", "1", times="22:00", started_days_ago=300),
+            DemoLine(
+                "metformin", "1", times="08:00,18:00", directions="With food", started_days_ago=300
+            ),
+            DemoLine("adcal", "1", times="12:00,18:00", started_days_ago=200),
+            DemoLine(
+                "senna",
+                "1",
+                dose_max="2",
+                times="22:00",
+                dose_choice="2 if no bowel movement for 2 days",
+                started_days_ago=200,
+            ),
+        ),
+        conditions=("falls", "ckd", "atrial_fibrillation", "diabetes"),
+        observations=(("fall", None, 33), ("fall", None, 9), ("egfr", "27", 40)),
+    ),
+    DemoResident(
+        "Beatrice",
+        "Shelton",
+        date(1929, 5, 2),
+        unit=1,
+        preferred="Bea",
+        # dementia with risperidone unchanged for five months; cannot swallow tablets; under
+        # 50 kg on 4 g of paracetamol a day; refuses her donepezil; lactulose never needed
+        chart=(
+            DemoLine("risperidone", "1", times="20:00", started_days_ago=150),
+            DemoLine(
+                "paracetamol",
+                "2",
+                times="08:00,12:00,16:00,20:00",
+                directions="Regular for arthritis pain",
+                started_days_ago=150,
+            ),
+            DemoLine("donepezil", "1", times="08:00", started_days_ago=150, refuse_rate=0.7),
+            DemoLine("lactulose", "15", prn="Constipation", started_days_ago=120, prn_per_day=0),
+        ),
+        swallowing_needs="Thickened fluids; coughs on tablets",
+        conditions=("dementia", "dysphagia"),
+        observations=(("weight", "46.8", 10),),
     ),
 )

@@ -83,9 +83,9 @@ def test_label_commands_print_what_the_database_holds(demo_db, tmp_path, capsys)
 
     url = demo_db.url.render_as_string(hide_password=False)
     assert main(["--db", url, "labels", "residents", "--out", str(tmp_path / "r.pdf")]) == 0
-    assert "20 residents labels on 1 page(s)" in capsys.readouterr().out
+    assert "22 residents labels on 2 page(s)" in capsys.readouterr().out
     codes = sorted(b.text for b in decode_pdf(tmp_path / "r.pdf", tmp_path / "r"))
-    assert len(codes) == 20 and all(c.startswith("EMAR-R-") for c in codes)
+    assert len(codes) == 22 and all(c.startswith("EMAR-R-") for c in codes)
     assert main(["--db", url, "labels", "badges", "--out", str(tmp_path / "b.pdf")]) == 0
     badges = {b.text for b in decode_pdf(tmp_path / "b.pdf", tmp_path / "b")}
     assert "EMAR-S-B1001" in badges and len(badges) == 6

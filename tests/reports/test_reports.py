@@ -437,7 +437,7 @@ def test_a_long_report_reports_progress_and_stops_when_cancelled(home_db, day):
             local(DAY, 23),
             progress=lambda *a: seen.append(a),
         )
-        assert seen[-1] == (20, 20) and len(facts.residents) == 20
+        assert seen[-1] == (22, 22) and len(facts.residents) == 22
         with pytest.raises(Cancelled):
             period_facts(
                 s, home, local(DAY, 0), local(DAY, 23), local(DAY, 23), cancelled=lambda: True

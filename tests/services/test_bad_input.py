@@ -59,7 +59,7 @@ def test_a_room_with_a_superscript_does_not_break_the_round(home_db):
     with home_db.read() as s:
         rooms = [r.room for r in list_residents(s, local(DAY, 8, 0))]
         assert "Flat 2²" in rooms
-        assert len(due_list(s, local(DAY, 8, 0))) == 21
+        assert len(due_list(s, local(DAY, 8, 0))) == 23
     assert rid
 
 

@@ -41,7 +41,7 @@ def test_demo_home_shape(demo_db):
         assert get_home(s).time_zone == "Europe/London"
         assert len(list_units(s)) == 2
         residents = list_residents(s, DEMO_NOW)
-        assert len(residents) == 20
+        assert len(residents) == 22
         assert {r.unit for r in residents} == {u.name for u in list_units(s)}
         for r in s.scalars(select(Resident)):
             assert normalise_nhs_number(r.nhs_number) == r.nhs_number
@@ -111,7 +111,7 @@ def test_demo_refuses_to_mix_into_a_home_with_residents(demo_db):
     with pytest.raises(ValidationError, match="already in this database"), demo_db.write() as s:
         build_demo_home(s, DEMO_NOW, force=True)
     with demo_db.read() as s:
-        assert len(list_residents(s, DEMO_NOW)) == 20
+        assert len(list_residents(s, DEMO_NOW)) == 22
 
 
 def test_the_demo_home_is_built_through_the_services(demo_db):
@@ -127,7 +127,7 @@ def test_the_demo_home_is_built_through_the_services(demo_db):
         lines = s.scalar(select(func.count(ChartLine.id)))
         medicines = s.scalar(select(func.count(Medicine.id)))
         assert verify_trail(s).ok
-    assert actions["resident.admitted"] == 20
+    assert actions["resident.admitted"] == 22
     assert actions["resident.absence_started"] == 1
     assert actions["catalogue.added"] == actions["catalogue.gtin_attached"] == medicines
     for action in ("chart.line_added", "chart.line_checked", "stock.received"):
@@ -152,7 +152,16 @@ def test_demo_catalogue_agrees_with_the_shipped_reference(demo_db):
         if facts and facts.cd_schedule:
             reference[name] = min(reference.get(name, 5), facts.cd_schedule)
     catalogue = {name: schedule for name, schedule, _ in rows if schedule is not None}
-    assert catalogue == reference == {"Fentanyl": 2, "Oxycodone": 2, "Co-codamol": 5}
+    assert (
+        catalogue
+        == reference
+        == {
+            "Fentanyl": 2,
+            "Oxycodone": 2,
+            "Co-codamol": 5,
+            "Diazepam": 4,
+        }
+    )
 
 
 def test_demo_has_a_combination_and_a_regular_and_prn_line_sharing_an_ingredient(demo_db):
@@ -209,3 +218,54 @@ def test_a_branded_pack_of_the_generic_is_given_for_the_generic_line(demo_db):
         assert branded.display_name == "Paracetamol 500 mg tablets (Demo Pharma Ltd)"
         assert generic is not None and generic.display_name == "Paracetamol 500 mg tablets"
     assert found is not None and found[1] == "Paracetamol 500 mg tablets"
+
+
+def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templates):
+    """Issue 17 part 7: the demo as `emar demo` makes it (with its MAR history) shows at least
+    ten kinds of signal, and Philippa Grant's signed review of Reg Bennett has recommendations
+    in every status, one actioned by a chart change citing it (a stop)."""
+    from emar.domain.review.recommendations import STATUSES
+    from emar.infra.db import open_database
+    from emar.services.review.records import list_recommendations, reviews_of
+    from emar.services.review.signals import signals_for
+
+    database = open_database(templates.copy_url("history"))
+    try:
+        with database.read() as s:
+            signals = signals_for(s, DEMO_NOW)
+            names = {r.id: r.family_name for r in s.scalars(select(Resident))}
+            recommendations = list_recommendations(s, None, DEMO_NOW)
+            bennett = next(i for i, n in names.items() if n == "Bennett")
+            (review,) = reviews_of(s, None, bennett)
+            pharmacist = review.pharmacist
+    finally:
+        database.dispose()
+    kinds = {s.kind for s in signals}
+    assert len(kinds) >= 10, kinds
+    by_resident = {(names[s.resident_id], s.kind) for s in signals}
+    assert {
+        ("Bennett", "hypnotic_long"),
+        ("Bennett", "falls_risk_faller"),
+        ("Bennett", "anticholinergic_burden"),
+        ("Bennett", "nsaid_anticoagulant"),
+        ("Bennett", "polypharmacy"),
+        ("Bennett", "stopped_in_stock"),
+        ("Shelton", "antipsychotic_dementia"),
+        ("Shelton", "solid_forms_dysphagia"),
+        ("Shelton", "prn_unused"),
+        ("Shelton", "paracetamol_low_weight"),
+        ("Shelton", "refused_often"),
+        ("Baker", "monitoring_overdue"),
+    } <= by_resident
+    assert pharmacist == "Philippa Grant"
+    assert {r.status for r in review.recommendations} == set(STATUSES)
+    assert {r.id for r in review.recommendations} <= {r.id for r in recommendations}
+    declined = next(r for r in review.recommendations if r.status == "declined")
+    assert declined.history[-1].reason
+    actioned = [
+        step
+        for r in review.recommendations
+        for step in r.history
+        if step.status == "actioned" and step.chart_line_id is not None
+    ]
+    assert actioned and all(step.by == "Nina Patel" for step in actioned)

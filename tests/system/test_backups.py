@@ -47,7 +47,7 @@ def test_backup_then_restore_holds_exactly_the_same_records(demo_db, empty_url, 
     restored.dispose()
     assert after == before
     # not an empty comparison: the demo home is in both
-    assert len(after["tables"]["resident"]) == 20
+    assert len(after["tables"]["resident"]) == 22
     assert len(after["tables"]["chart_line"]) > 20
     assert len(after["tables"]["audit_event"]) > 0
     assert report.ok, report.problems
@@ -188,7 +188,7 @@ def test_export_is_owner_only_complete_and_never_overwrites(demo_db, tmp_path, c
     with demo_db.read() as s:
         events = s.scalar(select(func.count()).select_from(AuditEvent))
     assert data["format"] == "emar-canonical-export/1"
-    assert len(data["tables"]["resident"]) == 20
+    assert len(data["tables"]["resident"]) == 22
     assert len(data["tables"]["audit_event"]) == events - 1  # the export's own event is after
     capsys.readouterr()
     assert main(["export", "--out", str(out), "--db", _url(demo_db)]) == 1

@@ -31,10 +31,10 @@ def test_init_then_demo_builds_the_demo_home(empty_url, capsys):
     code, out, _ = run(capsys, "--db", empty_url, "init")
     assert code == 0 and "Database ready" in out
     code, out, _ = run(capsys, "demo", "--db", empty_url)  # --db after the command works too
-    assert code == 0 and "20 residents" in out
+    assert code == 0 and "22 residents" in out
     db = open_database(empty_url)
     with db.read() as s:
-        assert count_residents(s) == 20
+        assert count_residents(s) == 22
     db.dispose()
 
 
@@ -49,7 +49,7 @@ def test_demo_twice_is_refused_and_changes_nothing(demo_db, capsys):
     code, _, err = run(capsys, "--db", url, "demo")
     assert code == 1 and "already has residents" in err and err.count("\n") == 1
     with demo_db.read() as s:
-        assert count_residents(s) == 20
+        assert count_residents(s) == 22
 
 
 def test_user_add_reads_secrets_from_stdin_not_arguments(demo_db, capsys, monkeypatch):

@@ -58,7 +58,7 @@ def test_every_revision_upgrades_and_downgrades_step_by_step(empty_url):
 def test_upgrade_at_head_changes_nothing_and_makes_no_backup(demo_db):
     assert upgrade_to_head(demo_db) is None
     with demo_db.read() as s:
-        assert count_residents(s) == 20
+        assert count_residents(s) == 22
 
 
 def test_sqlite_backup_is_a_complete_private_copy(tmp_path):

@@ -40,7 +40,7 @@ def test_sign_in_shows_the_round_and_the_name_stays_visible(qtbot, home_db, tmp_
     qtbot.waitUntil(lambda: window.sign_in_page.error.text() == "Wrong username or password.")
     sign_in(qtbot, window)
     assert window.user_label.text() == "Signed in: Amy Carter (carer)"
-    assert window.work.round_list.model.rowCount() == 20
+    assert window.work.round_list.model.rowCount() == 22
     rows = [window.work.round_list.model.row(i) for i in range(20)]
     mary = next(r for r in rows if r.name == "Mary Jones")
     assert mary.count(DoseState.DUE) == 1  # amlodipine 08:00
