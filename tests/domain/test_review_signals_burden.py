@@ -44,6 +44,8 @@ def test_two_nsaids_are_a_signal_one_nsaid_regular_and_prn_is_not():
     (signal,) = burden.same_class(facts(med("ibuprofen"), med("naproxen")), ctx())
     assert signal.title == "Two NSAIDs"
     assert burden.same_class(facts(med("ibuprofen"), prn("ibuprofen", id=99)), ctx()) == []
+    (three,) = burden.same_class(facts(med("ibuprofen"), med("naproxen"), med("aspirin")), ctx())
+    assert three.title == "Three NSAIDs"  # found in review: "Two opioids" for three
 
 
 def test_a_z_drug_counts_with_the_benzodiazepines():

@@ -36,6 +36,8 @@ WATCHED_CLASSES = {
 }
 _GROUP = {"z-drugs": "benzodiazepines"}
 
+_COUNTS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
 
 def at_risk(s: Substance) -> bool:
     return s.falls_risk or s.sedative or s.acb > 0 or s.high_risk is not None
@@ -116,7 +118,7 @@ def same_class(facts: ReviewFacts, ctx: Context) -> list[Signal]:
             for c in s.classes & WATCHED_CLASSES.keys():
                 groups[_GROUP.get(c, c)][s.key].append(line)
     out = []
-    for key, members in sorted(groups.items()):
+    for key, members in sorted(groups.items()):  # "Three opioids", not "Two" for three
         if len(members) < 2:
             continue
         lines = [line for ls in members.values() for line in ls]
@@ -127,7 +129,8 @@ def same_class(facts: ReviewFacts, ctx: Context) -> list[Signal]:
                 facts.resident.id,
                 line_ids,
                 Severity.ATTENTION,
-                f"Two {WATCHED_CLASSES[key]}",
+                f"{_COUNTS.get(len(members), str(len(members))).capitalize()} "
+                f"{WATCHED_CLASSES[key]}",
                 f"{len(members)} different {WATCHED_CLASSES[key]} at once: {names(lines)}. "
                 "Is each needed?",
                 tuple(("chart_line", i) for i in line_ids),
