@@ -55,7 +55,7 @@ KIND_LABELS = {
     "paracetamol_low_weight": "Paracetamol dose under 50 kg",
     "monitoring_no_plan": "High-risk medicine, no monitoring plan",
     "monitoring_overdue": "Monitoring overdue",
-    "line_review_passed": "Line review date passed",
+    "line_review_passed": "Line or PRN protocol review date passed",
     "covert_review_passed": "Covert review date passed",
     "course_ended": "Course ended, line still active",
     "stopped_in_stock": "Stopped but still in stock",

@@ -16,7 +16,7 @@ from emar.domain.review.signals import (
     resident_signals,
 )
 from emar.domain.review.thresholds import DEFINITIONS, Thresholds
-from tests.support.review import NOW, ctx, facts, med, started
+from tests.support.review import NOW, ctx, facts, med, prn, started
 
 WARFARIN = med("warfarin", 1)
 TODAY = date(2026, 6, 20)
@@ -56,6 +56,18 @@ def test_a_line_review_date_passed_is_a_signal_today_is_not():
     assert len(dates.line_review_passed(facts(WARFARIN, extras=yesterday), ctx())) == 1
     today = {WARFARIN.id: LineExtra(review_date=TODAY)}
     assert dates.line_review_passed(facts(WARFARIN, extras=today), ctx()) == []
+
+
+def test_a_prn_protocols_review_date_passed_says_so():
+    """domain.md: a PRN line carries when to review it, its protocol's review date."""
+    laxative = prn("paracetamol", 500, id=77)
+    passed = {77: LineExtra(review_date=TODAY - timedelta(days=1))}
+    (signal,) = dates.line_review_passed(facts(laxative, extras=passed), ctx())
+    assert signal.title.endswith(": PRN protocol review date passed")
+    (line,) = dates.line_review_passed(
+        facts(WARFARIN, extras=passed | {WARFARIN.id: passed[77]}), ctx()
+    )
+    assert line.title.endswith(": line review date passed")
 
 
 def test_a_covert_review_date_passed_is_urgent_today_is_not():

@@ -43,8 +43,13 @@ def line_review_passed(facts: ReviewFacts, ctx: Context) -> list[Signal]:
                 facts.resident.id,
                 (line.id,),
                 Severity.ATTENTION,
-                f"{line.medicine}: review date passed",
-                f"The chart says review by {review:%d %b %Y}.",
+                f"{line.medicine}: {'PRN protocol' if line.is_prn else 'line'} review date passed",
+                f"The chart says review by {review:%d %b %Y}."
+                + (
+                    " (a when-required line's protocol: is it still needed, and how?)"
+                    if line.is_prn
+                    else ""
+                ),
                 (("chart_line", line.id),),
                 SC1,
             )
