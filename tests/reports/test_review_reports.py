@@ -169,12 +169,13 @@ def test_the_optimisation_report_counts_by_hand(home_db, reviewed, tmp_path):
     assert "Refused often" in text  # a signal type, now
     assert "Medicines stopped" in text and "Stop furosemide" in text
     assert "1, of which 1 carried out a recommendation" in text
-    # the demo home's 20 residents; Edith's furosemide (ACB 1, regular) stopped: the average
-    # ACB falls by 1 / 20 = 0.05; Albert's 7-day amoxicillin course (ACB 0, regular) also
-    # ended on 5 June, so the regular medicines fall by 2 / 20 = 0.10
-    assert "20 residents at 02 Jun 2026" in text and "20 residents at 12 Jun 2026" in text
+    # the demo home's 22 residents; Edith's furosemide (ACB 1, regular) stopped: the ACB total
+    # goes from 13 to 12, averages 0.59 and 0.55 as shown, down 0.04; Albert's 7-day
+    # amoxicillin course (ACB 0, regular) also ended on 5 June, so the regular medicines fall
+    # by 2 / 22 = 0.09
+    assert "22 residents at 02 Jun 2026" in text and "22 residents at 12 Jun 2026" in text
     acb = text.split("Average anticholinergic burden (ACB) per resident")[1]
-    assert "(down 0.05)" in acb.split("Average regular")[0]
+    assert "0.59 at the start, 0.55 at the end (down 0.04)" in acb.split("Average regular")[0]
     regular = text.split("Average regular medicines per resident")[1]
-    assert "(down 0.10)" in regular.split("Refusals")[0]
+    assert "(down 0.09)" in regular.split("Refusals")[0]
     assert "Refusals 3 of " in text  # Mary's three refusals
