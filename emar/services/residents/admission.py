@@ -22,6 +22,7 @@ from emar.models import Absence, Resident, Unit, utcnow
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
 from emar.services.residents.allergies import admission_allergies
+from emar.services.residents.current import current_resident
 from emar.services.residents.health import weight_from_details
 from emar.services.residents.photos import normalise_photo
 
@@ -157,17 +158,6 @@ def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
     return resident.id
 
 
-def _current(session: Session, resident_id: int) -> Resident:
-    resident = session.get(Resident, resident_id)
-    if resident is None:
-        raise ValidationError("No such resident.")
-    if resident.status in LEAVING:
-        raise ValidationError(
-            f"{resident.full_name} is {resident.status}: the record is read-only."
-        )
-    return resident
-
-
 def update_resident(
     session: Session,
     staff_id: int,
@@ -179,7 +169,7 @@ def update_resident(
     """Change details; the audit trail keeps each earlier value. A weight typed here is also
     recorded as a weight observation at `now` (the latest weight is the resident's weight)."""
     require(session, staff_id, Action.EDIT_CHARTS)
-    resident = _current(session, resident_id)
+    resident = current_resident(session, resident_id)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -233,7 +223,7 @@ def start_absence(
     note: str | None = None,
 ) -> int:
     require(session, staff_id, Action.ADMINISTER)
-    resident = _current(session, resident_id)
+    resident = current_resident(session, resident_id)
     if kind not in ABSENCES:
         raise ValidationError(f"An absence is one of: {', '.join(ABSENCES)}.")
     if any(a.ended_at is None for a in resident.absences):
@@ -255,7 +245,7 @@ def start_absence(
 
 def end_absence(session: Session, staff_id: int, resident_id: int, at: datetime) -> None:
     require(session, staff_id, Action.ADMINISTER)
-    resident = _current(session, resident_id)
+    resident = current_resident(session, resident_id)
     open_ = [a for a in resident.absences if a.ended_at is None]
     if not open_:
         raise ValidationError(f"{resident.full_name} is not recorded as away.")
@@ -280,7 +270,7 @@ def leave_home(
     if how not in LEAVING:
         raise ValidationError(f"Choose one of: {', '.join(LEAVING)}.")
     note = clean_text(note, "Note", limit=NOTE, lines=True)
-    resident = _current(session, resident_id)
+    resident = current_resident(session, resident_id)
     resident.status = how
     record_event(
         session,

@@ -28,6 +28,7 @@ from emar.models import Allergy, Medicine, Resident, Staff, utcnow
 from emar.services.audit import record_event
 from emar.services.charts.allergy_checks import conflicts_of
 from emar.services.permissions import Action, require
+from emar.services.residents.current import current_resident
 from emar.services.round.facts import load_allergies, load_lines
 
 CATEGORIES = ("medication", "food", "environment", "biologic")
@@ -108,17 +109,6 @@ class AllergyRecorded:
         parts = [what if self.coded else f"{what} ({NOT_CODED})"]
         parts += [c.message for c in self.lines]
         return " ".join(parts)
-
-
-def _resident(session: Session, resident_id: int) -> Resident:
-    resident = session.get(Resident, resident_id)
-    if resident is None:
-        raise ValidationError("No such resident.")
-    if resident.status != "resident":
-        raise ValidationError(
-            f"{resident.full_name} is {resident.status}: the record is read-only."
-        )
-    return resident
 
 
 def _choice(value: str | None, label: str, allowed: tuple[str, ...]) -> str | None:
@@ -245,7 +235,7 @@ def record_allergy(
     conflicts with."""
     require(session, staff_id, Action.RECORD_ALLERGIES)
     form = _clean(form)
-    resident = _resident(session, resident_id)
+    resident = current_resident(session, resident_id)
     row = _new_row(session, staff_id, resident.id, form)
     resident.no_known_allergies = False
     _audit(session, "allergy.recorded", staff_id, row)
@@ -266,7 +256,7 @@ def change_allergy(
     require(session, staff_id, Action.REVIEW_ALLERGIES)
     form, why = _clean(form), _reason(reason)
     old = _latest(session, allergy_id)
-    _resident(session, old.resident_id)
+    current_resident(session, old.resident_id)
     row = _new_row(session, staff_id, old.resident_id, form, supersedes=old.id, reason=why)
     _audit(session, "allergy.changed", staff_id, row)
     return AllergyRecorded(row.id, row.code_kind is not None, _lines_against(session, row, now))
@@ -276,7 +266,7 @@ def _close(session: Session, staff_id: int, allergy_id: int, status: str, reason
     require(session, staff_id, Action.REVIEW_ALLERGIES)
     why = _reason(reason)
     old = _latest(session, allergy_id)
-    _resident(session, old.resident_id)
+    current_resident(session, old.resident_id)
     same = AllergyForm(
         old.substance, old.reaction, old.severity, old.criticality, old.category, None
     )
@@ -302,7 +292,7 @@ def withdraw_allergy(session: Session, staff_id: int, allergy_id: int, reason: s
 def record_no_known_allergies(session: Session, staff_id: int, resident_id: int) -> None:
     """Asked, and none known: stated explicitly, never assumed. Refused while any is active."""
     require(session, staff_id, Action.REVIEW_ALLERGIES)
-    resident = _resident(session, resident_id)
+    resident = current_resident(session, resident_id)
     active = load_allergies(session, [resident.id]).get(resident.id, [])
     if active:
         raise ValidationError(

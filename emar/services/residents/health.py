@@ -51,6 +51,7 @@ from emar.models import (
 )
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
+from emar.services.residents.current import current_resident
 
 Row = TypeVar("Row", ResidentCondition, ResidentObservation, MonitoringPlan)
 THRESHOLD_MAX = Decimal(10000)
@@ -144,17 +145,6 @@ class ThresholdChange:
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _resident(session: Session, resident_id: int) -> Resident:
-    resident = session.get(Resident, resident_id)
-    if resident is None:
-        raise ValidationError("No such resident.")
-    if resident.status != "resident":
-        raise ValidationError(
-            f"{resident.full_name} is {resident.status}: the record is read-only."
-        )
-    return resident
-
-
 def _reason(reason: str | None) -> str:
     return required_text(reason, "Reason", limit=LINE)
 
@@ -196,7 +186,7 @@ def _latest(session: Session, model: type[Row], row_id: int) -> Row:
         status = row.status
     if status != "active":
         raise ValidationError(f"This {what} is already {status.replace('-', ' ')}.")
-    _resident(session, row.resident_id)
+    current_resident(session, row.resident_id)
     return row
 
 
@@ -245,7 +235,7 @@ def record_condition(
     """A condition that matters to medicines (dementia, CKD, swallowing difficulty...)."""
     require(session, staff_id, Action.MANAGE_HEALTH)
     key, note = condition_key(condition), _note(note)
-    resident = _resident(session, resident_id)
+    resident = current_resident(session, resident_id)
     _check_noted(noted_on, resident, today)
     current = _current_conditions(session, resident.id)
     if key in {c.condition for c in current}:
@@ -284,7 +274,7 @@ def correct_condition(
     require(session, staff_id, Action.MANAGE_HEALTH)
     why, note = _reason(reason), _note(note)
     old = _latest(session, ResidentCondition, condition_id)
-    _check_noted(noted_on, _resident(session, old.resident_id), today)
+    _check_noted(noted_on, current_resident(session, old.resident_id), today)
     row = _append(session, _next_condition(old, staff_id, "active", why, noted_on, note))
     _audit(session, "corrected", staff_id, row)
     return row.id
@@ -353,7 +343,7 @@ def record_observation(
     resident's weight when it is the latest."""
     require(session, staff_id, Action.RECORD_HEALTH)
     found, amount, note = observation_kind(kind), parse_value(kind, value), _note(note)
-    resident = _resident(session, resident_id)
+    resident = current_resident(session, resident_id)
     at = _when(observed_at, resident, now or utcnow())
     row = _append(
         session,
@@ -384,7 +374,7 @@ def correct_observation(
     why, note = _reason(reason), _note(note)
     old = _latest(session, ResidentObservation, observation_id)
     amount = parse_value(old.kind, value)
-    resident = _resident(session, old.resident_id)
+    resident = current_resident(session, old.resident_id)
     at = _when(observed_at, resident, now or utcnow())
     row = _append(
         session,
@@ -406,7 +396,7 @@ def withdraw_observation(session: Session, staff_id: int, observation_id: int, r
     require(session, staff_id, Action.MANAGE_HEALTH)
     why = _reason(reason)
     old = _latest(session, ResidentObservation, observation_id)
-    resident = _resident(session, old.resident_id)
+    resident = current_resident(session, old.resident_id)
     row = _append(
         session,
         ResidentObservation(
@@ -513,7 +503,7 @@ def add_monitoring_plan(
     their chart lines; the interval defaults to the usual one for the kind."""
     require(session, staff_id, Action.MANAGE_HEALTH)
     days = monitoring_interval(kind, every_days)
-    resident = _resident(session, resident_id)
+    resident = current_resident(session, resident_id)
     if chart_line_id is not None:
         line = session.get(ChartLine, chart_line_id)
         if line is None or line.resident_id != resident.id:

@@ -49,6 +49,7 @@ from emar.models.review import ASSESSMENTS, REVIEW_MODES
 from emar.services.audit import record_event
 from emar.services.home import get_home
 from emar.services.permissions import Action, NotPermitted, require
+from emar.services.residents.current import current_resident
 from emar.services.review.signals import check_may_view
 from emar.services.staff.signing import Signature, countersign
 
@@ -142,17 +143,6 @@ _ACTION_FOR = {
 }
 
 
-def _resident(session: Session, resident_id: int) -> Resident:
-    resident = session.get(Resident, resident_id)
-    if resident is None:
-        raise ValidationError("No such resident.")
-    if resident.status != "resident":
-        raise ValidationError(
-            f"{resident.full_name} is {resident.status}: the record is read-only."
-        )
-    return resident
-
-
 def _choice(value: str, label: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValidationError(f"{label} is one of: {', '.join(allowed)} (not {value!r}).")
@@ -216,7 +206,7 @@ def sign_review(session: Session, pharmacist: Signature, form: ReviewForm, at: d
     signer = countersign(session, pharmacist, Action.REVIEW, "Medication review", at)
     if signer.role != "pharmacist":  # the matrix says so too: a review is a pharmacist's
         raise NotPermitted(f"{signer.full_name} is not a pharmacist: only a pharmacist signs.")
-    resident = _resident(session, form.resident_id)
+    resident = current_resident(session, form.resident_id)
     form = _clean(session, form)
     today = at.astimezone(get_home(session).zone).date()
     if form.next_review_on is not None and form.next_review_on <= today:
