@@ -36,6 +36,7 @@ from emar.demo.data import (
 from emar.demo.history import HistoryRates, generate_history
 from emar.demo.residents import RESIDENTS, DemoLine, DemoResident
 from emar.demo.review import REVIEWED, sign_demo_review
+from emar.domain.review.line_use import LONG
 from emar.domain.synthetic_ids import fake_gtin, fake_nhs_number
 from emar.errors import ValidationError
 from emar.models import Resident
@@ -140,14 +141,38 @@ def build_demo_home(
     counts = {"residents": len(RESIDENTS), "chart_lines": sum(len(p.chart) for p in RESIDENTS)}
     if history_days:
         session.flush()
+        start = max(building.chart_start, now - timedelta(days=history_days))
         counts |= generate_history(
             session,
-            start=max(building.chart_start, now - timedelta(days=history_days)),
+            start=start,
             end=now - timedelta(minutes=home.dose_window_minutes + 60),
             line_rates=line_rates,
         )
+        # The lines taken since before the demo chart have their MAR back to the review's long
+        # strip too, else the pharmacist would see weeks of doses "not recorded" (a separate
+        # draw, so the home's last two weeks stay as they were).
+        earlier = [charts[p.family][0] for p in RESIDENTS if _started_before(p, building)]
+        if earlier:
+            before = generate_history(
+                session,
+                start=now - timedelta(days=LONG),
+                end=start,
+                seed=2,
+                resident_ids=earlier,
+                line_rates=line_rates,
+                spare_stock=0,
+            )
+            counts = {k: v + before.get(k, 0) for k, v in counts.items()}
     record_event(session, "demo.created", entity="care_home", entity_id=home.id, detail=counts)
     return counts
+
+
+def _started_before(person: DemoResident, building: _Building) -> bool:
+    return any(
+        line.started_days_ago
+        and building.today - timedelta(days=line.started_days_ago) < building.chart_start.date()
+        for line in person.chart
+    )
 
 
 def ensure_demo_staff(session: Session) -> dict[str, int]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 DEMO_HOME_NAME = "Willow Court Care Home"
-DEMO_HISTORY_DAYS = 14  # the demo charts started two weeks ago: fill all of it
+DEMO_HISTORY_DAYS = 14  # the demo charts started two weeks ago: fill all of it (and the
+# lines taken since before then, back to the review's 90 days: emar.demo.build)
 CHART_STARTED_DAYS_AGO = 14
 UNIT_NAMES = ("Rose Unit (ground floor)", "Oak Unit (first floor)")
 ROOMS_PER_UNIT = ("G", "F")  # ground floor, first floor

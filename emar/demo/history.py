@@ -59,9 +59,11 @@ def generate_history(
     rates: HistoryRates = HistoryRates(),
     resident_ids: list[int] | None = None,
     line_rates: Mapping[int, HistoryRates] | None = None,
+    spare_stock: int = 28,
 ) -> dict[str, int]:
     """`line_rates`: chart line id -> that line's own rates (a medicine often refused, a PRN
-    never needed), else `rates`."""
+    never needed), else `rates`. Each line's stock is booked in at `start` as what was given
+    plus `spare_stock`, and what was given booked out at `end`."""
     rng = random.Random(seed)  # noqa: S311 - synthetic records, not security
     home = get_home(session)
     residents = load_residents(session, resident_ids=resident_ids)
@@ -127,7 +129,7 @@ def generate_history(
             {
                 **common,
                 "kind": "received",
-                "quantity": amount + 28,
+                "quantity": amount + spare_stock,
                 "occurred_at": start,
                 "reason": None,
             }

@@ -226,6 +226,7 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
     in every status, one actioned by a chart change citing it (a stop)."""
     from emar.domain.review.recommendations import STATUSES
     from emar.infra.db import open_database
+    from emar.services.review.line_use import resident_line_use
     from emar.services.review.records import list_recommendations, reviews_of
     from emar.services.review.signals import signals_for
 
@@ -238,6 +239,7 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
             bennett = next(i for i, n in names.items() if n == "Bennett")
             (review,) = reviews_of(s, None, bennett)
             pharmacist = review.pharmacist
+            chart = resident_line_use(s, None, bennett, DEMO_NOW)
     finally:
         database.dispose()
     kinds = {s.kind for s in signals}
@@ -269,3 +271,15 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
         if step.status == "actioned" and step.chart_line_id is not None
     ]
     assert actioned and all(step.by == "Nina Patel" for step in actioned)
+    # the lines he has taken for months have their MAR back over the long strip: what the
+    # pharmacist sees is the home's record, not weeks of doses "not recorded" (1% missed)
+    long_running = [
+        line
+        for line in chart.lines
+        if not line.is_prn and line.starts_at < DEMO_NOW - timedelta(days=90)
+    ]
+    assert len(long_running) >= 5
+    for line in long_running:
+        totals = chart.use[line.id].totals(90)
+        assert totals.given + totals.late + totals.refused > 60, (line.medicine, totals)
+        assert totals.missed <= 6, (line.medicine, totals)

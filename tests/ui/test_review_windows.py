@@ -22,6 +22,7 @@ from emar.services.review.records import (
     sign_review,
 )
 from emar.ui.review.dialogs import ReviewQuestions
+from emar.ui.review.form import ReviewFormPanel
 from emar.ui.review.list_window import ReviewListWindow
 from emar.ui.review.review_window import ReviewWindow
 from emar.ui.review.strip import UseStrip
@@ -35,8 +36,8 @@ from tests.support.round_window import open_window, sign_in
 AT = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 
 
-def reviews(qtbot, db, tmp_path, user, questions=None) -> ReviewListWindow:
-    window = open_window(qtbot, db, tmp_path, lambda: AT)
+def reviews(qtbot, db, tmp_path, user, questions=None, at=AT) -> ReviewListWindow:
+    window = open_window(qtbot, db, tmp_path, lambda: at)
     sign_in(qtbot, window, user, f"{user}-demo-2026")
     assert window.menus.reviews_action.isEnabled()
     if questions is not None:
@@ -87,6 +88,25 @@ def test_the_pharmacist_sees_the_list_ranked_and_opens_a_review(qtbot, home_db, 
     )
     listing.close()
     assert not review.isVisible()  # closing the list closes the reviews it opened
+
+
+def test_the_forms_dates_count_from_the_homes_today_not_the_pcs(qtbot, home_db, tmp_path):
+    # 23:30 UTC on 9 June is 00:30 on 10 June in the home (London, summer time)
+    at = datetime(2026, 6, 9, 23, 30, tzinfo=UTC)
+    listing = reviews(qtbot, home_db, tmp_path, "phil", at=at)
+    review = open_mary(qtbot, listing, Home(home_db))
+    assert review.page.today == date(2026, 6, 10)
+    assert review.form.next_review.date().toPython() == date(2027, 6, 10)
+    assert review.form.due.date().toPython() == date(2026, 7, 8)
+
+
+def test_a_date_the_pharmacist_changed_stays_when_the_homes_today_arrives(qtbot):
+    form = ReviewFormPanel(date(2026, 6, 9))
+    qtbot.addWidget(form)
+    form.due.setDate(date(2026, 6, 20))
+    form.set_today(date(2026, 6, 10))
+    assert form.due.date().toPython() == date(2026, 6, 20)
+    assert form.next_review.date().toPython() == date(2027, 6, 10)
 
 
 def pixel(strip: UseStrip, index: int, y: int) -> str:

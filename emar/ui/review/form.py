@@ -135,11 +135,20 @@ class ReviewFormPanel(QGroupBox):
         self.participants.clear()
         self.text.clear()
         self.mode.setCurrentIndex(0)
+        self.today = today
         self.next_review.setDate(_qdate(today + timedelta(days=NEXT_REVIEW_DAYS)))
         self.due.setDate(_qdate(today + timedelta(days=28)))
         self.has_due.setChecked(False)
         self.recommendations = []
         self.listed.clear()
+
+    def set_today(self, today: date) -> None:
+        """The home's today (known once the page loads; the PC's date may be another day):
+        moves the default dates the pharmacist has not changed."""
+        for edit, days in ((self.next_review, NEXT_REVIEW_DAYS), (self.due, 28)):
+            if edit.date() == _qdate(self.today + timedelta(days=days)):
+                edit.setDate(_qdate(today + timedelta(days=days)))
+        self.today = today
 
     def set_lines(self, lines: list[tuple[str, int]]) -> None:
         chosen = self.line.currentData()

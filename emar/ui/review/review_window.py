@@ -303,6 +303,7 @@ class ReviewWindow(QWidget):
 
     def _show_page(self, page: ReviewPage) -> None:
         self.page = page
+        self.form.set_today(page.today)
         r = page.resident
         self.setWindowTitle(f"eMAR: medication review: {r.name}")
         self.name.setText(f"{r.name}   ·   Room {r.room}, {r.unit}")
@@ -494,7 +495,7 @@ class ReviewWindow(QWidget):
         ).run_in_background()
 
     def _signed(self, review_id: int) -> None:
-        self.form.reset(self.desk.clock().date())
+        self.form.reset(self.page.today if self.page else self.desk.clock().date())
         for combo, reason in self.assessments.values():
             combo.setCurrentIndex(0)
             reason.clear()
