@@ -102,7 +102,9 @@ def build_demo_home(
         )
     if session.scalar(select(Resident.id).where(Resident.nhs_number == fake_nhs_number(1))):
         raise ValidationError("The demo home is already in this database.")
-    home = get_home(session) if has_home(session) else create_home(session, DEMO_HOME_NAME)
+    home = (
+        get_home(session) if has_home(session) else create_home(session, DEMO_HOME_NAME, demo=True)
+    )
     existing_units = {u.name: u.id for u in list_units(session)}
     staff = ensure_demo_staff(session)
     units = [

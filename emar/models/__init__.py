@@ -4,7 +4,7 @@ from emar.models.administration import Administration, NotGivenCode, PrnOutcome
 from emar.models.audit import AuditEvent
 from emar.models.base import Base, UTCDateTime, utcnow
 from emar.models.chart import ChartLine, ChartLineEvent
-from emar.models.home import CareHome, Unit
+from emar.models.home import CareHome, Room, Unit
 from emar.models.medicine import Ingredient, Medicine, MedicineGtin, MedicineIngredient
 from emar.models.resident import Absence, Allergy, Resident
 from emar.models.resident_facts import (
@@ -50,6 +50,7 @@ __all__ = [
     "Staff",
     "StockMovement",
     "UTCDateTime",
+    "Room",
     "Unit",
     "utcnow",
 ]

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emar.domain.schedule import DEFAULT_ZONE
@@ -32,6 +32,8 @@ class CareHome(Base):
     # Controlled drugs of Schedules 2 and 3 always need a witness; 4 and 5 only by home policy.
     witness_cd_schedule_4: Mapped[bool] = mapped_column(default=False, server_default=false())
     witness_cd_schedule_5: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The demo home (emar.demo): its sign-in screen says so and shows the demo logins.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     units: Mapped[list["Unit"]] = relationship(back_populates="home", order_by="Unit.name")
@@ -46,5 +48,21 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     home_id: Mapped[int] = mapped_column(ForeignKey("care_home.id"))
     name: Mapped[str] = mapped_column(String(100))
+    # Retired, never deleted: residents' records point at it. No one is admitted to it.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     home: Mapped[CareHome] = relationship(back_populates="units")
+
+
+class Room(Base):
+    """One of the home's rooms, in a unit: the rooms offered at admission and when moving a
+    resident (the resident's own record keeps the room's name as written). Retired, never
+    deleted."""
+
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("unit_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    name: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())

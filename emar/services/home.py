@@ -29,6 +29,7 @@ class HomeSettings:
     backup_retention_days: int = 30
     witness_cd_schedule_4: bool = False
     witness_cd_schedule_5: bool = False
+    is_demo: bool = False
 
     @property
     def witness_policy(self) -> WitnessPolicy:
@@ -50,7 +51,12 @@ class UnitView:
 
 
 def create_home(
-    session: Session, name: str, *, time_zone: str = DEFAULT_ZONE, staff_id: int | None = None
+    session: Session,
+    name: str,
+    *,
+    time_zone: str = DEFAULT_ZONE,
+    staff_id: int | None = None,
+    demo: bool = False,
 ) -> HomeSettings:
     require_unless_setting_up(session, staff_id, Action.MANAGE_SETTINGS)
     try:
@@ -59,7 +65,8 @@ def create_home(
         raise ValidationError(f"Unknown time zone {time_zone!r}.") from None
     if session.scalar(select(CareHome.id)) is not None:
         raise ValidationError("This database already has a care home.")
-    home = CareHome(name=name, time_zone=time_zone)
+    home = CareHome(name=required_text(name, "Home name", limit=200), time_zone=time_zone)
+    home.is_demo = demo
     session.add(home)
     session.flush()
     record_event(session, "home.created", staff_id=staff_id, entity="care_home", entity_id=home.id)
@@ -81,6 +88,7 @@ def get_home(session: Session) -> HomeSettings:
         backup_retention_days=home.backup_retention_days,
         witness_cd_schedule_4=home.witness_cd_schedule_4,
         witness_cd_schedule_5=home.witness_cd_schedule_5,
+        is_demo=home.is_demo,
     )
 
 
