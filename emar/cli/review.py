@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from emar.cli.common import open_current, signed_by_password
+from emar.domain.review.ranking import ReviewStatus
 from emar.domain.review.recommendations import STATUSES
 from emar.errors import EmarError
 from emar.services.home import get_home
@@ -22,6 +23,7 @@ from emar.services.review.records import (
     RecommendationView,
     list_recommendations,
     move_recommendation,
+    recommendations_waiting,
 )
 from emar.services.review.signals import review_list, signals_for
 from emar.services.round.facts import load_residents
@@ -114,6 +116,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     now = _now(args.at)
     with db.read() as session:
         rows = review_list(session, None, now)
+        waiting = recommendations_waiting(session, None, now)
     if args.json:
         print(json.dumps([asdict(r) for r in rows], default=_plain, indent=2))
         return 0
@@ -121,10 +124,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         reviewed = f"reviewed {r.last_reviewed:%d %b %Y}" if r.last_reviewed else "never reviewed"
         counts = f"{r.urgent} urgent, {r.attention} attention, {r.info} info"
         print(f"{r.room:>5}  {r.name:<28} {r.status.value:<8} {reviewed}; {counts}")
+        print(f"         {r.why}")
         for title in r.titles[:3]:
             print(f"         - {title}")
     if not rows:
         print("No residents.")
+    due = sum(r.status != ReviewStatus.NOT_DUE for r in rows)
+    print(f"\n{due} of {len(rows)} residents due or overdue a review. {waiting.words()}.")
     return 0
 
 

@@ -4,7 +4,14 @@ review list's order."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from emar.domain.review.ranking import Counts, ReviewStatus, rank_key, review_status
+from emar.domain.review.ranking import (
+    Counts,
+    LastReview,
+    ReviewStatus,
+    new_urgent,
+    rank_key,
+    review_status,
+)
 from emar.domain.review.signals import (
     LineExtra,
     Observation,
@@ -115,14 +122,47 @@ def test_all_signals_come_most_severe_first():
     assert [s.kind for s in found] == ["nsaid_anticoagulant", "monitoring_no_plan"]
 
 
-def test_never_reviewed_is_due_a_year_since_is_overdue_urgent_signals_make_it_due():
-    none = Counts()
-    assert review_status(None, none, TODAY) == (ReviewStatus.DUE, TODAY)
-    last_year = TODAY - timedelta(days=366)
-    assert review_status(last_year, none, TODAY)[0] == ReviewStatus.OVERDUE
-    recent = TODAY - timedelta(days=100)
-    assert review_status(recent, none, TODAY)[0] == ReviewStatus.NOT_DUE
-    assert review_status(recent, Counts(urgent=1), TODAY) == (ReviewStatus.DUE, TODAY)
+def _signal(severity: Severity, *lines: int) -> Signal:
+    return Signal("k", 1, lines, severity, "NSAID with an anticoagulant", "d", (), "src")
+
+
+def test_never_reviewed_is_due_and_the_pharmacists_next_review_date_is_kept():
+    assert review_status(None, [], TODAY) == (ReviewStatus.DUE, TODAY, "no review recorded yet")
+    set_for = TODAY + timedelta(days=30)
+    reviewed = LastReview(TODAY - timedelta(days=300), next_review_on=set_for)
+    assert review_status(reviewed, [], TODAY)[:2] == (ReviewStatus.NOT_DUE, set_for)
+    assert review_status(reviewed, [], set_for)[:2] == (ReviewStatus.DUE, set_for)
+    day_after = set_for + timedelta(days=1)
+    assert review_status(reviewed, [], day_after) == (
+        ReviewStatus.OVERDUE,
+        set_for,
+        f"next review was due {set_for:%d %b %Y}",
+    )
+
+
+def test_without_a_next_review_date_a_review_is_due_a_year_on():
+    year_ago = LastReview(TODAY - timedelta(days=365))
+    assert review_status(year_ago, [], TODAY)[:2] == (ReviewStatus.DUE, TODAY)
+    assert review_status(year_ago, [], TODAY, yearly_days=366)[0] == ReviewStatus.NOT_DUE
+    older = LastReview(TODAY - timedelta(days=366))
+    assert review_status(older, [], TODAY)[0] == ReviewStatus.OVERDUE
+
+
+def test_only_an_urgent_signal_the_review_did_not_see_calls_it_again():
+    last = LastReview(TODAY - timedelta(days=21), TODAY + timedelta(days=160), frozenset({7}))
+    seen = _signal(Severity.URGENT, 7)
+    assert review_status(last, [seen], TODAY)[0] == ReviewStatus.NOT_DUE
+    on_a_new_line = _signal(Severity.URGENT, 7, 8)
+    assert review_status(last, [seen, on_a_new_line], TODAY) == (
+        ReviewStatus.DUE,
+        TODAY,
+        "new since the review: NSAID with an anticoagulant",
+    )
+    whole_resident = _signal(Severity.URGENT)
+    assert review_status(last, [whole_resident], TODAY)[0] == ReviewStatus.DUE
+    not_urgent = _signal(Severity.ATTENTION, 8)
+    assert review_status(last, [not_urgent], TODAY)[0] == ReviewStatus.NOT_DUE
+    assert new_urgent(None, [seen, not_urgent]) == [seen]
 
 
 def test_the_review_list_puts_overdue_then_urgent_then_longest_since_a_review_first():

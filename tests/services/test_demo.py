@@ -228,7 +228,7 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
     from emar.infra.db import open_database
     from emar.services.review.line_use import resident_line_use
     from emar.services.review.records import list_recommendations, reviews_of
-    from emar.services.review.signals import signals_for
+    from emar.services.review.signals import review_list, signals_for
 
     database = open_database(templates.copy_url("history"))
     try:
@@ -240,6 +240,7 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
             (review,) = reviews_of(s, None, bennett)
             pharmacist = review.pharmacist
             chart = resident_line_use(s, None, bennett, DEMO_NOW)
+            listed = {r.resident_id: r for r in review_list(s, None, DEMO_NOW)}
     finally:
         database.dispose()
     kinds = {s.kind for s in signals}
@@ -260,6 +261,10 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
         ("Baker", "monitoring_overdue"),
     } <= by_resident
     assert pharmacist == "Philippa Grant"
+    # his review weighed the urgent NSAID signal (and sent a recommendation): not due again
+    # until the next review Philippa set
+    assert listed[bennett].status == "not due", listed[bennett]
+    assert listed[bennett].due_by == review.next_review_on
     assert {r.status for r in review.recommendations} == set(STATUSES)
     assert {r.id for r in review.recommendations} <= {r.id for r in recommendations}
     declined = next(r for r in review.recommendations if r.status == "declined")

@@ -400,6 +400,9 @@ def test_last_reviewed_feeds_the_review_lists_reviewed_on(home_db, home):
     late = local(DAY, 23, 30)  # 22:30 UTC in summer: still the 10th in the home
     write_signed(home_db, lambda s: sign_review(s, home.sign("phil"), _form(home), late))
     with home_db.read() as s:
-        assert last_reviewed(s, [mary, home.residents["Edith Baker"]]) == {mary: DAY}
+        found = last_reviewed(s, [mary, home.residents["Edith Baker"]])
+        assert list(found) == [mary] and found[mary].on == DAY
+        assert found[mary].next_review_on == _form(home).next_review_on
+        assert found[mary].assessed_lines == {a.chart_line_id for a in _form(home).assessments}
         after = {r.resident_id: r.last_reviewed for r in review_list(s, None, AT)}
     assert after[mary] == DAY

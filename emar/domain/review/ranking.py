@@ -34,21 +34,49 @@ class Counts:
         return cls(urgent, attention, found.count(Severity.INFO))
 
 
+@dataclass(frozen=True, slots=True)
+class LastReview:
+    """A resident's last signed review: when, the next review the pharmacist set, and the
+    chart lines it assessed."""
+
+    on: date
+    next_review_on: date | None = None
+    assessed_lines: frozenset[int] = frozenset()
+
+
+def new_urgent(last: LastReview | None, signals: Iterable[Signal]) -> list[Signal]:
+    """The urgent signals the last review has not seen: on a line it did not assess (or one
+    added since), or about the resident as a whole. One on a line it assessed was weighed
+    there (and followed up by its recommendations), so it does not call the review again."""
+    return [
+        s
+        for s in signals
+        if s.severity == Severity.URGENT
+        and (
+            last is None
+            or not s.chart_line_ids
+            or any(line not in last.assessed_lines for line in s.chart_line_ids)
+        )
+    ]
+
+
 def review_status(
-    last_reviewed: date | None, counts: Counts, today: date, yearly_days: int = 365
-) -> tuple[ReviewStatus, date]:
-    """The status and the date a review is due by. Never reviewed: due now. Reviewed: due a
-    year on, overdue after; an urgent signal makes it due now (overdue if the year has passed)."""
-    if last_reviewed is None:
-        return ReviewStatus.DUE, today
-    due_by = last_reviewed + timedelta(days=yearly_days)
+    last: LastReview | None, signals: Iterable[Signal], today: date, yearly_days: int = 365
+) -> tuple[ReviewStatus, date, str]:
+    """The status, the date a review is due by, and why. Never reviewed: due now. Reviewed:
+    due at the next review the pharmacist set (else a year on), overdue after; an urgent
+    signal the review has not seen makes it due now."""
+    if last is None:
+        return ReviewStatus.DUE, today, "no review recorded yet"
+    due_by = last.next_review_on or last.on + timedelta(days=yearly_days)
     if due_by < today:
-        return ReviewStatus.OVERDUE, due_by
-    if counts.urgent:
-        return ReviewStatus.DUE, today
+        return ReviewStatus.OVERDUE, due_by, f"next review was due {due_by:%d %b %Y}"
+    unseen = new_urgent(last, signals)
+    if unseen:
+        return ReviewStatus.DUE, today, f"new since the review: {unseen[0].title}"
     if due_by == today:
-        return ReviewStatus.DUE, due_by
-    return ReviewStatus.NOT_DUE, due_by
+        return ReviewStatus.DUE, due_by, "next review due today"
+    return ReviewStatus.NOT_DUE, due_by, f"next review {due_by:%d %b %Y}"
 
 
 def rank_key(

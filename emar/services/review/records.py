@@ -18,6 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from emar.domain.review.ranking import LastReview
 from emar.domain.review.recommendations import (
     ACCEPTED,
     ACTIONED,
@@ -133,6 +134,13 @@ class WaitingCounts:
     awaiting_gp: int
     awaiting_action: int
     overdue: int
+
+    def words(self) -> str:
+        """As a manager follows them up."""
+        return (
+            f"Recommendations: {self.awaiting_gp} awaiting the GP, "
+            f"{self.awaiting_action} awaiting action, {self.overdue} overdue"
+        )
 
 
 MOVED_JUST_NOW = "Someone else moved this recommendation just now: it is {status}. Look again."
@@ -399,19 +407,36 @@ def reviews_of(session: Session, staff_id: int | None, resident_id: int) -> list
     ]
 
 
-def last_reviewed(session: Session, resident_ids: list[int]) -> dict[int, date]:
-    """The local date of each resident's last signed review (for the review list)."""
+def last_reviewed(session: Session, resident_ids: list[int]) -> dict[int, LastReview]:
+    """Each resident's last signed review (for the review list): its local date, the next
+    review it set and the lines it assessed."""
     if not resident_ids:
         return {}
     zone = get_home(session).zone
-    return {
-        rid: at.astimezone(zone).date()
-        for rid, at in session.execute(
-            select(MedicationReview.resident_id, func.max(MedicationReview.signed_at))
-            .where(MedicationReview.resident_id.in_(resident_ids))
-            .group_by(MedicationReview.resident_id)
+    latest = (
+        select(MedicationReview.resident_id, func.max(MedicationReview.id).label("review_id"))
+        .where(MedicationReview.resident_id.in_(resident_ids))
+        .group_by(MedicationReview.resident_id)
+        .subquery()
+    )
+    reviews = {
+        r.id: r
+        for r in session.scalars(
+            select(MedicationReview).join(latest, MedicationReview.id == latest.c.review_id)
         )
-        if at is not None
+    }
+    assessed: dict[int, set[int]] = {rid: set() for rid in reviews}
+    for review_id, line_id in session.execute(
+        select(ReviewLineAssessment.review_id, ReviewLineAssessment.chart_line_id).where(
+            ReviewLineAssessment.review_id.in_(list(reviews))
+        )
+    ):
+        assessed[review_id].add(line_id)
+    return {
+        r.resident_id: LastReview(
+            r.signed_at.astimezone(zone).date(), r.next_review_on, frozenset(assessed[r.id])
+        )
+        for r in reviews.values()
     }
 
 

@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session, aliased
 
 from emar.domain.doses import LineFacts
 from emar.domain.line_periods import ACTIVE
-from emar.domain.review.ranking import Counts, ReviewStatus, rank_key, review_status
+from emar.domain.review.ranking import (
+    Counts,
+    LastReview,
+    ReviewStatus,
+    rank_key,
+    review_status,
+)
 from emar.domain.review.signals import (
     Context,
     LineExtra,
@@ -227,14 +233,15 @@ class ReviewDue:
     status: ReviewStatus
     due_by: date
     last_reviewed: date | None  # None: never reviewed (no review records yet)
+    why: str  # "next review 07 May 2027", "new since the review: ..."
     urgent: int
     attention: int
     info: int
     titles: tuple[str, ...]  # the signals, most severe first
 
 
-def last_reviews(session: Session, resident_ids: Sequence[int]) -> dict[int, date]:
-    """The local date of each resident's last signed review."""
+def last_reviews(session: Session, resident_ids: Sequence[int]) -> dict[int, LastReview]:
+    """Each resident's last signed review."""
     from emar.services.review.records import last_reviewed  # records uses check_may_view
 
     return last_reviewed(session, list(resident_ids))
@@ -258,19 +265,21 @@ def review_list(
         signals = resident_signals(f, ctx)
         counts = Counts.of(signals)
         last = reviewed.get(f.resident.id)
-        status, due_by = review_status(
-            last, counts, ctx.today, thresholds.int("review.yearly_days")
+        status, due_by, why = review_status(
+            last, signals, ctx.today, thresholds.int("review.yearly_days")
         )
+        on = last.on if last else None
         rows.append(
             (
-                rank_key(status, counts, last, f.resident.name),
+                rank_key(status, counts, on, f.resident.name),
                 ReviewDue(
                     f.resident.id,
                     f.resident.name,
                     f.resident.room,
                     status,
                     due_by,
-                    last,
+                    on,
+                    why,
                     counts.urgent,
                     counts.attention,
                     counts.info,

@@ -30,10 +30,10 @@ from emar.ui.widgets.window_keys import close_with_keys
 def status_text(r: ReviewDue) -> str:
     last = f"{r.last_reviewed:%d/%m/%Y}" if r.last_reviewed else None
     if r.status == ReviewStatus.NOT_DUE:
-        return f"reviewed on {last}"
+        return f"reviewed on {last} ({r.why})"
     if last is None:
-        return f"{r.status.value} (never reviewed)"
-    return f"{r.status.value} (last {last})"
+        return f"{r.status.value} ({r.why})"
+    return f"{r.status.value}: {r.why} (reviewed {last})"
 
 
 def signal_counts(r: ReviewDue) -> str:
@@ -62,14 +62,6 @@ class ReviewListModel(RowTableModel[ReviewDue]):
         if role == Qt.ItemDataRole.ToolTipRole and item.titles:
             return "\n".join(item.titles)
         return None
-
-
-def waiting_words(waiting: WaitingCounts) -> str:
-    """Open recommendations, as a manager follows them up."""
-    return (
-        f"Recommendations: {waiting.awaiting_gp} awaiting the GP, "
-        f"{waiting.awaiting_action} awaiting action, {waiting.overdue} overdue"
-    )
 
 
 class ReviewListWindow(QWidget):
@@ -159,17 +151,20 @@ class ReviewListWindow(QWidget):
         keep = ids.index(current.resident_id) if current and current.resident_id in ids else 0
         if rows:
             self.view.selectRow(keep)
-        self.message.success(
-            f"{sum(r.status != ReviewStatus.NOT_DUE for r in rows)} of {len(rows)} residents "
-            "due or overdue a review."
+        overdue = sum(r.status == ReviewStatus.OVERDUE for r in rows)
+        due = sum(r.status == ReviewStatus.DUE for r in rows)
+        said = f"{len(rows)} residents: {overdue} overdue a review, {due} due, " + (
+            f"{len(rows) - overdue - due} reviewed and not yet due."
         )
+        # amber while anyone is overdue: that is work the home owes its residents
+        (self.message.warning if overdue else self.message.success)(said)
         self.loaded.emit()
 
     def _no_waiting(self, _exc: BaseException) -> None:
         self.waiting.setText("Recommendations: not available")
 
     def _show_waiting(self, waiting: WaitingCounts) -> None:
-        self.waiting.setText(waiting_words(waiting))
+        self.waiting.setText(waiting.words())
 
     def selected(self) -> ReviewDue | None:
         rows = self.view.selectionModel().selectedRows()
