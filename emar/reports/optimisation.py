@@ -54,10 +54,13 @@ def _change(before: object, after: object) -> str:
     return f"{'up' if diff > 0 else 'down'} {abs(diff):.2f}"
 
 
-def _burden_change(residents_at_start: int, before: object, after: object) -> str:
-    if not residents_at_start:
-        return f"{after} at the end (no resident had medicines on the chart at the start)"
-    return f"{before} at the start, {after} at the end ({_change(before, after)})"
+def _burden_change(residents: int, before: object, after: object) -> str:
+    if not residents:
+        return "no resident was here with a chart at both the start and the end"
+    return (
+        f"{before} at the start, {after} at the end ({_change(before, after)}), for the "
+        f"{residents} resident{'s' if residents != 1 else ''} here throughout"
+    )
 
 
 def _title(text: str, width: float, height: float) -> String:
@@ -194,10 +197,12 @@ def render_optimisation(data: OptimisationData, meta: ReportMeta, out: Path | Bi
     )
     story.append(
         para(
-            f"Start: {b.residents} residents at {b.at.astimezone(zone):%d %b %Y %H:%M %Z}; end: "
-            f"{a.residents} residents at {a.at.astimezone(zone):%d %b %Y %H:%M %Z}. Burden and "
-            "counts come from the chart lines active at each moment and the ACB scale scores "
-            "in eMAR's medicines reference. Recommendation status as at the end of the period. "
+            f"Start: {b.at.astimezone(zone):%d %b %Y %H:%M %Z}; end: "
+            f"{a.at.astimezone(zone):%d %b %Y %H:%M %Z}. The averages compare the same "
+            f"{b.residents} residents at both moments (those admitted or gone in the period "
+            "are left out, so the change is what happened to medicines, not who lives here), "
+            "from the chart lines active at each moment and the ACB scale scores in eMAR's "
+            "medicines reference. Recommendation status as at the end of the period. "
             "Weeks start on Monday (the first may be part of one); labels give each week's "
             "first day.",
             "body",

@@ -13,7 +13,7 @@ refusals are per 100 doses the chart asked for, whether or not anything was reco
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -209,8 +209,7 @@ def optimisation_data(
     )
     lines = load_lines(session, [r[0] for r in residents], end, since=start - timedelta(days=1))
     knowledge = load_knowledge()
-    before = _burden(start, residents, lines, knowledge)
-    after = _burden(end - timedelta(microseconds=1), residents, lines, knowledge)
+    before, after = _burdens(start, end - timedelta(microseconds=1), residents, lines, knowledge)
     after = Burden(end, after.residents, after.average_acb, after.average_regular)
     weeks = _weeks(session, home, start, end, residents, lines)
     return OptimisationData(
@@ -292,32 +291,59 @@ def _active_at(line: LineFacts, at: datetime) -> bool:
     return any(a <= at and (b is None or at < b) for a, b in line.active_periods)
 
 
-def _burden(
-    at: datetime,
-    residents: Sequence[tuple[int, datetime, str]],
-    lines: Iterable[LineFacts],
-    knowledge: Knowledge,
-) -> Burden:
-    """Average ACB (the distinct substances of every active line, PRN too, as the ACB signal
-    counts) and average regular medicines per resident at an instant: residents with a chart
-    line active then (those since gone too), and current residents admitted by then."""
+def _active_by_resident(at: datetime, lines: Iterable[LineFacts]) -> dict[int, list[LineFacts]]:
     active: dict[int, list[LineFacts]] = defaultdict(list)
     for line in lines:
         if _active_at(line, at):
             active[line.resident_id].append(line)
-    counted = [
+    return active
+
+
+def _here(
+    at: datetime,
+    residents: Sequence[tuple[int, datetime, str]],
+    active: Mapping[int, list[LineFacts]],
+) -> set[int]:
+    """Residents with a chart line active then (those since gone too), and current residents
+    admitted by then."""
+    return {
         rid
         for rid, admitted, status in residents
         if rid in active or (status == "resident" and admitted <= at)
-    ]
+    }
+
+
+def _burdens(
+    start: datetime,
+    end: datetime,
+    residents: Sequence[tuple[int, datetime, str]],
+    lines: Sequence[LineFacts],
+    knowledge: Knowledge,
+) -> tuple[Burden, Burden]:
+    """Average ACB (the distinct substances of every active line, PRN too, as the ACB signal
+    counts) and average regular medicines per resident at the start and at the end, over the
+    same residents: those here at both. (Averages over whoever lived here at each moment
+    would move with admissions and deaths, not with what the review changed.)"""
+    at_start, at_end = _active_by_resident(start, lines), _active_by_resident(end, lines)
+    both = _here(start, residents, at_start) & _here(end, residents, at_end)
+    return (
+        _burden(start, both, at_start, knowledge),
+        _burden(end, both, at_end, knowledge),
+    )
+
+
+def _burden(
+    at: datetime, counted: set[int], active: Mapping[int, list[LineFacts]], knowledge: Knowledge
+) -> Burden:
     if not counted:
         return Burden(at, 0, Decimal(0), Decimal(0))
     acb = 0
     regular = 0
     for rid in counted:
-        found = {s.key: s.acb for line in active[rid] for s in substances(line, knowledge)}
+        lines = active.get(rid, [])
+        found = {s.key: s.acb for line in lines for s in substances(line, knowledge)}
         acb += sum(found.values())
-        regular += len({line.medicine_id for line in active[rid] if not line.is_prn})
+        regular += len({line.medicine_id for line in lines if not line.is_prn})
     n = Decimal(len(counted))
     two = Decimal("0.01")
     return Burden(

@@ -20,6 +20,7 @@ from emar.ui.manage.backup_window import DailyBackups
 from emar.ui.scanning.scanner_settings import ScannerSettings, load_config, save_config
 from emar.ui.scanning.scanners import Scanners
 from emar.ui.widgets.style import BASE, HIGH_CONTRAST
+from emar.ui.widgets.wheel_guard import guard_wheel
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("eMAR")
     app.setOrganizationName("eMAR")
     app.setStyleSheet(HIGH_CONTRAST if args.high_contrast else BASE)
+    wheel_guard = guard_wheel(app)  # noqa: F841 - kept alive while the app runs
     try:
         # Before any window exists: nothing to freeze yet, and nothing may run on an old schema.
         db = open_database(resolve_db_url(args.db))

@@ -173,9 +173,48 @@ def test_the_optimisation_report_counts_by_hand(home_db, reviewed, tmp_path):
     # goes from 13 to 12, averages 0.59 and 0.55 as shown, down 0.04; Albert's 7-day
     # amoxicillin course (ACB 0, regular) also ended on 5 June, so the regular medicines fall
     # by 2 / 22 = 0.09
-    assert "22 residents at 02 Jun 2026" in text and "22 residents at 12 Jun 2026" in text
+    assert "compare the same 22 residents at both moments" in text
     acb = text.split("Average anticholinergic burden (ACB) per resident")[1]
-    assert "0.59 at the start, 0.55 at the end (down 0.04)" in acb.split("Average regular")[0]
+    assert (
+        "0.59 at the start, 0.55 at the end (down 0.04), for the 22 residents here "
+        in (acb.split("Average regular")[0])
+    )
     regular = text.split("Average regular medicines per resident")[1]
     assert "(down 0.09)" in regular.split("Refusals")[0]
     assert "Refusals 3 of " in text  # Mary's three refusals
+
+
+def test_the_burden_averages_follow_the_same_residents_not_who_arrived():
+    """A resident admitted mid-period on amitriptyline (ACB 3) would pull the home's average
+    up at the end; the report compares only those here at both moments: resident 1, whose
+    oxybutynin (ACB 3) was stopped, goes from 3 to 0."""
+    from datetime import UTC, datetime
+
+    from emar.infra.medicine_reference import load_knowledge
+    from emar.reports.optimisation_data import _burdens
+    from tests.support.review import med
+
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    end = datetime(2026, 6, 29, tzinfo=UTC)
+    stopped = med(
+        "oxybutynin",
+        resident_id=1,
+        starts_at=start - timedelta(days=90),
+        active_periods=((start - timedelta(days=90), start + timedelta(days=7)),),
+    )
+    kept = med(
+        "amlodipine",
+        resident_id=1,
+        starts_at=start - timedelta(days=90),
+        active_periods=((start - timedelta(days=90), None),),
+    )
+    newcomer = med("amitriptyline", resident_id=2, starts_at=start + timedelta(days=10),
+                   active_periods=((start + timedelta(days=10), None),))  # fmt: skip
+    residents = [
+        (1, start - timedelta(days=400), "resident"),
+        (2, start + timedelta(days=10), "resident"),
+    ]
+    before, after = _burdens(start, end, residents, [stopped, kept, newcomer], load_knowledge())
+    assert (before.residents, after.residents) == (1, 1)
+    assert (before.average_acb, after.average_acb) == (3, 0)
+    assert (before.average_regular, after.average_regular) == (2, 1)
