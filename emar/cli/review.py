@@ -16,7 +16,7 @@ from typing import Any
 
 from emar.cli.common import open_current, signed_by_password
 from emar.domain.review.ranking import ReviewStatus
-from emar.domain.review.recommendations import STATUSES
+from emar.domain.review.recommendations import STATUSES, status_named
 from emar.errors import EmarError
 from emar.services.home import get_home
 from emar.services.review.records import (
@@ -56,7 +56,13 @@ def register(
         "from a prompt or stdin)",
     )
     p.add_argument("id", type=int, metavar="ID", help="the recommendation's id")
-    p.add_argument("--status", required=True, choices=STATUSES[1:], help="the next status")
+    p.add_argument(
+        "--status",
+        required=True,
+        type=status_named,
+        choices=STATUSES[1:],
+        help="the next status (outcome reviewed: 'outcome reviewed' or outcome_reviewed)",
+    )
     p.add_argument("--reason", help="why (needed when declined, or actioned by hand)")
     p.add_argument("--by", required=True, metavar="USER", help="the person signing")
     p.set_defaults(func=cmd_recommendation)

@@ -103,3 +103,31 @@ def test_what_an_open_recommendation_waits_for():
     assert waiting_for("accepted", "gp") == "action"
     assert waiting_for("actioned", "gp") is None
     assert waiting_for("declined", "home") is None
+
+
+def test_an_outcome_is_reviewed_with_what_came_of_it():
+    with pytest.raises(StepRefused, match="Say what came of it"):
+        check_step("actioned", "outcome reviewed", addressed_to="gp", reason="  ")
+    check_step("actioned", "outcome reviewed", addressed_to="gp", reason="BP steady")
+
+
+def test_a_recommendation_sent_with_no_due_date_is_due_two_weeks_after_sending():
+    from datetime import date
+
+    from emar.domain.review.recommendations import GP_REPLY_DAYS, due_date
+
+    sent = date(2026, 6, 1)
+    assert GP_REPLY_DAYS == 14
+    assert due_date(None, "sent", sent) == date(2026, 6, 15)
+    assert due_date(date(2026, 6, 5), "sent", sent) == date(2026, 6, 5)  # the pharmacist's
+    assert due_date(None, "proposed", None) is None  # not sent yet: the home sends it first
+    assert due_date(None, "accepted", sent) is None  # answered: the GP is not chased
+    assert not is_overdue("sent", due_date(None, "sent", sent), date(2026, 6, 15))
+    assert is_overdue("sent", due_date(None, "sent", sent), date(2026, 6, 16))
+
+
+@pytest.mark.parametrize("typed", ["outcome reviewed", "outcome_reviewed", "Outcome-Reviewed"])
+def test_a_status_typed_any_usual_way_names_it(typed):
+    from emar.domain.review.recommendations import status_named
+
+    assert status_named(typed) == "outcome reviewed"

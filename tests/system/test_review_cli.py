@@ -55,6 +55,11 @@ def test_review_list_as_text_and_json(home_db, capsys):
     url = home_db.url.render_as_string(hide_password=False)
     code, out, _ = run(capsys, "--db", url, "review", "list", "--at", AT)
     assert code == 0 and "never reviewed" in out and "Mary Jones" in out
+    assert "no review recorded yet" in out
+    assert out.rstrip().endswith(
+        "residents due or overdue a review. Recommendations: 0 awaiting the GP, "
+        "0 awaiting action, 0 overdue."
+    )
     code, out, _ = run(capsys, "--db", url, "review", "list", "--at", AT, "--json")
     rows = json.loads(out)
     assert all(r["status"] == "due" and r["last_reviewed"] is None for r in rows)
@@ -118,6 +123,9 @@ def test_review_recommendation_moves_it_signed_with_a_password(home_db, capsys, 
     code, _, err = run(capsys, *move, "--status", "declined", stdin="nina-demo-2026\n",
                        monkeypatch=monkeypatch)  # fmt: skip
     assert code != 0 and "Say why it was declined" in err
+    code, _, err = run(capsys, *move, "--status", "outcome_reviewed", stdin="nina-demo-2026\n",
+                       monkeypatch=monkeypatch)  # fmt: skip
+    assert code != 0 and "may not write pharmacist reviews" in err  # the spelling understood
     code, _, err = run(capsys, *move, "--status", "accepted", stdin="wrong\n",
                        monkeypatch=monkeypatch)  # fmt: skip
     assert code != 0 and "Wrong username or password" in err

@@ -15,7 +15,7 @@ actions it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from emar.errors import ValidationError
@@ -68,9 +68,27 @@ def is_open(status: str) -> bool:
     return status in OPEN
 
 
+GP_REPLY_DAYS = 14  # a recommendation sent to the GP with no due date: chased after this
+
+
+def due_date(due_on: date | None, status: str, sent_on: date | None) -> date | None:
+    """When a recommendation is due: the date the pharmacist set, else (once sent to the GP)
+    two weeks after it was sent, so that no recommendation waits unchased."""
+    if due_on is not None:
+        return due_on
+    if status == SENT and sent_on is not None:
+        return sent_on + timedelta(days=GP_REPLY_DAYS)
+    return None
+
+
 def is_overdue(status: str, due_on: date | None, today: date) -> bool:
     """Still open after its due date (due today is not overdue)."""
     return is_open(status) and due_on is not None and today > due_on
+
+
+def status_named(text: str) -> str:
+    """A status as typed ("outcome_reviewed", "Outcome-Reviewed"): the one it names."""
+    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
 
 
 def check_step(
@@ -100,6 +118,8 @@ def check_step(
         )
     if new == DECLINED and not (reason or "").strip():
         raise StepRefused("Say why it was declined (the GP's reason).")
+    if new == OUTCOME_REVIEWED and not (reason or "").strip():
+        raise StepRefused("Say what came of it (the outcome you reviewed).")
     if new == ACTIONED and chart_line_id is None and not (reason or "").strip():
         raise StepRefused(
             "Say how it was carried out, or make the chart change citing it (which actions it)."

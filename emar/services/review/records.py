@@ -26,9 +26,11 @@ from emar.domain.review.recommendations import (
     KINDS,
     MOVED_BY,
     PROPOSED,
+    SENT,
     Mover,
     StepRefused,
     check_step,
+    due_date,
     is_open,
     is_overdue,
     waiting_for,
@@ -105,7 +107,7 @@ class RecommendationView:
     text: str
     status: str  # the latest step's
     status_at: datetime
-    due_on: date | None
+    due_on: date | None  # set at the review, else two weeks after it was sent to the GP
     overdue: bool  # still open after due_on
     history: tuple[StatusStep, ...]
 
@@ -323,6 +325,7 @@ def _views(
     ):
         events[e.recommendation_id].append(e)
     names = _names(session, {e.staff_id for es in events.values() for e in es})
+    zone = get_home(session).zone
     residents = {
         r.id: r.full_name
         for r in session.scalars(
@@ -337,6 +340,8 @@ def _views(
             for e in events[r.id]
         )
         last = history[-1]
+        sent = next((step.at for step in history if step.status == SENT), None)
+        due = due_date(r.due_on, last.status, sent.astimezone(zone).date() if sent else None)
         out.append(
             RecommendationView(
                 id=r.id,
@@ -350,8 +355,8 @@ def _views(
                 text=r.text,
                 status=last.status,
                 status_at=last.at,
-                due_on=r.due_on,
-                overdue=is_overdue(last.status, r.due_on, today),
+                due_on=due,
+                overdue=is_overdue(last.status, due, today),
                 history=history,
             )
         )
