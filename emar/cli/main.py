@@ -16,6 +16,7 @@ from emar.cli import (
     audit,
     catalogue,
     due,
+    home,
     labels,
     maintenance,
     report,
@@ -27,7 +28,7 @@ from emar.cli import (
 from emar.cli.common import EXIT_ERROR, common_options
 from emar.errors import EmarError
 
-GROUPS = (setup, due, scanner, audit, maintenance, report, review, labels, catalogue, user)
+GROUPS = (setup, due, scanner, audit, maintenance, report, review, labels, catalogue, user, home)
 # How `emar --help` has always listed the commands, whichever module adds them.
 ORDER = (
     "init",
@@ -44,6 +45,10 @@ ORDER = (
     "labels",
     "catalogue",
     "user",
+    "home",
+    "unit",
+    "room",
+    "resident",
 )
 
 

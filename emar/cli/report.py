@@ -88,7 +88,7 @@ def _unit_id(session: Session, unit: str | None) -> int | None:
     """A unit named by its id or its name (any case)."""
     if not unit:
         return None
-    units = {u.name.lower(): u.id for u in list_units(session)}
+    units = {u.name.lower(): u.id for u in list_units(session, include_retired=True)}
     unit_id = int(unit) if unit.isascii() and unit.isdigit() else units.get(unit.lower())
     if unit_id not in units.values():
         raise EmarError(f"No unit {unit!r}; units: {', '.join(sorted(units))}.")

@@ -105,7 +105,7 @@ def build_demo_home(
     home = (
         get_home(session) if has_home(session) else create_home(session, DEMO_HOME_NAME, demo=True)
     )
-    existing_units = {u.name: u.id for u in list_units(session)}
+    existing_units = {u.name: u.id for u in list_units(session, include_retired=True)}
     staff = ensure_demo_staff(session)
     units = [
         existing_units.get(name) or add_unit(session, staff[MANAGER], home.id, name).id

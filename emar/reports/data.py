@@ -102,4 +102,7 @@ def scope_facts(
 def unit_name(session: Session, unit_id: int | None) -> str:
     if unit_id is None:
         return "Whole home"
-    return next((u.name for u in list_units(session) if u.id == unit_id), f"unit {unit_id}")
+    return next(
+        (u.name for u in list_units(session, include_retired=True) if u.id == unit_id),
+        f"unit {unit_id}",
+    )

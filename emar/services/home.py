@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.domain.home_rules import check_dose_windows, check_idle_lock
 from emar.domain.rights.giving import WitnessPolicy
 from emar.domain.schedule import DEFAULT_ZONE
 from emar.domain.text_rules import required_text
 from emar.domain.windows import DoseWindows
 from emar.errors import ValidationError
-from emar.models import CareHome, Unit
+from emar.models import CareHome, Resident, Unit
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require, require_unless_setting_up
 
@@ -48,6 +49,7 @@ class HomeSettings:
 class UnitView:
     id: int
     name: str
+    active: bool = True
 
 
 def create_home(
@@ -106,8 +108,89 @@ def add_unit(session: Session, staff_id: int | None, home_id: int, name: str) ->
     return UnitView(unit.id, unit.name)
 
 
-def list_units(session: Session) -> list[UnitView]:
-    return [UnitView(u.id, u.name) for u in session.scalars(select(Unit).order_by(Unit.name))]
+def list_units(session: Session, *, include_retired: bool = False) -> list[UnitView]:
+    """The home's units (retired ones only when asked: reports of the past still name them)."""
+    query = select(Unit).order_by(Unit.name)
+    if not include_retired:
+        query = query.where(Unit.active)
+    return [UnitView(u.id, u.name, u.active) for u in session.scalars(query)]
+
+
+def _unit(session: Session, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise ValidationError("No such unit.")
+    return unit
+
+
+def _unit_event(session: Session, staff_id: int, what: str, unit: Unit, before: object) -> None:
+    after = unit.name if what == "unit.renamed" else unit.active
+    record_event(
+        session,
+        what,
+        staff_id=staff_id,
+        entity="unit",
+        entity_id=unit.id,
+        detail={"before": before, "after": after},
+    )
+
+
+def rename_unit(session: Session, staff_id: int, unit_id: int, name: str) -> UnitView:
+    require(session, staff_id, Action.MANAGE_SETTINGS)
+    unit = _unit(session, unit_id)
+    name = required_text(name, "Unit name", limit=100)
+    if name != unit.name and session.scalar(
+        select(Unit.id).where(Unit.home_id == unit.home_id, Unit.name == name)
+    ):
+        raise ValidationError(f"There is already a unit called {name!r}.")
+    before, unit.name = unit.name, name
+    session.flush()
+    _unit_event(session, staff_id, "unit.renamed", unit, before)
+    return UnitView(unit.id, unit.name, unit.active)
+
+
+def living_in(session: Session, unit_id: int, room: str | None = None) -> list[str]:
+    """Who lives in a unit (or one of its rooms) now: their names."""
+    query = select(Resident).where(Resident.unit_id == unit_id, Resident.status == "resident")
+    if room is not None:
+        query = query.where(Resident.room == room)
+    return [r.full_name for r in session.scalars(query.order_by(Resident.family_name))]
+
+
+def retire_unit(session: Session, staff_id: int, unit_id: int) -> UnitView:
+    """No one is admitted to a retired unit; refused while anyone lives there."""
+    require(session, staff_id, Action.MANAGE_SETTINGS)
+    unit = _unit(session, unit_id)
+    if not unit.active:
+        raise ValidationError(f"{unit.name} is already retired.")
+    residents = living_in(session, unit.id)
+    if residents:
+        raise ValidationError(
+            f"{unit.name} cannot be retired: {len(residents)} resident(s) live there "
+            f"({', '.join(residents[:3])}{'…' if len(residents) > 3 else ''}). Move them first."
+        )
+    unit.active = False
+    _unit_event(session, staff_id, "unit.retired", unit, True)
+    return UnitView(unit.id, unit.name, unit.active)
+
+
+def restore_unit(session: Session, staff_id: int, unit_id: int) -> UnitView:
+    require(session, staff_id, Action.MANAGE_SETTINGS)
+    unit = _unit(session, unit_id)
+    if unit.active:
+        raise ValidationError(f"{unit.name} is not retired.")
+    unit.active = True
+    _unit_event(session, staff_id, "unit.restored", unit, False)
+    return UnitView(unit.id, unit.name, unit.active)
+
+
+def unit_by_name(session: Session, name: str) -> UnitView:
+    """A unit by its name, retired or not, whatever the case typed."""
+    wanted = (name or "").strip().casefold()
+    for unit in list_units(session, include_retired=True):
+        if unit.name.casefold() == wanted:
+            return unit
+    raise ValidationError(f"No unit called {name!r}.")
 
 
 def _change_setting(session: Session, staff_id: int, name: str, value: object) -> None:
@@ -124,6 +207,45 @@ def _change_setting(session: Session, staff_id: int, name: str, value: object) -
         entity_id=home.id,
         detail={name: {"before": before, "after": value}},
     )
+
+
+def rename_home(session: Session, staff_id: int, name: str) -> None:
+    _change_setting(session, staff_id, "name", required_text(name, "Home name", limit=200))
+
+
+def set_time_zone(session: Session, staff_id: int, zone: str) -> None:
+    """The home's time zone: dose times, days and reports follow it (audited like any setting)."""
+    zone = (zone or "").strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"Unknown time zone {zone!r} (e.g. Europe/London).") from None
+    _change_setting(session, staff_id, "time_zone", zone)
+
+
+def set_dose_window(session: Session, staff_id: int, minutes: int) -> None:
+    """Minutes either side of a dose's time (5-240; never narrower than time-critical)."""
+    check_dose_windows(minutes, get_home(session).time_critical_window_minutes)
+    _change_setting(session, staff_id, "dose_window_minutes", minutes)
+
+
+def set_time_critical_window(session: Session, staff_id: int, minutes: int) -> None:
+    """Minutes either side for time-critical medicines (5-120; not wider than the normal)."""
+    check_dose_windows(get_home(session).dose_window_minutes, minutes)
+    _change_setting(session, staff_id, "time_critical_window_minutes", minutes)
+
+
+def set_dose_windows(session: Session, staff_id: int, minutes: int, time_critical: int) -> None:
+    """Both windows at once (a wider time-critical window with a wider normal one)."""
+    check_dose_windows(minutes, time_critical)
+    _change_setting(session, staff_id, "dose_window_minutes", minutes)
+    _change_setting(session, staff_id, "time_critical_window_minutes", time_critical)
+
+
+def set_idle_lock(session: Session, staff_id: int, minutes: int) -> None:
+    """Minutes before an idle screen locks (1-60)."""
+    check_idle_lock(minutes)
+    _change_setting(session, staff_id, "idle_lock_minutes", minutes)
 
 
 def set_cycle_start(session: Session, staff_id: int, start: date) -> None:

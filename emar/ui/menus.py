@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from emar.services.permissions import Action, allowed
 from emar.services.staff.accounts import StaffView
+from emar.ui.admin.home_window import HomeQuestions, HomeWindow
 from emar.ui.manage.backup_window import BackupWindow
 from emar.ui.manage.window import ManageWindow
 from emar.ui.operations import Desk
@@ -34,12 +35,16 @@ class Menus:
         self.windows: dict[str, QWidget] = {}  # the other screens, once opened
         self.user: StaffView | None = None
         self.review_questions = ReviewQuestions()  # tests answer them instead
+        self.home_questions = HomeQuestions()
         settings = window.menuBar().addMenu("&Settings")
         manage = window.menuBar().addMenu("Manag&e")
         self.scanner_action = self._action(
             settings, "&Scanner and self-test…", "Ctrl+Shift+S", self.open_scanner_settings
         )
         self.backup_action = self._action(settings, "&Backups…", "Ctrl+Shift+B", self.open_backups)
+        self.home_action = self._action(
+            settings, "&Home settings…", "Ctrl+Shift+H", self.open_home_settings
+        )
         self.manage_action = self._action(
             manage, "&Residents, charts and stock…", "Ctrl+Shift+M", self.open_manage
         )
@@ -69,6 +74,7 @@ class Menus:
             allowed(role, Action.EDIT_CHARTS) or allowed(role, Action.MANAGE_STOCK)
         )
         self.backup_action.setEnabled(allowed(role, Action.VERIFY_AUDIT))
+        self.home_action.setEnabled(allowed(role, Action.MANAGE_SETTINGS))
         self.reports_action.setEnabled(allowed(role, Action.RUN_REPORTS))
         self.scanner_action.setEnabled(
             self._make_scanner_settings is not None and allowed(role, Action.MANAGE_SETTINGS)
@@ -127,6 +133,22 @@ class Menus:
         )
         if isinstance(window, BackupWindow):
             window.refresh()
+
+    def open_home_settings(self) -> HomeWindow | None:
+        window = self._open(
+            "home",
+            self.home_action,
+            lambda: HomeWindow(
+                self.desk,
+                self.staff_id,
+                lambda: self.user.role if self.user else "",
+                self.home_questions,
+            ),
+        )
+        if isinstance(window, HomeWindow):
+            window.refresh()
+            return window
+        return None
 
     def open_scanner_settings(self) -> None:
         make = self._make_scanner_settings

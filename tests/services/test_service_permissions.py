@@ -17,7 +17,7 @@ from emar.maintenance.export import export_to_file
 from emar.models import AuditEvent, Role
 from emar.reports.data import Scope
 from emar.reports.run import ReportKind, ReportRequest, make_report
-from emar.services import home
+from emar.services import home, not_given_codes, rooms
 from emar.services.charts import catalogue, stock
 from emar.services.charts import editing as chart_editing
 from emar.services.permissions import Action, NotPermitted
@@ -305,6 +305,46 @@ def _services(c: Ctx) -> dict[str, tuple[Action, Callable]]:
             Action.MANAGE_SETTINGS,
             lambda s, staff, _: home.set_cd_witness(s, staff, 5, True),
         ),
+        "rename_home": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: home.rename_home(s, staff, "X"),
+        ),
+        "set_time_zone": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: home.set_time_zone(s, staff, "Europe/Dublin"),
+        ),
+        "set_dose_window": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: home.set_dose_window(s, staff, 90),
+        ),
+        "set_time_critical_window": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: home.set_time_critical_window(s, staff, 20),
+        ),
+        "set_idle_lock": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: home.set_idle_lock(s, staff, 5),
+        ),
+        "add_code": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: not_given_codes.add_code(s, staff, "Z", "Zzz", "other"),
+        ),
+        "retire_code": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: not_given_codes.retire_code(s, staff, "N"),
+        ),
+        "rename_unit": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, _: home.rename_unit(s, staff, 1, f"Renamed {c.tag()}"),
+        ),
+        "retire_room": (
+            Action.MANAGE_SETTINGS,
+            lambda s, staff, p: rooms.retire_room(s, staff, 1, p["room"]),
+        ),
+        "move_resident": (
+            Action.EDIT_CHARTS,
+            lambda s, staff, p: admission.move_resident(s, staff, p["resident"], 1, "M1"),
+        ),
         "add_unit": (
             Action.MANAGE_SETTINGS,
             lambda s, staff, _: home.add_unit(s, staff, 1, f"Test unit {c.tag()}"),
@@ -376,6 +416,8 @@ def staff_add(s, by, tag):
 
 
 NEEDS = {
+    "retire_room": ("room",),
+    "move_resident": ("resident",),
     "record_allergy": ("resident",),
     "change_allergy": ("allergy",),
     "resolve_allergy": ("allergy",),
@@ -441,6 +483,8 @@ class Prerequisites(dict):
                 "plan": lambda s, m: health.add_monitoring_plan(s, m, rid, "lithium"),
             }[key]
             value = c.as_manager(make)
+        elif key == "room":
+            value = c.as_manager(lambda s, m: rooms.add_room(s, m, 1, f"E{c.tag()}").name)
         elif key == "entry":
             value = c.given_prn()
         elif key == "away":

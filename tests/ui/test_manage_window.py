@@ -61,7 +61,7 @@ def test_admit_add_a_line_see_it_pending_check_it_and_give_it_by_scan(qtbot, hom
     m.admission.family.setText("Tyler")
     m.admission.dob.setDate(QDate(1941, 3, 3))
     m.admission.nhs.setText("943 476 5919")
-    m.admission.room.setText("G11")
+    m.admission.room.setCurrentText("G11")
     m.admission.allergies.setText("Latex: rash")
     m.admission.pick_photo()
     with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
@@ -111,7 +111,7 @@ def test_bad_nhs_number_is_refused_and_nothing_saved(qtbot, home_db, tmp_path):
     m.admission.given.setText("Rose")
     m.admission.family.setText("Tyler")
     m.admission.nhs.setText("943 476 5918")
-    m.admission.room.setText("G11")
+    m.admission.room.setCurrentText("G11")
     m.admission.nka.setChecked(True)
     with qtbot.waitSignal(m.failed, timeout=10_000) as failed:
         m.admission.admit_button.click()
@@ -386,7 +386,7 @@ def test_an_admission_shows_on_the_round_at_once_without_waiting_for_the_poll(
     m = manage(qtbot, window)
     m.admission.given.setText("Rose")
     m.admission.family.setText("Tyler")
-    m.admission.room.setText("G11")
+    m.admission.room.setCurrentText("G11")
     m.admission.nka.setChecked(True)
     with qtbot.waitSignal(window.round_loaded, timeout=10_000):
         m.admission.admit_button.click()
@@ -394,25 +394,35 @@ def test_an_admission_shows_on_the_round_at_once_without_waiting_for_the_poll(
     assert "Rose Tyler" in [rounds.row(i).name for i in range(rounds.rowCount())]
 
 
-def test_the_home_tab_sets_the_cd_witness_policy_and_the_round_follows_it(qtbot, home_db, tmp_path):
-    """Co-codamol (CD Schedule 5): no witness by default; the manager ticks Schedule 5 and the
-    next verdict asks one."""
-    from emar.models import CareHome
+def test_admission_offers_the_units_rooms_and_move_room_refuses_a_retired_one(
+    qtbot, home_db, tmp_path
+):
+    from emar.services import rooms
 
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: AT)
-    sign_in(qtbot, window, "mark")
+    sign_in(qtbot, window, "nina")
+    with home_db.write() as s:
+        rooms.add_room(s, home.staff["mark"], 2, "Z1")
+        rooms.retire_room(s, home.staff["mark"], 2, "Z1")
     m = manage(qtbot, window)
-    m.tabs.setCurrentWidget(m.home)
-    qtbot.waitUntil(lambda: m.home.schedule_5.isEnabled(), timeout=10_000)
-    assert not m.home.schedule_4.isChecked() and not m.home.schedule_5.isChecked()
-    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
-        m.home.schedule_5.click()
-    assert saved.args[0] == "A CD Schedule 5 dose needs a witness."
+    unit = m.admission.unit
+    unit.setCurrentIndex(unit.findData(1))
+    offered = [m.admission.room.itemText(i) for i in range(m.admission.room.count())]
     with home_db.read() as s:
-        row = s.scalars(select(CareHome)).one()
-        assert (row.witness_cd_schedule_4, row.witness_cd_schedule_5) == (False, True)
-    m.close()
-    scan(qtbot, window, f"EMAR-R-{home.residents['Arthur Price']}", window.resident_loaded)
-    verdict = scan(qtbot, window, home.gtins["Co-codamol"], window.verdict_shown)
-    assert verdict.needs_witness and window.verdict.witness.isVisible()
+        listed = [r.name for r in rooms.list_rooms(s) if r.unit_id == 1]
+    assert offered == listed and offered  # the demo residents' rooms, listed at admission
+    mary = home.residents["Mary Jones"]
+    m.chart.resident.setCurrentIndex(m.chart.resident.findData(mary))
+    names = {u.id: u.name for u in m.chart.units}
+    m.questions.ask = answers(names[2], "Z1")
+    with qtbot.waitSignal(m.failed, timeout=10_000) as failed:
+        resident_action(m.chart, "move")
+    assert "retired" in failed.args[0]
+    m.questions.ask = answers(names[2], "Z2")
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        resident_action(m.chart, "move")
+    with home_db.read() as s:
+        moved = s.get(Resident, mary)
+        assert (moved.unit_id, moved.room) == (2, "Z2")
+        assert "Z2" in [r.name for r in rooms.list_rooms(s) if r.unit_id == 2]

@@ -18,13 +18,14 @@ from emar.domain.codes import ABSENCES
 from emar.domain.text_rules import NAME, NOTE, SHORT, clean_text, required_text
 from emar.domain.weight import weight_kg
 from emar.errors import ValidationError
-from emar.models import Absence, Resident, Unit, utcnow
+from emar.models import Absence, Resident, utcnow
 from emar.services.audit import record_event
 from emar.services.permissions import Action, require
 from emar.services.residents.allergies import admission_allergies
 from emar.services.residents.current import current_resident
 from emar.services.residents.health import weight_from_details
 from emar.services.residents.photos import normalise_photo
+from emar.services.rooms import room_for_resident
 
 EDITABLE = (
     "preferred_name",
@@ -117,8 +118,7 @@ def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
     require(session, staff_id, Action.EDIT_CHARTS)
     form = _clean(form)
     _check(form)
-    if session.get(Unit, form.unit_id) is None:
-        raise ValidationError("Unknown unit.")
+    room_for_resident(session, staff_id, form.unit_id, form.room)
     resident = Resident(  # the constructor validates the NHS number and date of birth
         given_name=form.given_name.strip(),
         family_name=form.family_name.strip(),
@@ -189,8 +189,11 @@ def update_resident(
         )
         for key, value in changes.items()
     }
-    if "unit_id" in changes and session.get(Unit, changes["unit_id"]) is None:
-        raise ValidationError("Unknown unit.")
+    if "unit_id" in changes or "room" in changes:
+        unit_id = changes.get("unit_id", resident.unit_id)
+        room = changes.get("room", resident.room)
+        if (unit_id, room) != (resident.unit_id, resident.room):
+            room_for_resident(session, staff_id, unit_id, room)
     before = {k: getattr(resident, k) for k in changes}
     for key, value in changes.items():
         setattr(resident, key, value)
@@ -212,6 +215,13 @@ def update_resident(
     )
     if "weight_kg" in changes and before["weight_kg"] != changes["weight_kg"]:
         weight_from_details(session, staff_id, resident, changes["weight_kg"], now or utcnow())
+
+
+def move_resident(
+    session: Session, staff_id: int, resident_id: int, unit_id: int, room: str
+) -> None:
+    """Move a resident to another unit and/or room (not a retired one); audited as an edit."""
+    update_resident(session, staff_id, resident_id, {"unit_id": unit_id, "room": room})
 
 
 def start_absence(

@@ -32,7 +32,10 @@ class AdmissionTab(ManageTab):
         self.dob = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
         self.dob.setDate(QDate(1940, 1, 1))
         self.nhs = QLineEdit(placeholderText="10 digits, e.g. 943 476 5919")
-        self.unit, self.room = QComboBox(), QLineEdit()
+        self.unit, self.room = QComboBox(), QComboBox()
+        self.room.setEditable(True)  # the unit's rooms, or a new one (added to the list)
+        self.rooms: dict[int, list[str]] = {}
+        self.unit.currentIndexChanged.connect(self._offer_rooms)
         self.gp = QLineEdit()
         self.allergies = QLineEdit(placeholderText="e.g. Penicillin: rash; Latex")
         self.nka = QCheckBox("No known allergies")
@@ -71,9 +74,18 @@ class AdmissionTab(ManageTab):
         return self.given  # ready to type an admission
 
     def show_lists(self, lists: Lists) -> None:
+        self.rooms = {}
+        for room in lists.rooms:
+            self.rooms.setdefault(room.unit_id, []).append(room.name)
         self.unit.clear()
         for u in lists.units:
             self.unit.addItem(u.name, u.id)
+
+    def _offer_rooms(self, _index: int) -> None:
+        typed = self.room.currentText()
+        self.room.clear()
+        self.room.addItems(self.rooms.get(self.unit.currentData(), []))
+        self.room.setCurrentText(typed)
 
     def pick_photo(self) -> None:
         self.photo = self.ask.choose_photo(self)
@@ -94,7 +106,7 @@ class AdmissionTab(ManageTab):
             preferred_name=self.preferred.text() or None,
             date_of_birth=date(d.year(), d.month(), d.day()),
             unit_id=self.unit.currentData(),
-            room=self.room.text(),
+            room=self.room.currentText(),
             nhs_number=self.nhs.text() or None,
             gp_name=self.gp.text() or None,
             allergies=allergies,

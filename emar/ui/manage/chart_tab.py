@@ -48,6 +48,7 @@ from emar.services.charts.editing import (
     transcribe_line,
 )
 from emar.services.charts.reading import ChartLineView, resident_chart
+from emar.services.home import UnitView
 from emar.services.staff.signing import Signature
 from emar.ui.manage.resident_actions import resident_actions
 from emar.ui.manage.workspace import Host, Lists, ManageTab, fill_residents
@@ -69,6 +70,7 @@ class ChartTab(ManageTab):
 
     def __init__(self, host: Host) -> None:
         super().__init__(host)
+        self.units: list[UnitView] = []
         self.resident = QComboBox()
         self.resident.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = QLineEdit(placeholderText="Type to search the catalogue…")
@@ -177,6 +179,7 @@ class ChartTab(ManageTab):
         return view
 
     def show_lists(self, lists: Lists) -> None:
+        self.units = lists.units  # where a resident may move
         local_now = self.host.desk.clock().astimezone(lists.home.zone)
         self.effective.setDateTime(
             QDateTime(

@@ -12,6 +12,7 @@ from emar.services.residents.admission import (
     LEAVING,
     end_absence,
     leave_home,
+    move_resident,
     start_absence,
     update_resident,
 )
@@ -36,6 +37,7 @@ def resident_actions(tab: ChartTab) -> QHBoxLayout:
         ("Away (hospital or leave)…", "away"),
         ("Back in the home", "back"),
         ("Edit details…", "edit"),
+        ("Move room…", "move"),
         ("Leaves the home…", "leave"),
     ):
         button = QPushButton(label)
@@ -67,6 +69,17 @@ def resident_action(tab: ChartTab, kind: str) -> None:
                 lambda s: leave_home(s, staff, rid, how),
                 RESIDENTS,
                 f"{name}: {how}. The record is kept, read-only.",
+            )
+    elif kind == "move":
+        units = {u.name: u.id for u in tab.units}
+        unit = ask(tab, "Move room", f"Which unit does {name} move to?", list(units))
+        room = ask(tab, "Move room", "Which room?", None) if unit else None
+        if unit and room:
+            unit_id = units[unit]
+            tab.write(
+                lambda s: move_resident(s, staff, rid, unit_id, room),
+                RESIDENTS,
+                f"{name} moved to {unit}, room {room}.",
             )
     else:
         field_name = ask(tab, "Edit details", "Which detail?", list(EDITABLE_TEXT))

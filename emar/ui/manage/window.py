@@ -15,13 +15,13 @@ from emar.domain.schedule import DEFAULT_ZONE
 from emar.infra.db import Session
 from emar.services.home import get_home, list_units
 from emar.services.residents.reading import list_residents
+from emar.services.rooms import list_rooms
 from emar.ui.manage.admission_tab import AdmissionTab
 from emar.ui.manage.allergy_tab import AllergyTab
 from emar.ui.manage.catalogue_tab import CatalogueTab
 from emar.ui.manage.chart_tab import ChartTab
 from emar.ui.manage.dialogs import ManageQuestions
 from emar.ui.manage.health_tab import HealthTab
-from emar.ui.manage.home_tab import HomeTab
 from emar.ui.manage.stock_tab import StockTab
 from emar.ui.manage.workspace import Lists, ManageTab
 from emar.ui.operations import Desk, QueryOp
@@ -55,7 +55,6 @@ class ManageWindow(QWidget):
         self.health = HealthTab(self)
         self.stock = StockTab(self)
         self.catalogue = CatalogueTab(self)
-        self.home = HomeTab(self)
         self.tabs = QTabWidget()
         for tab in (
             self.admission,
@@ -64,7 +63,6 @@ class ManageWindow(QWidget):
             self.health,
             self.stock,
             self.catalogue,
-            self.home,
         ):
             self.tabs.addTab(tab, tab.title)
         layout = QVBoxLayout(self)
@@ -114,7 +112,7 @@ class ManageWindow(QWidget):
         now = self.desk.clock()
 
         def fetch(s: Session) -> Lists:
-            return Lists(list_units(s), list_residents(s, now), get_home(s))
+            return Lists(list_units(s), list_residents(s, now), get_home(s), list_rooms(s))
 
         QueryOp(self, fetch).success(self._show_lists).run_in_background()
 
@@ -127,7 +125,6 @@ class ManageWindow(QWidget):
             self.health,
             self.stock,
             self.catalogue,
-            self.home,
         ):
             tab.show_lists(lists)
 

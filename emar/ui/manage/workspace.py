@@ -4,7 +4,7 @@ runner, the message line, who is signed in) and the lists the window loads for a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from emar.errors import EmarError
 from emar.infra.db import Session
 from emar.services.home import HomeSettings, UnitView
 from emar.services.residents.reading import ResidentSummary
+from emar.services.rooms import RoomView
 from emar.ui.manage.dialogs import ManageQuestions
 from emar.ui.operations import Desk, QueryOp, WriteOp
 from emar.ui.tasks import TaskRunner
@@ -31,6 +32,7 @@ class Lists:
     units: list[UnitView]
     residents: list[ResidentSummary]
     home: HomeSettings
+    rooms: list[RoomView] = field(default_factory=list)  # the active rooms, offered at admission
 
 
 class Host(Protocol):

@@ -1,0 +1,1 @@
+"""Administration windows: the home's settings and staff accounts."""

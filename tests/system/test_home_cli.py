@@ -1,0 +1,115 @@
+"""`emar home`, `emar unit`, `emar room` and `emar resident move` through the real CLI entry:
+a manager signs with their password; a refusal is one line on stderr and changes nothing."""
+
+import io
+import json
+import sys
+
+from sqlalchemy import select
+
+from emar.cli import main
+from emar.models import Resident
+from emar.services import home, not_given_codes, rooms
+
+MARK = "mark-demo-2026\n"
+
+
+def run(capsys, monkeypatch, *args, stdin: str = ""):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_home_show_and_set(demo_db, capsys, monkeypatch):
+    url = demo_db.url.render_as_string(hide_password=False)
+    code, out, _ = run(capsys, monkeypatch, "home", "show", "--json", "--db", url)
+    assert code == 0 and json.loads(out)["dose_window_minutes"] == 60
+    for setting, value in (
+        ("dose-window", "90"),
+        ("time-critical-window", "20"),
+        ("idle-lock", "7"),
+        ("witness-cd-4", "yes"),
+        ("name", "Willow House"),
+        ("time-zone", "Europe/Dublin"),
+    ):
+        code, out, err = run(
+            capsys, monkeypatch, "home", "set", setting, value, "--by", "mark", "--db", url,
+            stdin=MARK,
+        )  # fmt: skip
+        assert code == 0, err
+    assert "follow this zone" in out
+    code, _, err = run(
+        capsys, monkeypatch, "home", "set", "dose-window", "241", "--by", "mark", "--db", url,
+        stdin=MARK,
+    )  # fmt: skip
+    assert code == 1 and "5 to 240" in err
+    code, _, err = run(
+        capsys, monkeypatch, "home", "set", "idle-lock", "5", "--by", "amy", "--db", url,
+        stdin="amy-demo-2026\n",
+    )  # fmt: skip
+    assert code == 1
+    with demo_db.read() as s:
+        settings = home.get_home(s)
+    assert (settings.dose_window_minutes, settings.time_critical_window_minutes) == (90, 20)
+    assert settings.idle_lock_minutes == 7 and settings.witness_cd_schedule_4
+    assert (settings.time_zone, settings.name) == ("Europe/Dublin", "Willow House")
+
+
+def test_codes_and_thresholds(demo_db, capsys, monkeypatch):
+    url = demo_db.url.render_as_string(hide_password=False)
+    code, _, err = run(
+        capsys, monkeypatch, "home", "code-add", "C", "Covid isolation", "--reason",
+        "clinical-decision", "--note-required", "--by", "mark", "--db", url, stdin=MARK,
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(
+        capsys, monkeypatch, "home", "code-retire", "R", "--by", "mark", "--db", url, stdin=MARK
+    )
+    assert code == 1 and "cannot be retired" in err
+    code, _, err = run(
+        capsys, monkeypatch, "home", "code-retire", "C", "--by", "mark", "--db", url, stdin=MARK
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, monkeypatch, "home", "codes", "--json", "--db", url)
+    listed = {c["code"]: c for c in json.loads(out)}
+    assert listed["C"]["note_required"] and not listed["C"]["active"]
+    code, _, err = run(
+        capsys, monkeypatch, "home", "threshold", "acb.total", "4", "--by", "mark", "--db", url,
+        stdin=MARK,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, monkeypatch, "home", "thresholds", "--json", "--db", url)
+    acb = next(t for t in json.loads(out) if t["key"] == "acb.total")
+    assert (acb["default"], acb["home"]) == ("3", "4.00")
+    with demo_db.read() as s:
+        assert not {c.code: c for c in not_given_codes.list_codes(s)}["C"].active
+
+
+def test_units_rooms_and_moving_a_resident(demo_db, capsys, monkeypatch):
+    url = demo_db.url.render_as_string(hide_password=False)
+
+    def cli(*args, stdin=MARK):
+        return run(capsys, monkeypatch, *args, "--db", url, stdin=stdin)
+
+    assert cli("unit", "add", "Annexe", "--by", "mark")[0] == 0
+    assert cli("unit", "rename", "Annexe", "Garden", "--by", "mark")[0] == 0
+    assert cli("room", "add", "Garden", "G1", "--by", "mark")[0] == 0
+    with demo_db.read() as s:
+        rid = s.scalars(select(Resident.id).order_by(Resident.id)).first()
+    code, _, err = cli(
+        "resident", "move", str(rid), "--unit", "Garden", "--room", "G1", "--by", "nina",
+        stdin="nina-demo-2026\n",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli("unit", "retire", "Garden", "--by", "mark")
+    assert code == 1 and "cannot be retired" in err
+    code, _, err = cli("room", "retire", "Garden", "G1", "--by", "mark")
+    assert code == 1 and "lives there" in err
+    code, out, _ = cli("unit", "list", "--json")
+    garden = next(u for u in json.loads(out) if u["unit"] == "Garden")
+    assert len(garden["rooms"][0]["residents"]) == 1
+    with demo_db.read() as s:
+        resident = s.get(Resident, rid)
+        assert resident.room == "G1"
+        assert [r.name for r in rooms.list_rooms(s) if r.unit_id == resident.unit_id] == ["G1"]
