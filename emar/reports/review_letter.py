@@ -27,6 +27,7 @@ ASSESSMENT_WORDS = {
     "": "(not assessed)",
 }
 CHANGES = {"stop", "reduce", "change"}
+AWAITING_REPLY = ("proposed", "sent")
 TO_GP_REPLY = (
     "GP's reply:   [  ] Accept     [  ] Decline    Reason / comment: "
     "________________________________________\n"
@@ -160,24 +161,26 @@ def render_review_letter(data: ReviewLetterData, meta: ReportMeta, out: Path | B
         story += [*heading, para("None: no change to prescribing is recommended.", "letter")]
     for n, r in enumerate(data.to_gp, start=1):
         what = f"{n}. {r.kind.upper()}" + (f": {r.medicine}" if r.medicine else "")
+        rows = [[_big(r.text), _big(_status(r, zone))]]
+        reply: list[tuple[object, ...]] = []
+        if r.status in AWAITING_REPLY:  # the GP has answered the others: nothing to tick
+            rows.append([_big(TO_GP_REPLY), ""])
+            reply = [
+                ("SPAN", (0, 2), (1, 2)),
+                ("BACKGROUND", (0, 2), (1, 2), colors.white),
+                ("TOPPADDING", (0, 2), (1, 2), 5),
+                ("BOTTOMPADDING", (0, 2), (1, 2), 6),
+            ]
         story.append(
             KeepTogether(
                 [  # the heading stays with the first recommendation
                     *heading,
                     table(
                         [what, "Status"],
-                        [
-                            [_big(r.text), _big(_status(r, zone))],
-                            [_big(TO_GP_REPLY), ""],
-                        ],
+                        rows,
                         [width * 0.72, width * 0.28],
                         style="large",
-                        extra=[
-                            ("SPAN", (0, 2), (1, 2)),
-                            ("BACKGROUND", (0, 2), (1, 2), colors.white),
-                            ("TOPPADDING", (0, 2), (1, 2), 5),
-                            ("BOTTOMPADDING", (0, 2), (1, 2), 6),
-                        ],
+                        extra=reply,
                     ),
                 ]
             )

@@ -125,7 +125,9 @@ def test_the_review_letter_tells_the_gp(home_db, reviewed, tmp_path):
     assert "refused often" in text  # the signal's title
     assert '08/06 08:00 refused ("would not open her mouth")' in text  # its evidence
     assert "Penicillin" in text  # allergy
-    assert "[ ] Accept" in text and "Decline" in text  # the GP's reply
+    # the GP ticks a reply only for what awaits one (the liquid form, sent); not the stop
+    # (accepted) nor the reduction (declined)
+    assert text.count("[ ] Accept") == 1 and "Decline" in text
     assert "Signed electronically with their PIN by Philippa Grant" in text
 
 

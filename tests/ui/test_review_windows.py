@@ -232,7 +232,7 @@ def test_a_nurse_records_that_the_gp_declined_with_the_reason(qtbot, home_db, tm
     listing = reviews(qtbot, home_db, tmp_path, "nina", questions)
     review = open_mary(qtbot, listing, home)
     qtbot.waitUntil(lambda: review.recommendations.rowCount() == 1, timeout=10_000)
-    assert review.recommendations.data(review.recommendations.index(0, 4)) == "sent  OVERDUE"
+    assert review.recommendations.data(review.recommendations.index(0, 3)) == "sent  OVERDUE"
     assert not review.form.isVisibleTo(review)  # a nurse does not write the review
     review.rec_view.selectRow(0)
     review.next_step.setCurrentText("declined")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -117,19 +118,26 @@ class Records:
     recommendations: list[RecommendationView]
 
 
+def _latest_note(r: RecommendationView) -> str:
+    """The reason of the latest step (the GP's reason for declining, how it was done)."""
+    last = r.history[-1]
+    return f"\n{last.status.capitalize()}: {last.reason}" if last.reason else ""
+
+
 class RecommendationModel(RowTableModel[RecommendationView]):
     columns = (
         ("To", lambda r: "GP" if r.addressed_to == "gp" else "Home"),
         ("Kind", lambda r: r.kind),
         ("Medicine", lambda r: r.medicine or ""),
-        ("Recommendation", lambda r: r.text),
         ("Status", lambda r: r.status + ("  OVERDUE" if r.overdue else "")),
         ("Since", lambda r: f"{r.status_at:%d/%m/%Y}"),
         ("Due", lambda r: f"{r.due_on:%d/%m/%Y}" if r.due_on else ""),
+        # the text last, wrapped in the room left: the status is never scrolled out of sight
+        ("Recommendation (latest note)", lambda r: r.text + _latest_note(r)),
     )
 
     def extra_data(self, item: RecommendationView, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.BackgroundRole and column == 4:
+        if role == Qt.ItemDataRole.BackgroundRole and column == 3:
             if item.overdue:
                 return QBrush(QColor("#f5c2c7"))
             if item.status in ("proposed", "sent"):
@@ -225,6 +233,11 @@ class ReviewWindow(QWidget):
         self.reviews_text.setTextFormat(Qt.TextFormat.RichText)
         self.recommendations = RecommendationModel(self)
         self.rec_view = list_view(self.recommendations)
+        self.rec_view.setWordWrap(True)
+        header = self.rec_view.horizontalHeader()
+        header.setSectionResizeMode(
+            len(RecommendationModel.columns) - 1, QHeaderView.ResizeMode.Stretch
+        )
         self.rec_view.setMinimumHeight(140)
         self.next_step = QComboBox()
         self.next_step.addItems(list(NEXT_STEPS))
@@ -388,7 +401,7 @@ class ReviewWindow(QWidget):
         name.setMaximumWidth(320)
         if line.status != ACTIVE:
             name.setStyleSheet("color: #555555;")
-        self.grid.addWidget(name, row, 0)
+        self.grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)  # a row reads across its top
         use = page.chart.use[line.id]
         short = UseStrip(use.last(SHORT), use.is_prn, 8)
         short.setObjectName(f"strip28_{line.id}")
@@ -408,7 +421,7 @@ class ReviewWindow(QWidget):
             box.addWidget(caption)
             holder = QWidget()
             holder.setLayout(box)
-            self.grid.addWidget(holder, row, 1 if strip is short else 2)
+            self.grid.addWidget(holder, row, 1 if strip is short else 2, Qt.AlignmentFlag.AlignTop)
         signals = QVBoxLayout()
         for s in page.signals:
             concerned = [i for i in s.chart_line_ids if i in page.chart.use]
@@ -416,7 +429,7 @@ class ReviewWindow(QWidget):
                 signals.addWidget(_signal_label(s, short=True))
         holder = QWidget()
         holder.setLayout(signals)
-        self.grid.addWidget(holder, row, 3)
+        self.grid.addWidget(holder, row, 3, Qt.AlignmentFlag.AlignTop)
         if self.may_review:
             combo = QComboBox()
             combo.addItems(["", *ASSESSMENTS])
@@ -428,8 +441,8 @@ class ReviewWindow(QWidget):
             if typed:
                 combo.setCurrentText(typed[0])
                 reason.setText(typed[1])
-            self.grid.addWidget(combo, row, 4)
-            self.grid.addWidget(reason, row, 5)
+            self.grid.addWidget(combo, row, 4, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(reason, row, 5, Qt.AlignmentFlag.AlignTop)
             self.assessments[line.id] = (combo, reason)
 
     def _show_records(self, records: Records) -> None:
@@ -442,6 +455,13 @@ class ReviewWindow(QWidget):
             self.reviews_text.setText("No signed review yet.")
         self.recommendations.set_rows(records.recommendations)
         self.rec_view.resizeRowsToContents()
+        # every recommendation in sight (the window scrolls, not the table), up to ten
+        shown = sum(
+            self.rec_view.rowHeight(i) for i in range(min(10, len(records.recommendations)))
+        )
+        self.rec_view.setMinimumHeight(
+            max(140, shown + self.rec_view.horizontalHeader().height() + 6)
+        )
         self.records_loaded.emit()
 
     @staticmethod
