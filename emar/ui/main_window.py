@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from emar.demo.build import build_demo_home
-from emar.demo.data import DEMO_HISTORY_DAYS
+from emar.demo.data import DEMO_HISTORY_DAYS, DEMO_STAFF
 from emar.devices.scan import Scan
+from emar.errors import DatabaseUnavailable
 from emar.infra.db import Database, Session
 from emar.services.home import HomeSettings, UnitView, get_home, has_home, list_units
+from emar.services.home_setup import HomePlan, set_up_home
 from emar.services.permissions import Action, allowed
 from emar.services.round.clock import clock_skew
 from emar.services.staff.accounts import StaffView
@@ -48,6 +50,15 @@ from emar.ui.widgets.banners import Banner, Messages, ProblemBanner
 
 REFRESH_MS = 5000  # another PC's record shows within 5 seconds
 Home = tuple[HomeSettings, list[UnitView]] | None
+
+
+# The demo home's sign-in screen says it is the demo and gives its logins (README's table).
+DEMO_LOGINS = "This is the demo home: fictional residents, for trying eMAR. Demo logins:\n" + (
+    "\n".join(
+        f"{user} / {password} ({role.replace('_', ' ')}, PIN {pin})"
+        for user, _name, role, password, pin, _badge in DEMO_STAFF
+    )
+)
 
 
 class MainWindow(QMainWindow):
@@ -97,6 +108,7 @@ class MainWindow(QMainWindow):
         self.messages = Messages(self.error_banner, self.notice, self.statusBar().showMessage)
 
         self.sign_in_page = SignInPage()
+        self.sign_in_page.setup_button.clicked.connect(self.first_run)
         self.work = RoundWorkspace(self.desk, self.messages, self.questions, self.unit.currentData)
         self.work.round_loaded.connect(self.round_loaded)
         self.work.resident_loaded.connect(self.resident_loaded)
@@ -170,15 +182,11 @@ class MainWindow(QMainWindow):
         self.messages.answered()
         if home is None:
             self.statusBar().showMessage("Empty database")
-            if self.questions.ask_demo(self):
-                self.statusBar().showMessage("Creating the demo home…")
-                now = self.clock()
-                WriteOp(
-                    self, lambda s: build_demo_home(s, now, history_days=DEMO_HISTORY_DAYS), HOME
-                ).success(lambda _: self.start()).run_in_background()
+            self.first_run()
             return
         settings, units = home
         self.home_name.setText(settings.name)
+        self.sign_in_page.show_demo_logins(DEMO_LOGINS if settings.is_demo else None)
         self.idle_lock.minutes = settings.idle_lock_minutes
         self.work.page.mar.zone = settings.zone
         remembered = self.settings.value("round/unit", None)
@@ -193,6 +201,43 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self.clock_check.start()
         self.home_loaded.emit()
+
+    def first_run(self) -> None:
+        """Set up the home, or load the demo home; cancelled: the sign-in page offers it
+        again."""
+        answer = self.questions.ask_first_run(self)
+        if answer is None:
+            self.sign_in_page.no_home()
+            return
+        self.sign_in_page.setup_button.hide()
+        if answer == "demo":
+            self.statusBar().showMessage("Creating the demo home…")
+            now = self.clock()
+            WriteOp(
+                self, lambda s: build_demo_home(s, now, history_days=DEMO_HISTORY_DAYS), HOME
+            ).success(lambda _: self.start()).failure(self._set_up_failed).run_in_background()
+            return
+        plan = answer
+        self.statusBar().showMessage(f"Setting up {plan.name}…")
+        WriteOp(self, lambda s: set_up_home(s, plan), HOME).success(
+            lambda home: self._set_up(home, plan)
+        ).failure(self._set_up_failed).run_in_background()
+
+    def _set_up(self, home: HomeSettings, plan: HomePlan) -> None:
+        self.sign_in_page.reset(
+            f"{home.name} is set up",
+            f"Sign in as {plan.manager_username.strip().lower()} (the manager) to add staff "
+            "(Settings > Staff), then residents and their charts (Manage > Residents, charts "
+            "and stock).",
+        )
+        self.start()
+
+    def _set_up_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DatabaseUnavailable):
+            self.messages.database(exc)
+        else:
+            self.messages.problem(f"The home was not set up: {exc}")
+        self.start()  # another PC may have set the home up meanwhile: show what is there
 
     def _after_sign_in(self, staff: StaffView) -> None:
         self.user = staff

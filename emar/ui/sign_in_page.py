@@ -30,6 +30,17 @@ class SignInPage(QWidget):
         for field in (self.username, self.password, self.pin):
             field.returnPressed.connect(self._submit)
             field.setMinimumHeight(40)
+        self.demo_logins = QLabel()  # the demo home only: says so, with its logins
+        self.demo_logins.setObjectName("demoLogins")
+        self.demo_logins.setWordWrap(True)
+        self.demo_logins.setStyleSheet(
+            "background: #fff3cd; border: 1px solid #b58100; padding: 8px; color: #3d2c00;"
+        )
+        self.demo_logins.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.demo_logins.hide()
+        self.setup_button = QPushButton("&Set up the care home…")  # an empty database only
+        self.setup_button.setObjectName("setupButton")
+        self.setup_button.hide()
         self.error = QLabel()
         self.error.setObjectName("signInError")
         self.error.setWordWrap(True)  # a lockout message is read whole, never clipped
@@ -48,6 +59,8 @@ class SignInPage(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.submit)
         inner.addWidget(self.error)
+        inner.addWidget(self.setup_button)
+        inner.addWidget(self.demo_logins)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -64,6 +77,21 @@ class SignInPage(QWidget):
             field.clear()
         self._pin_mode(False)
         self.username.setFocus()
+
+    def show_demo_logins(self, text: str | None) -> None:
+        self.demo_logins.setText(text or "")
+        self.demo_logins.setVisible(bool(text))
+        self.setup_button.hide()  # a home exists
+
+    def no_home(self) -> None:
+        """The first-run set-up was closed: nobody can sign in until the home exists."""
+        self.reset(
+            "No care home yet",
+            "This database has no care home, so nobody can sign in. Set the home up (or load "
+            "the demo home) to begin.",
+        )
+        self.setup_button.show()
+        self.setup_button.setFocus()
 
     def ask_pin(self, badge: str, name: str) -> None:
         self.badge = badge

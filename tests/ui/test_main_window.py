@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlalchemy import func, select
 
@@ -11,8 +11,6 @@ from emar.models import Administration
 from emar.services.charts.reading import resident_chart
 from emar.services.residents.reading import list_residents
 from emar.services.round.recording import record_given
-from emar.ui.main_window import MainWindow
-from emar.ui.round.dialogs import RoundQuestions
 from emar.ui.widgets.table_models import ROW_ROLE, ChartLineModel, DueDoseModel, RoundListModel
 from tests.support.homes import Home, local
 from tests.support.round_window import FakeIdleClock, open_window, scan, sign_in
@@ -191,17 +189,6 @@ def test_database_failure_shows_a_banner_not_a_crash(qtbot, demo_db, tmp_path):
     window.start()
     qtbot.waitUntil(window.error_banner.isVisible, timeout=5000)
     assert "Nothing was changed" in window.error_banner.text()
-
-
-def test_empty_database_offers_the_demo_home_and_builds_it(qtbot, db, tmp_path):
-    asked = []
-    settings = QSettings(str(tmp_path / "pc.ini"), QSettings.Format.IniFormat)
-    questions = RoundQuestions(ask_demo=lambda p: asked.append(p) or True)
-    window = MainWindow(db, settings=settings, questions=questions)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.home_loaded, timeout=30_000):
-        window.start()
-    assert asked == [window] and window.home_name.text() == "Willow Court Care Home"
 
 
 def test_table_models_pass_qtmodeltester(qtmodeltester, home_db):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from emar.domain.codes import CORRECTIONS
+from emar.ui.first_run import FirstRunAnswer, ask_first_run
 from emar.ui.round.late_entry_dialog import LateAnswer, ask_late_entry
 from emar.ui.round.not_given_dialog import ask_not_given
 
@@ -62,16 +63,6 @@ def ask_correction(parent: QWidget, recorded_by: str) -> tuple[str, str, str] | 
     return outcome, code, reason
 
 
-def ask_to_create_demo(parent: QWidget) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "New database",
-        "This database has no care home yet.\n\nCreate the demo care home (Willow Court, 20 "
-        "fictional residents) to try eMAR?",
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
 @dataclass
 class RoundQuestions:
     ask_text: Callable[[QWidget, str, str], str | None] = ask_text
@@ -80,4 +71,4 @@ class RoundQuestions:
     ask_correction: Callable[[QWidget, str], tuple[str, str, str] | None] = ask_correction
     ask_not_given: Callable[..., tuple[str, str | None] | None] = ask_not_given
     ask_late_entry: Callable[..., LateAnswer | None] = ask_late_entry
-    ask_demo: Callable[[QWidget], bool] = ask_to_create_demo
+    ask_first_run: Callable[[QWidget], FirstRunAnswer] = ask_first_run
