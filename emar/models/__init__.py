@@ -46,11 +46,11 @@ __all__ = [
     "ResidentObservation",
     "ReviewLineAssessment",
     "Role",
+    "Room",
     "SignalThreshold",
     "Staff",
     "StockMovement",
     "UTCDateTime",
-    "Room",
     "Unit",
     "utcnow",
 ]

@@ -20,10 +20,11 @@ class StaffView:
     full_name: str
     initials: str
     role: str
+    must_change_password: bool = False  # a manager reset it: a new one before any work
 
 
 def _view(s: Staff) -> StaffView:
-    return StaffView(s.id, s.username, s.full_name, s.initials, s.role)
+    return StaffView(s.id, s.username, s.full_name, s.initials, s.role, s.must_change_password)
 
 
 def add_staff(
