@@ -1,6 +1,6 @@
 """The menus and the screens they open beside the round (Manage, Reports, Medication reviews,
-Backups, Scanner settings): each offered only to a role that may use it, opened once and raised
-after, and all closed when the screen locks (they show resident data or settings)."""
+Backups, Staff, Scanner settings): each offered only to a role that may use it, opened once and
+raised after, and all closed when the screen locks (they show resident data or settings)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from emar.services.permissions import Action, allowed
 from emar.services.staff.accounts import StaffView
+from emar.ui.admin.staff_dialogs import StaffQuestions
+from emar.ui.admin.staff_window import StaffWindow
 from emar.ui.manage.backup_window import BackupWindow
 from emar.ui.manage.window import ManageWindow
 from emar.ui.operations import Desk
@@ -34,12 +36,14 @@ class Menus:
         self.windows: dict[str, QWidget] = {}  # the other screens, once opened
         self.user: StaffView | None = None
         self.review_questions = ReviewQuestions()  # tests answer them instead
+        self.staff_questions = StaffQuestions()
         settings = window.menuBar().addMenu("&Settings")
         manage = window.menuBar().addMenu("Manag&e")
         self.scanner_action = self._action(
             settings, "&Scanner and self-test…", "Ctrl+Shift+S", self.open_scanner_settings
         )
         self.backup_action = self._action(settings, "&Backups…", "Ctrl+Shift+B", self.open_backups)
+        self.staff_action = self._action(settings, "S&taff…", "Ctrl+Shift+U", self.open_staff)
         self.manage_action = self._action(
             manage, "&Residents, charts and stock…", "Ctrl+Shift+M", self.open_manage
         )
@@ -69,6 +73,7 @@ class Menus:
             allowed(role, Action.EDIT_CHARTS) or allowed(role, Action.MANAGE_STOCK)
         )
         self.backup_action.setEnabled(allowed(role, Action.VERIFY_AUDIT))
+        self.staff_action.setEnabled(allowed(role, Action.MANAGE_USERS))
         self.reports_action.setEnabled(allowed(role, Action.RUN_REPORTS))
         self.scanner_action.setEnabled(
             self._make_scanner_settings is not None and allowed(role, Action.MANAGE_SETTINGS)
@@ -127,6 +132,17 @@ class Menus:
         )
         if isinstance(window, BackupWindow):
             window.refresh()
+
+    def open_staff(self) -> StaffWindow | None:
+        window = self._open(
+            "staff",
+            self.staff_action,
+            lambda: StaffWindow(self.desk, self.staff_id, self.staff_questions),
+        )
+        if isinstance(window, StaffWindow):
+            window.refresh()
+            return window
+        return None
 
     def open_scanner_settings(self) -> None:
         make = self._make_scanner_settings

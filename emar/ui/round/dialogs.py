@@ -72,6 +72,25 @@ def ask_to_create_demo(parent: QWidget) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_new_password(parent: QWidget, name: str) -> str | None:
+    """A new password, typed twice (None when cancelled; asked again when they differ)."""
+    question = f"{name}, your password was reset: choose a new one (at least 8 characters)."
+    while True:
+        first, ok = QInputDialog.getText(
+            parent, "New password", question, QLineEdit.EchoMode.Password
+        )
+        if not ok or not first:
+            return None
+        again, ok = QInputDialog.getText(
+            parent, "New password", "The new password again:", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return None
+        if again == first:
+            return first
+        question = "The two entries did not match. Choose a new password:"
+
+
 @dataclass
 class RoundQuestions:
     ask_text: Callable[[QWidget, str, str], str | None] = ask_text
@@ -81,3 +100,4 @@ class RoundQuestions:
     ask_not_given: Callable[..., tuple[str, str | None] | None] = ask_not_given
     ask_late_entry: Callable[..., LateAnswer | None] = ask_late_entry
     ask_demo: Callable[[QWidget], bool] = ask_to_create_demo
+    ask_new_password: Callable[[QWidget, str], str | None] = ask_new_password
