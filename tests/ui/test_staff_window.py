@@ -108,6 +108,19 @@ def test_a_duplicate_badge_is_refused_and_nothing_changes(qtbot, demo_db, tmp_pa
     assert _records(demo_db)["amy"].badge_code == "B1001"
 
 
+def test_a_locked_person_is_shown_and_unlocked(qtbot, demo_db, tmp_path):
+    with demo_db.write() as s:
+        for _ in range(3):
+            service_sign_in(s, "ben", "wrong")
+    _main, window = _open(qtbot, demo_db, tmp_path, StaffQuestions())
+    assert window.table.item(_row(window, "ben"), 6).text() == "locked"
+    window.table.selectRow(_row(window, "amy"))
+    assert not window.unlock_button.isEnabled()
+    assert "may sign in" in _do(qtbot, window, "ben", window.unlock_button)
+    assert not _records(demo_db)["ben"].locked
+    qtbot.waitUntil(lambda: window.table.item(_row(window, "ben"), 6).text() == "")
+
+
 def test_a_carer_has_no_staff_window(qtbot, demo_db, tmp_path):
     main = open_window(qtbot, demo_db, tmp_path, lambda: NOW)
     sign_in(qtbot, main, "amy")

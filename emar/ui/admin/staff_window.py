@@ -1,5 +1,6 @@
 """Staff accounts without the command line (Settings > Staff): add a person, change a role,
-disable and enable (never delete), a temporary password, a PIN, a badge and its label. Every
+disable and enable (never delete), a temporary password, a PIN, a badge and its label, and
+lift a sign-in lock. Every
 change is the service's, permission-checked and audited; a refusal is shown with its reason and
 changes nothing."""
 
@@ -33,6 +34,7 @@ from emar.services.staff.management import (
     set_pin,
     staff_badge_label,
 )
+from emar.services.staff.signing import unlock
 from emar.ui.admin.staff_dialogs import NewStaff, StaffQuestions
 from emar.ui.operations import STAFF, Desk, QueryOp, WriteOp
 from emar.ui.tasks import TaskRunner
@@ -77,6 +79,7 @@ class StaffWindow(QWidget):
         self.pin_button = self._button("Set P&IN…", self.set_pin)
         self.badge_button = self._button("Set &badge…", self.set_badge)
         self.label_button = self._button("Print badge &label…", self.print_label)
+        self.unlock_button = self._button("&Unlock", self.unlock)
         self.message = MessageLine()
         buttons = QHBoxLayout()
         for b in (
@@ -87,6 +90,7 @@ class StaffWindow(QWidget):
             self.pin_button,
             self.badge_button,
             self.label_button,
+            self.unlock_button,
         ):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -111,9 +115,10 @@ class StaffWindow(QWidget):
         by = self.staff_id()
         if by is None:
             return
-        QueryOp(self, lambda s: list_staff_records(s, by, self.desk.clock())).latest(
-            "staff"
-        ).success(self._show).run_in_background()
+        # locked or not by the audit trail's own clock, which stamps the failed attempts
+        QueryOp(self, lambda s: list_staff_records(s, by)).latest("staff").success(
+            self._show
+        ).run_in_background()
 
     def _show(self, records: list[StaffRecord]) -> None:
         chosen = self.selected()
@@ -167,6 +172,7 @@ class StaffWindow(QWidget):
             b.setEnabled(r is not None)
         self.active_button.setText("&Enable" if r is not None and not r.active else "&Disable")
         self.label_button.setEnabled(r is not None and r.active and bool(r.badge_code))
+        self.unlock_button.setEnabled(r is not None and r.locked)
 
     # --- changes ----------------------------------------------------------------------------
     def fail(self, exc: BaseException) -> None:
@@ -250,6 +256,15 @@ class StaffWindow(QWidget):
             else f"{r.full_name}'s badge is cleared."
         )
         self._write(lambda s, by: set_badge(s, by, r.id, code or None), said)
+
+    def unlock(self) -> None:
+        r = self.selected()
+        if r is None:
+            return
+        self._write(
+            lambda s, by: unlock(s, by, r.username),
+            f"{r.full_name} may sign in and sign with their PIN again.",
+        )
 
     def print_label(self) -> None:
         r, by = self.selected(), self.staff_id()
