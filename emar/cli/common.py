@@ -48,6 +48,11 @@ def signed_by_password(db: Database, username: str) -> int:
         why = None if staff is not None else refusal(session, username=username)
     if staff is None:
         raise SignInRefused(why or REFUSED)
+    if staff.must_change_password:
+        raise SignInRefused(
+            f"{staff.username} must change their password first: "
+            f"emar user password {staff.username}"
+        )
     return staff.id
 
 

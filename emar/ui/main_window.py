@@ -118,7 +118,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.sign_in_page)
         self.stack.addWidget(self.work)
-        self.signing_in = SignIn(self, self.sign_in_page, self._signed_out)
+        self.signing_in = SignIn(
+            self,
+            self.sign_in_page,
+            self._signed_out,
+            lambda name: self.questions.ask_new_password(self, name),
+        )
         self.signing_in.signed_in.connect(self._after_sign_in)
         self.signing_in.failed.connect(self.fail)
 

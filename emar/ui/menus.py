@@ -1,6 +1,6 @@
 """The menus and the screens they open beside the round (Manage, Reports, Medication reviews,
-Backups, Scanner settings): each offered only to a role that may use it, opened once and raised
-after, and all closed when the screen locks (they show resident data or settings)."""
+Backups, Staff, Scanner settings): each offered only to a role that may use it, opened once and
+raised after, and all closed when the screen locks (they show resident data or settings)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 from emar.services.permissions import Action, allowed
 from emar.services.staff.accounts import StaffView
 from emar.ui.admin.home_window import HomeQuestions, HomeWindow
+from emar.ui.admin.staff_dialogs import StaffQuestions
+from emar.ui.admin.staff_window import StaffWindow
 from emar.ui.manage.backup_window import BackupWindow
 from emar.ui.manage.window import ManageWindow
 from emar.ui.operations import Desk
@@ -36,6 +38,7 @@ class Menus:
         self.user: StaffView | None = None
         self.review_questions = ReviewQuestions()  # tests answer them instead
         self.home_questions = HomeQuestions()
+        self.staff_questions = StaffQuestions()
         settings = window.menuBar().addMenu("&Settings")
         manage = window.menuBar().addMenu("Manag&e")
         self.scanner_action = self._action(
@@ -45,6 +48,7 @@ class Menus:
         self.home_action = self._action(
             settings, "&Home settings…", "Ctrl+Shift+H", self.open_home_settings
         )
+        self.staff_action = self._action(settings, "S&taff…", "Ctrl+Shift+U", self.open_staff)
         self.manage_action = self._action(
             manage, "&Residents, charts and stock…", "Ctrl+Shift+M", self.open_manage
         )
@@ -75,6 +79,7 @@ class Menus:
         )
         self.backup_action.setEnabled(allowed(role, Action.VERIFY_AUDIT))
         self.home_action.setEnabled(allowed(role, Action.MANAGE_SETTINGS))
+        self.staff_action.setEnabled(allowed(role, Action.MANAGE_USERS))
         self.reports_action.setEnabled(allowed(role, Action.RUN_REPORTS))
         self.scanner_action.setEnabled(
             self._make_scanner_settings is not None and allowed(role, Action.MANAGE_SETTINGS)
@@ -146,6 +151,17 @@ class Menus:
             ),
         )
         if isinstance(window, HomeWindow):
+            window.refresh()
+            return window
+        return None
+
+    def open_staff(self) -> StaffWindow | None:
+        window = self._open(
+            "staff",
+            self.staff_action,
+            lambda: StaffWindow(self.desk, self.staff_id, self.staff_questions),
+        )
+        if isinstance(window, StaffWindow):
             window.refresh()
             return window
         return None

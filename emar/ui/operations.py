@@ -31,6 +31,7 @@ STOCK = "stock"
 CATALOGUE = "catalogue"
 HOME = "home"  # the home's settings
 REVIEWS = "reviews"  # pharmacists' reviews and their recommendations
+STAFF = "staff"  # staff accounts
 
 
 class Changes(QObject):

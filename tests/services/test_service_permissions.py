@@ -26,6 +26,7 @@ from emar.services.residents import allergies as allergy_records
 from emar.services.round import recording
 from emar.services.round.verification import Intent
 from emar.services.staff import accounts as staff
+from emar.services.staff import management
 from emar.services.staff.signing import PinRefused, Signature, unlock
 from tests.domain.test_permissions import EXPECTED, ROLES
 from tests.support.homes import PINS, Home, local
@@ -56,6 +57,12 @@ class Ctx:
 
     def username(self, staff_id: int) -> str:
         return next(name for name, id_ in self.home.staff.items() if id_ == staff_id)
+
+    def home_staff_id(self, username: str) -> int:
+        with self.db.read() as s:
+            found = staff.staff_id_by_username(s, username)
+        assert found is not None
+        return found
 
     def as_manager(self, work: Callable) -> object:
         with self.db.write() as s:
@@ -354,6 +361,26 @@ def _services(c: Ctx) -> dict[str, tuple[Action, Callable]]:
             lambda s, staff, _: staff_add(s, staff, c.tag()),
         ),
         "unlock": (Action.MANAGE_USERS, lambda s, staff, _: unlock(s, staff, "amy")),
+        "change_role": (
+            Action.MANAGE_USERS,
+            lambda s, staff, p: management.change_role(s, staff, p["person"], "senior_carer"),
+        ),
+        "disable_staff": (
+            Action.MANAGE_USERS,
+            lambda s, staff, p: management.set_active(s, staff, p["person"], False),
+        ),
+        "reset_password": (
+            Action.MANAGE_USERS,
+            lambda s, staff, p: management.reset_password(s, staff, p["person"], "temp-phrase-9"),
+        ),
+        "set_pin": (
+            Action.MANAGE_USERS,
+            lambda s, staff, p: management.set_pin(s, staff, p["person"], "739104"),
+        ),
+        "set_badge": (
+            Action.MANAGE_USERS,
+            lambda s, staff, p: management.set_badge(s, staff, p["person"], f"T{c.tag()}"),
+        ),
         "record_observation": (
             Action.RECORD_HEALTH,
             lambda s, staff, p: health.record_observation(
@@ -450,6 +477,11 @@ NEEDS = {
     "withdraw_condition": ("condition",),
     "add_monitoring_plan": ("resident",),
     "end_monitoring_plan": ("plan",),
+    "change_role": ("person",),
+    "disable_staff": ("person",),
+    "reset_password": ("person",),
+    "set_pin": ("person",),
+    "set_badge": ("person",),
 }
 
 
@@ -464,6 +496,10 @@ class Prerequisites(dict):
         c = self.c
         if key == "resident":
             value = c.resident()
+        elif key == "person":
+            tag = c.tag()
+            c.as_manager(lambda s, m: staff_add(s, m, tag))
+            value = c.home_staff_id(f"new{tag}")
         elif key == "allergy":
             rid = self["resident"]
             value = c.as_manager(

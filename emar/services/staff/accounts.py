@@ -20,10 +20,11 @@ class StaffView:
     full_name: str
     initials: str
     role: str
+    must_change_password: bool = False  # a manager reset it: a new one before any work
 
 
 def _view(s: Staff) -> StaffView:
-    return StaffView(s.id, s.username, s.full_name, s.initials, s.role)
+    return StaffView(s.id, s.username, s.full_name, s.initials, s.role, s.must_change_password)
 
 
 def add_staff(
@@ -36,6 +37,7 @@ def add_staff(
     pin: str | None = None,
     badge_code: str | None = None,
     added_by_id: int | None = None,
+    must_change_password: bool = False,
 ) -> StaffView:
     require_unless_setting_up(session, added_by_id, Action.MANAGE_USERS)
     username = username_key(username)
@@ -68,6 +70,7 @@ def add_staff(
         password_hash=hash_secret(password),
         pin_hash=hash_secret(pin) if pin else None,
         badge_code=badge_code,
+        must_change_password=must_change_password,
     )
     session.add(staff)
     session.flush()

@@ -68,7 +68,14 @@ class PinRefused(ValidationError):
 
 
 def _view(staff: Staff) -> StaffView:
-    return StaffView(staff.id, staff.username, staff.full_name, staff.initials, staff.role)
+    return StaffView(
+        staff.id,
+        staff.username,
+        staff.full_name,
+        staff.initials,
+        staff.role,
+        staff.must_change_password,
+    )
 
 
 def who_for_username(username: str) -> str:
@@ -129,7 +136,7 @@ def _zone(session: Session) -> ZoneInfo:
     return get_home(session).zone if has_home(session) else ZoneInfo(DEFAULT_ZONE)
 
 
-def _note_blocked(session: Session, who: str, method: str) -> None:
+def note_blocked(session: Session, who: str, method: str) -> None:
     """At most one "signin.blocked" row a minute per person (by the audit trail's own clock,
     which stamps the rows)."""
     if _events(session, ("signin.blocked",), who, utcnow() - BLOCKED_ROW_EVERY):
@@ -164,7 +171,7 @@ def sign_in(
     now = now or utcnow()
     who = who_for_username(username)
     if attempt_blocked(session, who, now):
-        _note_blocked(session, who, "password")
+        note_blocked(session, who, "password")
         return None
     staff = session.scalars(select(Staff).where(Staff.username == who)).first()
     stored = staff.password_hash if staff is not None else _dummy_hash()  # same time either way
@@ -188,7 +195,7 @@ def sign_in_with_badge(
     now = now or utcnow()
     who, staff = _badge_who(session, badge_code)
     if attempt_blocked(session, who, now):
-        _note_blocked(session, who, "badge")
+        note_blocked(session, who, "badge")
         return None
     stored = staff.pin_hash if staff is not None and staff.pin_hash else _dummy_hash()
     if not verify_secret(stored, pin) or staff is None or not staff.active or not staff.pin_hash:
@@ -296,7 +303,7 @@ def _dummy_hash() -> str:
 def note_pin_refused(session: Session, refused: PinRefused) -> None:
     """The audit row for a refused PIN signature (its own transaction: see `write_signed`)."""
     if refused.blocked:
-        _note_blocked(session, refused.who, "pin")
+        note_blocked(session, refused.who, "pin")
     else:
         record_event(session, "pin.failed", detail={"who": refused.who, "meaning": refused.meaning})
 

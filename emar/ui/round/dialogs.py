@@ -63,6 +63,25 @@ def ask_correction(parent: QWidget, recorded_by: str) -> tuple[str, str, str] | 
     return outcome, code, reason
 
 
+def ask_new_password(parent: QWidget, name: str) -> str | None:
+    """A new password, typed twice (None when cancelled; asked again when they differ)."""
+    question = f"{name}, your password was reset: choose a new one (at least 8 characters)."
+    while True:
+        first, ok = QInputDialog.getText(
+            parent, "New password", question, QLineEdit.EchoMode.Password
+        )
+        if not ok or not first:
+            return None
+        again, ok = QInputDialog.getText(
+            parent, "New password", "The new password again:", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return None
+        if again == first:
+            return first
+        question = "The two entries did not match. Choose a new password:"
+
+
 @dataclass
 class RoundQuestions:
     ask_text: Callable[[QWidget, str, str], str | None] = ask_text
@@ -72,3 +91,4 @@ class RoundQuestions:
     ask_not_given: Callable[..., tuple[str, str | None] | None] = ask_not_given
     ask_late_entry: Callable[..., LateAnswer | None] = ask_late_entry
     ask_first_run: Callable[[QWidget], FirstRunAnswer] = ask_first_run
+    ask_new_password: Callable[[QWidget, str], str | None] = ask_new_password
