@@ -59,6 +59,7 @@ def test_a_fall_within_12_months_makes_a_faller_one_older_does_not():
     two = (med("diazepam"), med("furosemide"))
     (signal,) = conditions.falls_risk_faller(facts(*two, observations=(fall(364),)), ctx())
     assert signal.evidence == (("observation", 11),)
+    assert signal.detail.startswith("1 fall recorded in 12 months")
     assert conditions.falls_risk_faller(facts(*two, observations=(fall(366),)), ctx()) == []
 
 

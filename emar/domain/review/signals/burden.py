@@ -14,6 +14,7 @@ from emar.domain.review.signals.base import (
     Signal,
     active,
     names,
+    plural,
     regular,
     substances,
 )
@@ -60,11 +61,11 @@ def polypharmacy(facts: ReviewFacts, ctx: Context) -> list[Signal]:
         return []
     parts = []
     if many:
-        parts.append(f"{len(medicines)} regular medicines")
+        parts.append(plural(len(medicines), "regular medicine"))
     if flagged:
         parts.append(
-            f"{len(risky)} medicines flagged for falls, sedation, anticholinergic effects "
-            f"or high risk ({', '.join(sorted(risky))})"
+            f"{plural(len(risky), 'medicine')} flagged for falls, sedation, anticholinergic "
+            f"effects or high risk ({', '.join(sorted(risky))})"
         )
     shown = reg if many else [line for group in risky.values() for line in group]
     return [

@@ -18,6 +18,7 @@ from emar.domain.review.signals.base import (
     daily_mg,
     has_class,
     names,
+    plural,
     regular,
     substances,
 )
@@ -123,14 +124,14 @@ def falls_risk_faller(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     if len(risky) < ctx.thresholds["falls.risk_medicines"]:
         return []
     lines = [line for ls in risky.values() for line in ls]
-    fell = f"{len(falls)} falls recorded in 12 months" if falls else "a history of falls"
+    fell = f"{plural(len(falls), 'fall')} recorded in 12 months" if falls else "a history of falls"
     return [
         Signal(
             "falls_risk_faller",
             facts.resident.id,
             tuple(sorted({line.id for line in lines})),
             Severity.ATTENTION,
-            f"{len(risky)} falls-risk medicines for a resident who falls",
+            f"{plural(len(risky), 'falls-risk medicine')} for a resident who falls",
             f"{fell.capitalize()}; medicines that add to the risk: {names(lines)}.",
             tuple(evidence),
             FALLS_SOURCE,
