@@ -284,3 +284,15 @@ def test_a_substance_listed_twice_is_refused(tables):
     last = len(path.read_text(encoding="utf-8").splitlines())
     with pytest.raises(ReferenceError, match=rf"substances\.csv line {last}: .* is listed twice"):
         read_knowledge(tables)
+
+
+def test_every_falls_risk_flag_gives_a_basis_the_falls_signal_cites():
+    from emar.domain.review.signals.conditions import FALLS_BASIS, falls_basis
+
+    ref = load_knowledge()
+    flagged = [s for s in ref.substances.values() if s.falls_risk]
+    assert flagged and all(falls_basis(s) in FALLS_BASIS.values() for s in flagged)
+    assert (
+        falls_basis(ref.substances["ramipril"]) == FALLS_BASIS["NICE falls (postural hypotension)"]
+    )
+    assert falls_basis(ref.substances["diazepam"]) == "STOPPFall (Seppala 2021)"

@@ -63,6 +63,20 @@ def test_a_fall_within_12_months_makes_a_faller_one_older_does_not():
     assert conditions.falls_risk_faller(facts(*two, observations=(fall(366),)), ctx()) == []
 
 
+def test_the_falls_source_names_the_reasons_the_medicines_are_flagged():
+    stopp = (med("temazepam", 10), med("bendroflumethiazide", 2.5))
+    (signal,) = conditions.falls_risk_faller(facts(*stopp, conditions={"falls": 3}), ctx())
+    assert signal.source.startswith("STOPPFall")
+    assert "postural hypotension" not in signal.source
+    mixed = (med("temazepam", 10), med("ramipril", 5))
+    (signal,) = conditions.falls_risk_faller(facts(*mixed, conditions={"falls": 3}), ctx())
+    assert "STOPPFall" in signal.source
+    assert "NICE CG161 (medicines causing postural hypotension)" in signal.source
+    hypotension = (med("ramipril", 5), med("gabapentin", 300))  # gabapentin: no basis given
+    (signal,) = conditions.falls_risk_faller(facts(*hypotension, conditions={"falls": 3}), ctx())
+    assert "STOPPFall" not in signal.source and "postural hypotension" in signal.source
+
+
 QUET = med("quetiapine", 25)
 
 

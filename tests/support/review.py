@@ -43,7 +43,18 @@ SUBSTANCES: list[Substance] = [
     substance("levodopa", "antiparkinson", falls_risk=True),
     substance("amlodipine", "calcium-channel-blockers"),
     substance("senna"),
-] + [substance(f"plain{i}") for i in range(12)]  # fmt: skip
+] + [substance(f"plain{i}") for i in range(12)] + [
+    substance("ramipril", "ace-inhibitors", "antihypertensives", falls_risk=True,
+              source="BNF; falls: NICE falls (postural hypotension)"),
+    substance("losartan", "arbs", "antihypertensives"),
+    substance("bendroflumethiazide", "thiazides", "diuretics", falls_risk=True,
+              source="BNF; falls: STOPPFall"),
+    substance("temazepam", "benzodiazepines", falls_risk=True, sedative=True,
+              source="BNF; falls: STOPPFall"),
+    substance("metformin", "biguanides"),
+    substance("nitrofurantoin", "antibacterials"),
+    substance("gabapentin", "gabapentinoids", falls_risk=True),
+]  # fmt: skip
 REF = Knowledge("test", {s.key: s for s in SUBSTANCES}, {}, {})
 
 _IDS = {s.key: n for n, s in enumerate(SUBSTANCES, 1)}

@@ -123,7 +123,7 @@ DEFINITIONS: tuple[Threshold, ...] = (
         "2",
         "medicines",
         "falls-risk medicines for a resident who falls",
-        "STOPPFall (2021); NICE CG161",
+        "STOPPFall (2021); NICE CG161 (falls; postural hypotension)",
     ),
     _t("falls.look_back_days", "365", "days", "a fall this recent makes a faller", "NICE CG161"),
     _t(

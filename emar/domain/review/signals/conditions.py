@@ -4,10 +4,13 @@ someone who cannot swallow them, the paracetamol maximum under 50 kg."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 
 from emar.domain.doses import LineFacts
+from emar.domain.medicines.knowledge import Substance
 from emar.domain.review.signals.base import (
     Context,
     Evidence,
@@ -25,7 +28,13 @@ from emar.domain.review.signals.base import (
 
 NSAID_ANTICOAGULANT_SOURCE = "PINCER (anticoagulant with an oral NSAID); STOPP/START v3 section C"
 NSAID_KIDNEY_SOURCE = "BNF NSAIDs (avoid in severe renal impairment); STOPP/START v3 section E"
-FALLS_SOURCE = "STOPPFall (Seppala 2021); NICE CG161 (medication review after a fall)"
+FALLS_REVIEW_SOURCE = "NICE CG161 (medication review after a fall)"
+# Why the reference flags a substance falls-risk: the "falls: ..." note of its source.
+FALLS_BASIS = {
+    "STOPPFall": "STOPPFall (Seppala 2021)",
+    "NICE falls (postural hypotension)": "NICE CG161 (medicines causing postural hypotension)",
+}
+_FALLS_NOTE = re.compile(r"falls:\s*([^;]+)")
 DEMENTIA_SOURCE = (
     "NICE NG97 (antipsychotics in dementia: reassess regularly); NHS England dementia guidance"
 )
@@ -103,6 +112,21 @@ def nsaid_kidney(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     ]
 
 
+def falls_basis(substance: Substance) -> str:
+    """The source of a substance's falls-risk flag, as its reference row gives it."""
+    found = _FALLS_NOTE.search(substance.source)
+    if found is None:
+        return "eMAR medicines reference (falls-risk flag)"
+    note = found.group(1).strip()
+    return FALLS_BASIS.get(note, note)
+
+
+def falls_source(risky: Iterable[Substance]) -> str:
+    """The sources of the flags actually used (STOPPFall for the classes it lists, NICE falls
+    guidance for antihypertensives' postural hypotension), then the review after a fall."""
+    return "; ".join([*sorted({falls_basis(s) for s in risky}), FALLS_REVIEW_SOURCE])
+
+
 def falls_risk_faller(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     """Two or more falls-risk medicines for a resident with falls (the condition, or a fall
     recorded in the last 12 months)."""
@@ -117,10 +141,12 @@ def falls_risk_faller(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     if not evidence:
         return []
     risky: dict[str, list[LineFacts]] = {}
+    flagged: dict[str, Substance] = {}
     for line in active(facts.lines):
         for s in substances(line, ctx.knowledge):
             if s.falls_risk:
                 risky.setdefault(s.key, []).append(line)
+                flagged[s.key] = s
     if len(risky) < ctx.thresholds["falls.risk_medicines"]:
         return []
     lines = [line for ls in risky.values() for line in ls]
@@ -134,7 +160,7 @@ def falls_risk_faller(facts: ReviewFacts, ctx: Context) -> list[Signal]:
             f"{plural(len(risky), 'falls-risk medicine')} for a resident who falls",
             f"{fell.capitalize()}; medicines that add to the risk: {names(lines)}.",
             tuple(evidence),
-            FALLS_SOURCE,
+            falls_source(flagged.values()),
         )
     ]
 
