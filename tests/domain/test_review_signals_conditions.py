@@ -145,3 +145,32 @@ def test_no_weight_recorded_is_no_signal():
 def test_a_stopped_nsaid_is_not_counted():
     stopped = med("ibuprofen", 400, **started(30, status="stopped"))
     assert conditions.nsaid_anticoagulant(facts(stopped, med("warfarin")), ctx()) == []
+
+
+RAMIPRIL = med("ramipril", 5)
+BENDRO = med("bendroflumethiazide", 2.5)
+
+
+def test_an_nsaid_with_an_ace_inhibitor_and_a_diuretic_is_urgent_two_of_three_is_not():
+    (signal,) = conditions.triple_whammy(facts(IBU, RAMIPRIL, BENDRO), ctx())
+    assert signal.kind == "triple_whammy" and signal.severity == Severity.URGENT
+    assert set(signal.chart_line_ids) == {IBU.id, RAMIPRIL.id, BENDRO.id}
+    assert "already reduced" not in signal.detail
+    assert conditions.triple_whammy(facts(IBU, RAMIPRIL), ctx()) == []
+    assert conditions.triple_whammy(facts(IBU, BENDRO), ctx()) == []
+    assert conditions.triple_whammy(facts(RAMIPRIL, BENDRO), ctx()) == []
+
+
+def test_an_arb_counts_like_an_ace_inhibitor_and_a_topical_nsaid_does_not_count():
+    losartan = med("losartan", 50)
+    assert len(conditions.triple_whammy(facts(IBU, losartan, med("furosemide", 40)), ctx())) == 1
+    gel = med("ibuprofen", 5, route="topical")
+    assert conditions.triple_whammy(facts(gel, losartan, BENDRO), ctx()) == []
+
+
+def test_the_triple_whammy_says_when_kidney_function_is_already_reduced():
+    three = (IBU, RAMIPRIL, BENDRO)
+    (signal,) = conditions.triple_whammy(facts(*three, observations=(egfr("29"),)), ctx())
+    assert "already reduced (eGFR 29" in signal.detail and ("observation", 5) in signal.evidence
+    (signal,) = conditions.triple_whammy(facts(*three, observations=(egfr("30"),)), ctx())
+    assert "already reduced" not in signal.detail

@@ -108,9 +108,10 @@ def test_the_review_list_ranks_urgent_first_and_everyone_is_due(home_db):
         assert review_list(s, amy, NOW)  # a carer may look too
         with pytest.raises(NotPermitted):
             review_list(s, home.staff["sam"], NOW)
-    # Edith's INR never recorded; Reg Bennett's naproxen with apixaban (and his many medicines)
+    # Edith's INR never recorded; Reg Bennett's naproxen with apixaban, and with ramipril and
+    # furosemide (the triple whammy), and his many medicines
     bennett = home.residents["Reginald Bennett"]
-    assert [(r.resident_id, r.urgent) for r in rows[:2]] == [(bennett, 1), (edith, 1)]
+    assert [(r.resident_id, r.urgent) for r in rows[:2]] == [(bennett, 2), (edith, 1)]
     assert {r.status for r in rows} == {ReviewStatus.DUE}
     assert all(r.last_reviewed is None for r in rows)
     urgent = [r.urgent for r in rows]

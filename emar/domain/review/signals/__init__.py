@@ -32,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     duration.ppi_full_dose_long,
     conditions.nsaid_anticoagulant,
     conditions.nsaid_kidney,
+    conditions.triple_whammy,
     conditions.falls_risk_faller,
     conditions.antipsychotic_dementia,
     conditions.solid_forms_dysphagia,

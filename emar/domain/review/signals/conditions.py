@@ -1,6 +1,7 @@
-"""Signals from a medicine and the resident's own facts: an NSAID with an anticoagulant or poor
-kidneys, falls-risk medicines for a faller, an antipsychotic in dementia unreviewed, tablets for
-someone who cannot swallow them, the paracetamol maximum under 50 kg."""
+"""Signals from a medicine and the resident's own facts: an NSAID with an anticoagulant, with poor
+kidneys, or with an ACE inhibitor or ARB and a diuretic; falls-risk medicines for a faller, an
+antipsychotic in dementia unreviewed, tablets for someone who cannot swallow them, the
+paracetamol maximum under 50 kg."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ from emar.domain.review.signals.base import (
 )
 
 NSAID_ANTICOAGULANT_SOURCE = "PINCER (anticoagulant with an oral NSAID); STOPP/START v3 section C"
+TRIPLE_WHAMMY_SOURCE = (
+    "PINCER (NSAID with an ACE inhibitor or ARB and a diuretic); MHRA Drug Safety Update "
+    "(acute kidney injury); STOPP/START v3"
+)
 NSAID_KIDNEY_SOURCE = "BNF NSAIDs (avoid in severe renal impairment); STOPP/START v3 section E"
 FALLS_REVIEW_SOURCE = "NICE CG161 (medication review after a fall)"
 # Why the reference flags a substance falls-risk: the "falls: ..." note of its source.
@@ -86,16 +91,7 @@ def nsaid_kidney(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     nsaids = systemic_nsaids(active(facts.lines), ctx)
     if not nsaids:
         return []
-    evidence: list[Evidence] = []
-    why = []
-    egfr = facts.latest("egfr")
-    limit = ctx.thresholds["nsaid.egfr_below"]
-    if egfr is not None and egfr.value is not None and egfr.value < limit:
-        evidence.append(("observation", egfr.id))
-        why.append(f"eGFR {egfr.value.normalize():f} on {ctx.day(egfr.observed_at):%d %b %Y}")
-    if "ckd" in facts.conditions:
-        evidence.append(("condition", facts.conditions["ckd"]))
-        why.append("chronic kidney disease")
+    evidence, why = kidney_evidence(facts, ctx)
     if not evidence:
         return []
     return [
@@ -108,6 +104,54 @@ def nsaid_kidney(facts: ReviewFacts, ctx: Context) -> list[Signal]:
             f"{names(nsaids)} with {' and '.join(why)}: NSAIDs can worsen kidney function.",
             tuple(evidence),
             NSAID_KIDNEY_SOURCE,
+        )
+    ]
+
+
+def kidney_evidence(facts: ReviewFacts, ctx: Context) -> tuple[list[Evidence], list[str]]:
+    """Reduced kidney function as the NSAID signals read it: the latest eGFR below
+    `nsaid.egfr_below`, or chronic kidney disease; the evidence and its words."""
+    evidence: list[Evidence] = []
+    why = []
+    egfr = facts.latest("egfr")
+    limit = ctx.thresholds["nsaid.egfr_below"]
+    if egfr is not None and egfr.value is not None and egfr.value < limit:
+        evidence.append(("observation", egfr.id))
+        why.append(f"eGFR {egfr.value.normalize():f} on {ctx.day(egfr.observed_at):%d %b %Y}")
+    if "ckd" in facts.conditions:
+        evidence.append(("condition", facts.conditions["ckd"]))
+        why.append("chronic kidney disease")
+    return evidence, why
+
+
+def triple_whammy(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    """A systemic NSAID with an ACE inhibitor or ARB and a diuretic: together they can cause
+    acute kidney injury. Urgent; the detail says so when kidney function is already reduced
+    (which `nsaid_kidney` signals on its own)."""
+    lines = active(facts.lines)
+    nsaids = systemic_nsaids(lines, ctx)
+    raas = [line for line in lines if has_class(line, ctx.knowledge, "ace-inhibitors", "arbs")]
+    diuretics = [line for line in lines if has_class(line, ctx.knowledge, "diuretics")]
+    if not nsaids or not raas or not diuretics:
+        return []
+    line_ids = tuple(sorted({line.id for line in (*nsaids, *raas, *diuretics)}))
+    evidence, why = kidney_evidence(facts, ctx)
+    detail = (
+        f"{names(nsaids)} with {names(raas)} and {names(diuretics)} (a diuretic): the "
+        "'triple whammy', a risk of acute kidney injury. Stop the NSAID if it can be stopped."
+    )
+    if why:
+        detail += f" Kidney function is already reduced ({' and '.join(why)})."
+    return [
+        Signal(
+            "triple_whammy",
+            facts.resident.id,
+            line_ids,
+            Severity.URGENT,
+            "NSAID with an ACE inhibitor or ARB and a diuretic",
+            detail,
+            tuple(("chart_line", i) for i in line_ids) + tuple(evidence),
+            TRIPLE_WHAMMY_SOURCE,
         )
     ]
 
