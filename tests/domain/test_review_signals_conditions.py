@@ -174,3 +174,45 @@ def test_the_triple_whammy_says_when_kidney_function_is_already_reduced():
     assert "already reduced (eGFR 29" in signal.detail and ("observation", 5) in signal.evidence
     (signal,) = conditions.triple_whammy(facts(*three, observations=(egfr("30"),)), ctx())
     assert "already reduced" not in signal.detail
+
+
+METFORMIN = med("metformin", 500)
+
+
+def egfr_on(value: str, days_ago: int) -> Observation:
+    return Observation(6, "egfr", Decimal(value), NOW - timedelta(days=days_ago))
+
+
+def test_metformin_below_egfr_30_is_urgent_to_avoid_at_30_a_dose_review():
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr("29"),)), ctx())
+    assert signal.kind == "kidney_dose" and signal.severity == Severity.URGENT
+    assert "avoid" in signal.title
+    assert signal.evidence == (("observation", 5), ("chart_line", METFORMIN.id))
+    assert "BNF metformin" in signal.source
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr("30"),)), ctx())
+    assert signal.severity == Severity.ATTENTION and "review dose" in signal.title
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr("44"),)), ctx())
+    assert conditions.kidney_dose(facts(METFORMIN, observations=(egfr("45"),)), ctx()) == []
+
+
+def test_nitrofurantoin_below_45_is_a_signal_45_is_not_and_no_egfr_is_none():
+    nitro = med("nitrofurantoin", 50)
+    (signal,) = conditions.kidney_dose(facts(nitro, observations=(egfr("44"),)), ctx())
+    assert signal.severity == Severity.URGENT
+    assert conditions.kidney_dose(facts(nitro, observations=(egfr("45"),)), ctx()) == []
+    assert conditions.kidney_dose(facts(nitro), ctx()) == []
+
+
+def test_kidney_dose_reads_the_latest_egfr_and_leaves_nsaids_to_their_own_signal():
+    older = Observation(4, "egfr", Decimal(25), NOW - timedelta(days=100))
+    assert conditions.kidney_dose(facts(METFORMIN, observations=(older, egfr("50"))), ctx()) == []
+    assert conditions.kidney_dose(facts(IBU, observations=(egfr("20"),)), ctx()) == []
+
+
+def test_kidney_dose_says_how_old_the_result_is_and_calls_it_old_after_180_days():
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr_on("27", 40),)), ctx())
+    assert "(40 days ago)" in signal.detail and "old result" not in signal.detail
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr_on("27", 180),)), ctx())
+    assert "old result" not in signal.detail
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr_on("27", 181),)), ctx())
+    assert "(181 days ago): an old result, ask for a new one" in signal.detail

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from emar.domain.doses import IngredientAmount, LineFacts
-from emar.domain.medicines.knowledge import Knowledge, Substance
+from emar.domain.medicines.knowledge import Knowledge, RenalAdvice, RenalRule, Substance
 from emar.domain.review.signals import Context, ReviewFacts
 from emar.domain.review.thresholds import Thresholds
 from emar.domain.schedule import Timing
@@ -55,7 +55,12 @@ SUBSTANCES: list[Substance] = [
     substance("nitrofurantoin", "antibacterials"),
     substance("gabapentin", "gabapentinoids", falls_risk=True),
 ]  # fmt: skip
-REF = Knowledge("test", {s.key: s for s in SUBSTANCES}, {}, {})
+RENAL = (
+    RenalRule("metformin", Decimal(45), RenalAdvice.REVIEW_DOSE, "BNF metformin"),
+    RenalRule("metformin", Decimal(30), RenalAdvice.AVOID, "BNF metformin"),
+    RenalRule("nitrofurantoin", Decimal(45), RenalAdvice.AVOID, "BNF nitrofurantoin"),
+)
+REF = Knowledge("test", {s.key: s for s in SUBSTANCES}, {}, {}, RENAL)
 
 _IDS = {s.key: n for n, s in enumerate(SUBSTANCES, 1)}
 

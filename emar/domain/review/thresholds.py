@@ -119,6 +119,13 @@ DEFINITIONS: tuple[Threshold, ...] = (
         "BNF NSAIDs (avoid in severe renal impairment); STOPP/START v3 renal section",
     ),
     _t(
+        "kidney.egfr_recent_days",
+        "180",
+        "days",
+        "an eGFR older than this is called old in the kidney-and-dose signal",
+        "NICE NG203 (CKD: monitor eGFR at least yearly, more often in moderate or severe CKD)",
+    ),
+    _t(
         "falls.risk_medicines",
         "2",
         "medicines",

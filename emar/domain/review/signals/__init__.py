@@ -33,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     conditions.nsaid_anticoagulant,
     conditions.nsaid_kidney,
     conditions.triple_whammy,
+    conditions.kidney_dose,
     conditions.falls_risk_faller,
     conditions.antipsychotic_dementia,
     conditions.solid_forms_dysphagia,

@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from emar.domain.doses import LineFacts
-from emar.domain.medicines.knowledge import Substance
+from emar.domain.medicines.knowledge import RenalAdvice, Substance
 from emar.domain.review.signals.base import (
     Context,
     Evidence,
@@ -32,6 +32,7 @@ TRIPLE_WHAMMY_SOURCE = (
     "PINCER (NSAID with an ACE inhibitor or ARB and a diuretic); MHRA Drug Safety Update "
     "(acute kidney injury); STOPP/START v3"
 )
+KIDNEY_DOSE_SOURCE = "BNF renal dosing; STOPP/START v3 section E (renal function)"
 NSAID_KIDNEY_SOURCE = "BNF NSAIDs (avoid in severe renal impairment); STOPP/START v3 section E"
 FALLS_REVIEW_SOURCE = "NICE CG161 (medication review after a fall)"
 # Why the reference flags a substance falls-risk: the "falls: ..." note of its source.
@@ -154,6 +155,41 @@ def triple_whammy(facts: ReviewFacts, ctx: Context) -> list[Signal]:
             TRIPLE_WHAMMY_SOURCE,
         )
     ]
+
+
+def kidney_dose(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    """A medicine to avoid or dose down at the resident's latest eGFR (the reference's renal
+    table: metformin, nitrofurantoin, DOACs, digoxin, gabapentinoids, lithium...). Urgent when
+    it should be avoided; the detail says how old the result is. NSAIDs: `nsaid_kidney`."""
+    egfr = facts.latest("egfr")
+    if egfr is None or egfr.value is None:
+        return []
+    age = (ctx.today - ctx.day(egfr.observed_at)).days
+    when = f"eGFR {egfr.value.normalize():f} on {ctx.day(egfr.observed_at):%d %b %Y}"
+    when += " (today)" if age <= 0 else f" ({plural(age, 'day')} ago)"
+    if age > ctx.thresholds["kidney.egfr_recent_days"]:
+        when += ": an old result, ask for a new one"
+    out = []
+    for line in active(facts.lines):
+        for sub in substances(line, ctx.knowledge):
+            rule = ctx.knowledge.renal_rule(sub.key, egfr.value)
+            if rule is None:
+                continue
+            avoid = rule.advice == RenalAdvice.AVOID
+            out.append(
+                Signal(
+                    "kidney_dose",
+                    facts.resident.id,
+                    (line.id,),
+                    Severity.URGENT if avoid else Severity.ATTENTION,
+                    f"{line.medicine}: {rule.advice} (eGFR below {rule.egfr_below.normalize():f})",
+                    f"{when}. {sub.name}: {rule.advice} when eGFR is below "
+                    f"{rule.egfr_below.normalize():f}.",
+                    (("observation", egfr.id), ("chart_line", line.id)),
+                    f"{rule.source}; {KIDNEY_DOSE_SOURCE}",
+                )
+            )
+    return out
 
 
 def falls_basis(substance: Substance) -> str:
