@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     burden.polypharmacy,
     burden.anticholinergic_burden,
     burden.same_class,
+    burden.same_ingredient,
     duration.hypnotic_long,
     duration.ppi_full_dose_long,
     conditions.nsaid_anticoagulant,
