@@ -14,6 +14,8 @@ from emar.domain.medicines.knowledge import (
     Knowledge,
     MedicineClass,
     MemberAllergy,
+    RenalAdvice,
+    RenalRule,
     Substance,
     substance_key,
 )
@@ -126,8 +128,35 @@ def read_knowledge(folder: Path) -> Knowledge:
         combinations[_unique(row["key"], combinations, where)] = Combination(
             row["key"], row["name"], parts, row["source"]
         )
+    renal = _renal(folder / "renal.csv", substances)
     version = (folder / "VERSION").read_text(encoding="utf-8").strip()
-    return Knowledge(version, substances, classes, combinations)
+    return Knowledge(version, substances, classes, combinations, renal)
+
+
+def _renal(path: Path, substances: Mapping[str, Substance]) -> tuple[RenalRule, ...]:
+    """Medicines to avoid or dose down below an eGFR; each row cites its source. NSAIDs are
+    not listed: their own signal covers them."""
+    rules: list[RenalRule] = []
+    seen: dict[str, str] = {}
+    for where, row in _rows(path):
+        key = substance_key(row["substance"])
+        if key not in substances:
+            raise ReferenceError(f"{where}: unknown substance {row['substance']!r}")
+        if "nsaids" in substances[key].classes:
+            raise ReferenceError(f"{where}: NSAIDs have their own kidney signal")
+        egfr = _decimal(row["egfr_below"], where)
+        if egfr is None or egfr <= 0:
+            raise ReferenceError(f"{where}: egfr_below should be a positive number")
+        try:
+            advice = RenalAdvice(row["advice"].strip())
+        except ValueError as exc:
+            raise ReferenceError(f"{where}: advice {row['advice']!r}") from exc
+        if not row["source"].strip():
+            raise ReferenceError(f"{where}: no source")
+        _unique(f"{key} below {egfr}", seen, where)
+        seen[f"{key} below {egfr}"] = where
+        rules.append(RenalRule(key, egfr, advice, row["source"].strip()))
+    return tuple(rules)
 
 
 @lru_cache(maxsize=1)

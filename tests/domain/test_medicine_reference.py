@@ -284,3 +284,42 @@ def test_a_substance_listed_twice_is_refused(tables):
     last = len(path.read_text(encoding="utf-8").splitlines())
     with pytest.raises(ReferenceError, match=rf"substances\.csv line {last}: .* is listed twice"):
         read_knowledge(tables)
+
+
+def test_every_falls_risk_flag_gives_a_basis_the_falls_signal_cites():
+    from emar.domain.review.signals.conditions import FALLS_BASIS, falls_basis
+
+    ref = load_knowledge()
+    flagged = [s for s in ref.substances.values() if s.falls_risk]
+    assert flagged and all(falls_basis(s) in FALLS_BASIS.values() for s in flagged)
+    assert (
+        falls_basis(ref.substances["ramipril"]) == FALLS_BASIS["NICE falls (postural hypotension)"]
+    )
+    assert falls_basis(ref.substances["diazepam"]) == "STOPPFall (Seppala 2021)"
+
+
+def test_the_renal_table_holds_the_bnf_limits_checked_by_hand():
+    ref = load_knowledge()
+    assert ref.renal_rule("metformin", Decimal(29)).advice == "avoid"
+    assert ref.renal_rule("metformin", Decimal(44)).advice == "review dose"
+    assert ref.renal_rule("metformin", Decimal(45)) is None
+    assert ref.renal_rule("nitrofurantoin", Decimal(44)).advice == "avoid"
+    assert ref.renal_rule("alendronic acid", Decimal(34)).advice == "avoid"
+    assert ref.renal_rule("apixaban", Decimal(14)).advice == "avoid"
+    assert all(r.source for r in ref.renal)
+    assert not any("nsaids" in ref.substances[r.substance].classes for r in ref.renal)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("nitrofurantoin,45,", "nitrofurantion,45,", "unknown substance"),
+        ("nitrofurantoin,45,avoid", "nitrofurantoin,45,stop", "advice 'stop'"),
+        ("nitrofurantoin,45,", "nitrofurantoin,-1,", "egfr_below should be a positive"),
+        ("nitrofurantoin,45,", "ibuprofen,30,", "NSAIDs have their own kidney signal"),
+    ],
+)
+def test_a_bad_renal_row_is_refused_by_file_and_line(tables, old, new, error):
+    line = _edit(tables / "renal.csv", old, new)
+    with pytest.raises(ReferenceError, match=rf"renal\.csv line {line}: {error}"):
+        read_knowledge(tables)

@@ -1,7 +1,10 @@
 """Signals from the chart as a whole and from how long a medicine has been taken."""
 
-from emar.domain.review.signals import burden, duration
-from tests.support.review import ctx, facts, med, prn, started
+from decimal import Decimal
+
+from emar.domain.review.signals import Severity, burden, duration
+from tests.support.facts import daily, resident
+from tests.support.review import ctx, facts, med, mg, prn, started
 
 
 def plain(n: int):
@@ -85,3 +88,44 @@ def test_two_ppi_doses_a_day_make_the_daily_dose():
 
     twice = med("omeprazole", 10, timing=daily("08:00", "18:00"), **started(57))
     assert len(duration.ppi_full_dose_long(facts(twice), ctx())) == 1
+
+
+def co_codamol(**changes):
+    """Co-codamol 8/500 PRN, 1 tablet, at most 4 in 24 hours: paracetamol 2 g a day."""
+    base = {"id": 500, "medicine": "Co-codamol 8/500 tablets", "dose_max": Decimal(1),
+            "ingredients": (mg("paracetamol", 500), mg("codeine", 8))}  # fmt: skip
+    return prn("paracetamol", 500, **{**base, **changes})
+
+
+QDS = daily("08:00", "12:00", "16:00", "20:00")
+
+
+def test_paracetamol_regular_and_co_codamol_prn_at_4_g_together_is_attention_above_is_urgent():
+    regular = med("paracetamol", 500, timing=QDS)  # 2 g a day
+    (signal,) = burden.same_ingredient(facts(regular, co_codamol()), ctx())
+    assert signal.kind == "same_ingredient" and signal.severity == Severity.ATTENTION
+    assert set(signal.chart_line_ids) == {regular.id, 500}
+    assert "up to 4 g a day as charted, the maximum is 4 g" in signal.detail
+    (signal,) = burden.same_ingredient(facts(regular, co_codamol(prn_max_24h=5)), ctx())
+    assert signal.severity == Severity.URGENT and "4.5 g" in signal.detail
+
+
+def test_two_prn_lines_of_paracetamol_are_a_signal_one_line_is_not():
+    (signal,) = burden.same_ingredient(facts(prn("paracetamol", 500), co_codamol()), ctx())
+    assert signal.severity == Severity.URGENT  # 2 x 500 mg x 4 = 4 g, with co-codamol 6 g
+    assert burden.same_ingredient(facts(co_codamol()), ctx()) == []
+    assert burden.same_ingredient(facts(co_codamol(), med("amlodipine", 5)), ctx()) == []
+
+
+def test_the_lower_maximum_under_50_kg_applies():
+    regular = med("paracetamol", 500, timing=QDS)
+    light = resident(weight_kg=Decimal(45))
+    (signal,) = burden.same_ingredient(facts(regular, co_codamol(), who=light), ctx())
+    assert signal.severity == Severity.URGENT and "maximum (under 50 kg) is 3 g" in signal.detail
+
+
+def test_a_prn_line_without_a_24_hour_maximum_cannot_be_totalled():
+    (signal,) = burden.same_ingredient(
+        facts(med("paracetamol", 500), co_codamol(prn_max_24h=None)), ctx()
+    )
+    assert signal.severity == Severity.ATTENTION and "no maximum in 24 hours" in signal.detail

@@ -59,7 +59,22 @@ def test_a_fall_within_12_months_makes_a_faller_one_older_does_not():
     two = (med("diazepam"), med("furosemide"))
     (signal,) = conditions.falls_risk_faller(facts(*two, observations=(fall(364),)), ctx())
     assert signal.evidence == (("observation", 11),)
+    assert signal.detail.startswith("1 fall recorded in 12 months")
     assert conditions.falls_risk_faller(facts(*two, observations=(fall(366),)), ctx()) == []
+
+
+def test_the_falls_source_names_the_reasons_the_medicines_are_flagged():
+    stopp = (med("temazepam", 10), med("bendroflumethiazide", 2.5))
+    (signal,) = conditions.falls_risk_faller(facts(*stopp, conditions={"falls": 3}), ctx())
+    assert signal.source.startswith("STOPPFall")
+    assert "postural hypotension" not in signal.source
+    mixed = (med("temazepam", 10), med("ramipril", 5))
+    (signal,) = conditions.falls_risk_faller(facts(*mixed, conditions={"falls": 3}), ctx())
+    assert "STOPPFall" in signal.source
+    assert "NICE CG161 (medicines causing postural hypotension)" in signal.source
+    hypotension = (med("ramipril", 5), med("gabapentin", 300))  # gabapentin: no basis given
+    (signal,) = conditions.falls_risk_faller(facts(*hypotension, conditions={"falls": 3}), ctx())
+    assert "STOPPFall" not in signal.source and "postural hypotension" in signal.source
 
 
 QUET = med("quetiapine", 25)
@@ -130,3 +145,74 @@ def test_no_weight_recorded_is_no_signal():
 def test_a_stopped_nsaid_is_not_counted():
     stopped = med("ibuprofen", 400, **started(30, status="stopped"))
     assert conditions.nsaid_anticoagulant(facts(stopped, med("warfarin")), ctx()) == []
+
+
+RAMIPRIL = med("ramipril", 5)
+BENDRO = med("bendroflumethiazide", 2.5)
+
+
+def test_an_nsaid_with_an_ace_inhibitor_and_a_diuretic_is_urgent_two_of_three_is_not():
+    (signal,) = conditions.triple_whammy(facts(IBU, RAMIPRIL, BENDRO), ctx())
+    assert signal.kind == "triple_whammy" and signal.severity == Severity.URGENT
+    assert set(signal.chart_line_ids) == {IBU.id, RAMIPRIL.id, BENDRO.id}
+    assert "already reduced" not in signal.detail
+    assert conditions.triple_whammy(facts(IBU, RAMIPRIL), ctx()) == []
+    assert conditions.triple_whammy(facts(IBU, BENDRO), ctx()) == []
+    assert conditions.triple_whammy(facts(RAMIPRIL, BENDRO), ctx()) == []
+
+
+def test_an_arb_counts_like_an_ace_inhibitor_and_a_topical_nsaid_does_not_count():
+    losartan = med("losartan", 50)
+    assert len(conditions.triple_whammy(facts(IBU, losartan, med("furosemide", 40)), ctx())) == 1
+    gel = med("ibuprofen", 5, route="topical")
+    assert conditions.triple_whammy(facts(gel, losartan, BENDRO), ctx()) == []
+
+
+def test_the_triple_whammy_says_when_kidney_function_is_already_reduced():
+    three = (IBU, RAMIPRIL, BENDRO)
+    (signal,) = conditions.triple_whammy(facts(*three, observations=(egfr("29"),)), ctx())
+    assert "already reduced (eGFR 29" in signal.detail and ("observation", 5) in signal.evidence
+    (signal,) = conditions.triple_whammy(facts(*three, observations=(egfr("30"),)), ctx())
+    assert "already reduced" not in signal.detail
+
+
+METFORMIN = med("metformin", 500)
+
+
+def egfr_on(value: str, days_ago: int) -> Observation:
+    return Observation(6, "egfr", Decimal(value), NOW - timedelta(days=days_ago))
+
+
+def test_metformin_below_egfr_30_is_urgent_to_avoid_at_30_a_dose_review():
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr("29"),)), ctx())
+    assert signal.kind == "kidney_dose" and signal.severity == Severity.URGENT
+    assert "avoid" in signal.title
+    assert signal.evidence == (("observation", 5), ("chart_line", METFORMIN.id))
+    assert "BNF metformin" in signal.source
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr("30"),)), ctx())
+    assert signal.severity == Severity.ATTENTION and "review dose" in signal.title
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr("44"),)), ctx())
+    assert conditions.kidney_dose(facts(METFORMIN, observations=(egfr("45"),)), ctx()) == []
+
+
+def test_nitrofurantoin_below_45_is_a_signal_45_is_not_and_no_egfr_is_none():
+    nitro = med("nitrofurantoin", 50)
+    (signal,) = conditions.kidney_dose(facts(nitro, observations=(egfr("44"),)), ctx())
+    assert signal.severity == Severity.URGENT
+    assert conditions.kidney_dose(facts(nitro, observations=(egfr("45"),)), ctx()) == []
+    assert conditions.kidney_dose(facts(nitro), ctx()) == []
+
+
+def test_kidney_dose_reads_the_latest_egfr_and_leaves_nsaids_to_their_own_signal():
+    older = Observation(4, "egfr", Decimal(25), NOW - timedelta(days=100))
+    assert conditions.kidney_dose(facts(METFORMIN, observations=(older, egfr("50"))), ctx()) == []
+    assert conditions.kidney_dose(facts(IBU, observations=(egfr("20"),)), ctx()) == []
+
+
+def test_kidney_dose_says_how_old_the_result_is_and_calls_it_old_after_180_days():
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr_on("27", 40),)), ctx())
+    assert "(40 days ago)" in signal.detail and "old result" not in signal.detail
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr_on("27", 180),)), ctx())
+    assert "old result" not in signal.detail
+    (signal,) = conditions.kidney_dose(facts(METFORMIN, observations=(egfr_on("27", 181),)), ctx())
+    assert "(181 days ago): an old result, ask for a new one" in signal.detail

@@ -103,7 +103,10 @@ def test_a_stopped_line_still_in_stock_is_a_signal_with_none_left_it_is_not():
     stopped = med("amlodipine", status="stopped")
     held = {stopped.id: LineExtra(stock=Decimal(14))}
     (signal,) = dates.stopped_in_stock(facts(stopped, extras=held), ctx())
-    assert "14 tablet" in signal.detail
+    assert "14 tablets still held" in signal.detail
+    one = {stopped.id: LineExtra(stock=Decimal("1.000"))}
+    (signal,) = dates.stopped_in_stock(facts(stopped, extras=one), ctx())
+    assert signal.detail.startswith("1 tablet still held")
     empty = {stopped.id: LineExtra(stock=Decimal(0))}
     assert dates.stopped_in_stock(facts(stopped, extras=empty), ctx()) == []
     active = {WARFARIN.id: LineExtra(stock=Decimal(14))}

@@ -153,3 +153,37 @@ def test_a_home_threshold_changes_the_edge():
     assert mar.refused_often(facts(AMLO, entries=entries), ctx(refused__in_7_days=2))
     assert not mar.refused_often(facts(AMLO, entries=entries), ctx(refused__in_7_days=3))
     assert Decimal(2) == ctx(refused__in_7_days=2).thresholds["refused.in_7_days"]
+
+
+def test_one_dose_not_given_of_a_three_day_old_line_is_not_a_signal():
+    young = med("amlodipine", 5, **started(3))
+    withheld = (dose(1, "W", 1, code_label="Withheld"),)  # 1 of 3 days: 33 %
+    assert mar.not_given_often(facts(young, entries=withheld), ctx()) == []
+    assert mar.refused_often(facts(young, entries=(dose(1, "R", 1),)), ctx()) == []
+
+
+def test_the_share_of_days_counts_from_a_line_active_7_days_not_6():
+    # The 7-day count set out of reach: only the share of days can raise these.
+    three = tuple(dose(d, "R", d) for d in (1, 2, 3))  # 3 of 7 days: 43 %
+    week_old = med("amlodipine", 5, **started(7))
+    (signal,) = mar.refused_often(facts(week_old, entries=three), ctx(refused__in_7_days=99))
+    assert "on 3 of the last 7 days" in signal.detail
+    six_days = med("amlodipine", 5, **started(6.9))
+    assert mar.refused_often(facts(six_days, entries=three), ctx(refused__in_7_days=99)) == []
+    withheld = tuple(dose(d, "W", d) for d in (1, 2, 3))
+    high = ctx(not_given__in_7_days=99)
+    assert len(mar.not_given_often(facts(week_old, entries=withheld), high)) == 1
+    assert mar.not_given_often(facts(six_days, entries=withheld), high) == []
+
+
+def test_the_share_of_days_needs_3_doses_not_2():
+    week_old = med("amlodipine", 5, **started(7))
+    low = ctx(refused__in_7_days=99, refused__share_of_28_days=20)
+    two = (dose(1, "R", 1), dose(2, "R", 2))  # 2 of 7 days: 29 %, above 20 %
+    assert mar.refused_often(facts(week_old, entries=two), low) == []
+    three = (*two, dose(3, "R", 3))
+    assert len(mar.refused_often(facts(week_old, entries=three), low)) == 1
+    low_ng = ctx(not_given__in_7_days=99, not_given__share_of_28_days=20)
+    withheld = tuple(dose(d, "W", d) for d in (1, 2))
+    assert mar.not_given_often(facts(week_old, entries=withheld), low_ng) == []
+    assert len(mar.not_given_often(facts(week_old, entries=(*withheld, dose(3, "W", 3))), low_ng))

@@ -251,6 +251,8 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
         ("Bennett", "falls_risk_faller"),
         ("Bennett", "anticholinergic_burden"),
         ("Bennett", "nsaid_anticoagulant"),
+        ("Bennett", "triple_whammy"),  # naproxen, ramipril, furosemide
+        ("Bennett", "kidney_dose"),  # metformin, eGFR 27
         ("Bennett", "polypharmacy"),
         ("Bennett", "stopped_in_stock"),
         ("Shelton", "antipsychotic_dementia"),
@@ -259,6 +261,7 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
         ("Shelton", "paracetamol_low_weight"),
         ("Shelton", "refused_often"),
         ("Baker", "monitoring_overdue"),
+        ("Price", "same_ingredient"),  # co-codamol PRN and paracetamol PRN: up to 8 g a day
     } <= by_resident
     assert pharmacist == "Philippa Grant"
     # his review weighed the urgent NSAID signal (and sent a recommendation): not due again

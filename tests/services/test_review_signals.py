@@ -108,9 +108,12 @@ def test_the_review_list_ranks_urgent_first_and_everyone_is_due(home_db):
         assert review_list(s, amy, NOW)  # a carer may look too
         with pytest.raises(NotPermitted):
             review_list(s, home.staff["sam"], NOW)
-    # Edith's INR never recorded; Reg Bennett's naproxen with apixaban (and his many medicines)
-    bennett = home.residents["Reginald Bennett"]
-    assert [(r.resident_id, r.urgent) for r in rows[:2]] == [(bennett, 1), (edith, 1)]
+    # Reg Bennett's naproxen with apixaban, and with ramipril and furosemide (the triple
+    # whammy); Edith's INR never recorded; Arthur Price's co-codamol and paracetamol PRN, up to
+    # 8 g of paracetamol a day as charted (same ingredient), with more signals than Edith
+    bennett, arthur = home.residents["Reginald Bennett"], home.residents["Arthur Price"]
+    assert [(r.resident_id, r.urgent) for r in rows[:3]] == [(bennett, 2), (arthur, 1),
+                                                             (edith, 1)]  # fmt: skip
     assert {r.status for r in rows} == {ReviewStatus.DUE}
     assert all(r.last_reviewed is None for r in rows)
     urgent = [r.urgent for r in rows]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from emar.domain.doses import IngredientAmount, LineFacts
-from emar.domain.medicines.knowledge import Knowledge, Substance
+from emar.domain.medicines.knowledge import Knowledge, RenalAdvice, RenalRule, Substance
 from emar.domain.review.signals import Context, ReviewFacts
 from emar.domain.review.thresholds import Thresholds
 from emar.domain.schedule import Timing
@@ -43,8 +43,24 @@ SUBSTANCES: list[Substance] = [
     substance("levodopa", "antiparkinson", falls_risk=True),
     substance("amlodipine", "calcium-channel-blockers"),
     substance("senna"),
-] + [substance(f"plain{i}") for i in range(12)]  # fmt: skip
-REF = Knowledge("test", {s.key: s for s in SUBSTANCES}, {}, {})
+] + [substance(f"plain{i}") for i in range(12)] + [
+    substance("ramipril", "ace-inhibitors", "antihypertensives", falls_risk=True,
+              source="BNF; falls: NICE falls (postural hypotension)"),
+    substance("losartan", "arbs", "antihypertensives"),
+    substance("bendroflumethiazide", "thiazides", "diuretics", falls_risk=True,
+              source="BNF; falls: STOPPFall"),
+    substance("temazepam", "benzodiazepines", falls_risk=True, sedative=True,
+              source="BNF; falls: STOPPFall"),
+    substance("metformin", "biguanides"),
+    substance("nitrofurantoin", "antibacterials"),
+    substance("gabapentin", "gabapentinoids", falls_risk=True),
+]  # fmt: skip
+RENAL = (
+    RenalRule("metformin", Decimal(45), RenalAdvice.REVIEW_DOSE, "BNF metformin"),
+    RenalRule("metformin", Decimal(30), RenalAdvice.AVOID, "BNF metformin"),
+    RenalRule("nitrofurantoin", Decimal(45), RenalAdvice.AVOID, "BNF nitrofurantoin"),
+)
+REF = Knowledge("test", {s.key: s for s in SUBSTANCES}, {}, {}, RENAL)
 
 _IDS = {s.key: n for n, s in enumerate(SUBSTANCES, 1)}
 

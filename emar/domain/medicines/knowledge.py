@@ -99,6 +99,25 @@ class Combination:
     source: str = ""
 
 
+class RenalAdvice(StrEnum):
+    """What the reference says of a medicine below an eGFR."""
+
+    AVOID = "avoid"
+    REDUCE_DOSE = "reduce dose"
+    REVIEW_DOSE = "review dose"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True, slots=True)
+class RenalRule:
+    """Below `egfr_below` (mL/min/1.73m2), `advice` for the substance (BNF renal dosing)."""
+
+    substance: str  # substance key
+    egfr_below: Decimal
+    advice: RenalAdvice
+    source: str
+
+
 class CodeKind(StrEnum):
     """What an allergy (or a search) is coded to."""
 
@@ -121,6 +140,7 @@ class Knowledge:
     substances: Mapping[str, Substance]
     classes: Mapping[str, MedicineClass]
     combinations: Mapping[str, Combination]
+    renal: tuple[RenalRule, ...] = ()
     _names: dict[str, Coded] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -163,6 +183,11 @@ class Knowledge:
             return []
         found = {c for name, c in self._names.items() if plain in name}
         return sorted(found, key=lambda c: (not c.name.lower().startswith(plain), c.name))[:limit]
+
+    def renal_rule(self, substance: str, egfr: Decimal) -> RenalRule | None:
+        """The strictest renal rule of a substance (a key) that an eGFR falls under."""
+        found = [r for r in self.renal if r.substance == substance and egfr < r.egfr_below]
+        return min(found, key=lambda r: r.egfr_below) if found else None
 
     def classes_of(self, substance: str) -> frozenset[str]:
         facts = self.substance(substance)

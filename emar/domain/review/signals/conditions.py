@@ -1,13 +1,17 @@
-"""Signals from a medicine and the resident's own facts: an NSAID with an anticoagulant or poor
-kidneys, falls-risk medicines for a faller, an antipsychotic in dementia unreviewed, tablets for
-someone who cannot swallow them, the paracetamol maximum under 50 kg."""
+"""Signals from a medicine and the resident's own facts: an NSAID with an anticoagulant, with poor
+kidneys, or with an ACE inhibitor or ARB and a diuretic; falls-risk medicines for a faller, an
+antipsychotic in dementia unreviewed, tablets for someone who cannot swallow them, the
+paracetamol maximum under 50 kg."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 
 from emar.domain.doses import LineFacts
+from emar.domain.medicines.knowledge import RenalAdvice, Substance
 from emar.domain.review.signals.base import (
     Context,
     Evidence,
@@ -18,13 +22,25 @@ from emar.domain.review.signals.base import (
     daily_mg,
     has_class,
     names,
+    plural,
     regular,
     substances,
 )
 
 NSAID_ANTICOAGULANT_SOURCE = "PINCER (anticoagulant with an oral NSAID); STOPP/START v3 section C"
+TRIPLE_WHAMMY_SOURCE = (
+    "PINCER (NSAID with an ACE inhibitor or ARB and a diuretic); MHRA Drug Safety Update "
+    "(acute kidney injury); STOPP/START v3"
+)
+KIDNEY_DOSE_SOURCE = "BNF renal dosing; STOPP/START v3 section E (renal function)"
 NSAID_KIDNEY_SOURCE = "BNF NSAIDs (avoid in severe renal impairment); STOPP/START v3 section E"
-FALLS_SOURCE = "STOPPFall (Seppala 2021); NICE CG161 (medication review after a fall)"
+FALLS_REVIEW_SOURCE = "NICE CG161 (medication review after a fall)"
+# Why the reference flags a substance falls-risk: the "falls: ..." note of its source.
+FALLS_BASIS = {
+    "STOPPFall": "STOPPFall (Seppala 2021)",
+    "NICE falls (postural hypotension)": "NICE CG161 (medicines causing postural hypotension)",
+}
+_FALLS_NOTE = re.compile(r"falls:\s*([^;]+)")
 DEMENTIA_SOURCE = (
     "NICE NG97 (antipsychotics in dementia: reassess regularly); NHS England dementia guidance"
 )
@@ -76,16 +92,7 @@ def nsaid_kidney(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     nsaids = systemic_nsaids(active(facts.lines), ctx)
     if not nsaids:
         return []
-    evidence: list[Evidence] = []
-    why = []
-    egfr = facts.latest("egfr")
-    limit = ctx.thresholds["nsaid.egfr_below"]
-    if egfr is not None and egfr.value is not None and egfr.value < limit:
-        evidence.append(("observation", egfr.id))
-        why.append(f"eGFR {egfr.value.normalize():f} on {ctx.day(egfr.observed_at):%d %b %Y}")
-    if "ckd" in facts.conditions:
-        evidence.append(("condition", facts.conditions["ckd"]))
-        why.append("chronic kidney disease")
+    evidence, why = kidney_evidence(facts, ctx)
     if not evidence:
         return []
     return [
@@ -102,6 +109,104 @@ def nsaid_kidney(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     ]
 
 
+def kidney_evidence(facts: ReviewFacts, ctx: Context) -> tuple[list[Evidence], list[str]]:
+    """Reduced kidney function as the NSAID signals read it: the latest eGFR below
+    `nsaid.egfr_below`, or chronic kidney disease; the evidence and its words."""
+    evidence: list[Evidence] = []
+    why = []
+    egfr = facts.latest("egfr")
+    limit = ctx.thresholds["nsaid.egfr_below"]
+    if egfr is not None and egfr.value is not None and egfr.value < limit:
+        evidence.append(("observation", egfr.id))
+        why.append(f"eGFR {egfr.value.normalize():f} on {ctx.day(egfr.observed_at):%d %b %Y}")
+    if "ckd" in facts.conditions:
+        evidence.append(("condition", facts.conditions["ckd"]))
+        why.append("chronic kidney disease")
+    return evidence, why
+
+
+def triple_whammy(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    """A systemic NSAID with an ACE inhibitor or ARB and a diuretic: together they can cause
+    acute kidney injury. Urgent; the detail says so when kidney function is already reduced
+    (which `nsaid_kidney` signals on its own)."""
+    lines = active(facts.lines)
+    nsaids = systemic_nsaids(lines, ctx)
+    raas = [line for line in lines if has_class(line, ctx.knowledge, "ace-inhibitors", "arbs")]
+    diuretics = [line for line in lines if has_class(line, ctx.knowledge, "diuretics")]
+    if not nsaids or not raas or not diuretics:
+        return []
+    line_ids = tuple(sorted({line.id for line in (*nsaids, *raas, *diuretics)}))
+    evidence, why = kidney_evidence(facts, ctx)
+    detail = (
+        f"{names(nsaids)} with {names(raas)} and {names(diuretics)} (a diuretic): the "
+        "'triple whammy', a risk of acute kidney injury. Stop the NSAID if it can be stopped."
+    )
+    if why:
+        detail += f" Kidney function is already reduced ({' and '.join(why)})."
+    return [
+        Signal(
+            "triple_whammy",
+            facts.resident.id,
+            line_ids,
+            Severity.URGENT,
+            "NSAID with an ACE inhibitor or ARB and a diuretic",
+            detail,
+            tuple(("chart_line", i) for i in line_ids) + tuple(evidence),
+            TRIPLE_WHAMMY_SOURCE,
+        )
+    ]
+
+
+def kidney_dose(facts: ReviewFacts, ctx: Context) -> list[Signal]:
+    """A medicine to avoid or dose down at the resident's latest eGFR (the reference's renal
+    table: metformin, nitrofurantoin, DOACs, digoxin, gabapentinoids, lithium...). Urgent when
+    it should be avoided; the detail says how old the result is. NSAIDs: `nsaid_kidney`."""
+    egfr = facts.latest("egfr")
+    if egfr is None or egfr.value is None:
+        return []
+    age = (ctx.today - ctx.day(egfr.observed_at)).days
+    when = f"eGFR {egfr.value.normalize():f} on {ctx.day(egfr.observed_at):%d %b %Y}"
+    when += " (today)" if age <= 0 else f" ({plural(age, 'day')} ago)"
+    if age > ctx.thresholds["kidney.egfr_recent_days"]:
+        when += ": an old result, ask for a new one"
+    out = []
+    for line in active(facts.lines):
+        for sub in substances(line, ctx.knowledge):
+            rule = ctx.knowledge.renal_rule(sub.key, egfr.value)
+            if rule is None:
+                continue
+            avoid = rule.advice == RenalAdvice.AVOID
+            out.append(
+                Signal(
+                    "kidney_dose",
+                    facts.resident.id,
+                    (line.id,),
+                    Severity.URGENT if avoid else Severity.ATTENTION,
+                    f"{line.medicine}: {rule.advice} (eGFR below {rule.egfr_below.normalize():f})",
+                    f"{when}. {sub.name}: {rule.advice} when eGFR is below "
+                    f"{rule.egfr_below.normalize():f}.",
+                    (("observation", egfr.id), ("chart_line", line.id)),
+                    f"{rule.source}; {KIDNEY_DOSE_SOURCE}",
+                )
+            )
+    return out
+
+
+def falls_basis(substance: Substance) -> str:
+    """The source of a substance's falls-risk flag, as its reference row gives it."""
+    found = _FALLS_NOTE.search(substance.source)
+    if found is None:
+        return "eMAR medicines reference (falls-risk flag)"
+    note = found.group(1).strip()
+    return FALLS_BASIS.get(note, note)
+
+
+def falls_source(risky: Iterable[Substance]) -> str:
+    """The sources of the flags actually used (STOPPFall for the classes it lists, NICE falls
+    guidance for antihypertensives' postural hypotension), then the review after a fall."""
+    return "; ".join([*sorted({falls_basis(s) for s in risky}), FALLS_REVIEW_SOURCE])
+
+
 def falls_risk_faller(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     """Two or more falls-risk medicines for a resident with falls (the condition, or a fall
     recorded in the last 12 months)."""
@@ -116,24 +221,26 @@ def falls_risk_faller(facts: ReviewFacts, ctx: Context) -> list[Signal]:
     if not evidence:
         return []
     risky: dict[str, list[LineFacts]] = {}
+    flagged: dict[str, Substance] = {}
     for line in active(facts.lines):
         for s in substances(line, ctx.knowledge):
             if s.falls_risk:
                 risky.setdefault(s.key, []).append(line)
+                flagged[s.key] = s
     if len(risky) < ctx.thresholds["falls.risk_medicines"]:
         return []
     lines = [line for ls in risky.values() for line in ls]
-    fell = f"{len(falls)} falls recorded in 12 months" if falls else "a history of falls"
+    fell = f"{plural(len(falls), 'fall')} recorded in 12 months" if falls else "a history of falls"
     return [
         Signal(
             "falls_risk_faller",
             facts.resident.id,
             tuple(sorted({line.id for line in lines})),
             Severity.ATTENTION,
-            f"{len(risky)} falls-risk medicines for a resident who falls",
+            f"{plural(len(risky), 'falls-risk medicine')} for a resident who falls",
             f"{fell.capitalize()}; medicines that add to the risk: {names(lines)}.",
             tuple(evidence),
-            FALLS_SOURCE,
+            falls_source(flagged.values()),
         )
     ]
 

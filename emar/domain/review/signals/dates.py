@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from emar.domain.line_periods import ENDED, STOPPED
 from emar.domain.review.signals.base import Context, ReviewFacts, Severity, Signal, active, regular
+from emar.domain.wording import format_amount, unit_text
 
 SC1 = "NICE SC1 (reviewing medicines; covert administration reviewed at the agreed date)"
 COURSE_SOURCE = "NICE SC1; NICE NG15 (antimicrobial stewardship: course length)"
@@ -116,8 +117,8 @@ def stopped_in_stock(facts: ReviewFacts, ctx: Context) -> list[Signal]:
                 (line.id,),
                 Severity.INFO,
                 f"{line.medicine}: stopped, still in stock",
-                f"{stock.normalize():f} {line.dose_unit} still held for a line that is "
-                f"{line.status}: return or dispose of it.",
+                f"{format_amount(stock)} {unit_text(line.dose_unit, stock)} still held for a "
+                f"line that is {line.status}: return or dispose of it.",
                 (("chart_line", line.id),),
                 STOCK_SOURCE,
             )

@@ -59,9 +59,14 @@ def _often(
         days = {ctx.day(e.scheduled_at) for e in chosen if e.scheduled_at is not None}
         active_days = max(1, min(28, (ctx.now - max(since_start(line), month)).days))
         share = len(days) * 100 / active_days
-        if len(in_week) < ctx.thresholds[f"{prefix}.in_7_days"] and share < float(
-            ctx.thresholds[f"{prefix}.share_of_28_days"]
-        ):
+        # The share of days says little of a line a few days old (one missed dose of a 3-day-old
+        # line is "1 of 3 days"): it applies once the line has been seen long enough and often.
+        share_counts = (
+            active_days >= ctx.thresholds[f"{prefix}.share_min_days"]
+            and len(chosen) >= ctx.thresholds[f"{prefix}.share_min_doses"]
+            and share >= float(ctx.thresholds[f"{prefix}.share_of_28_days"])
+        )
+        if len(in_week) < ctx.thresholds[f"{prefix}.in_7_days"] and not share_counts:
             continue
         what = "Refused" if counts else "Not given"
         detail = (
@@ -90,7 +95,8 @@ def _often(
 
 
 def refused_often(facts: ReviewFacts, ctx: Context) -> list[Signal]:
-    """A regular medicine refused >= 3 times in 7 days, or on >= 30% of the last 28 days."""
+    """A regular medicine refused >= 3 times in 7 days, or on >= 30% of the last 28 days (of the
+    days it was active, once it has been active 7 days and refused 3 times)."""
     return _often(facts, ctx, "refused_often", "refused", counts=True)
 
 
