@@ -403,7 +403,7 @@ RESIDENTS = (
             ),
         ),
         conditions=("falls", "ckd", "atrial_fibrillation", "diabetes"),
-        observations=(("fall", None, 33), ("fall", None, 9), ("egfr", "27", 40)),
+        observations=(("fall", None, 60), ("fall", None, 33), ("egfr", "27", 40)),
     ),
     DemoResident(
         "Beatrice",

@@ -138,8 +138,9 @@ def sign_demo_review(
         participants="Nina Patel (nurse), Reg, his son Paul",
         what_matters="To stay on his feet and walk to the garden; fewer tablets at night.",
         summary=(
-            "Two falls this quarter on diazepam and amitriptyline; naproxen with apixaban and "
-            "eGFR 27. Twelve regular medicines: aim to stop what no longer helps."
+            "Two falls this quarter on diazepam and amitriptyline; naproxen with apixaban, "
+            "ramipril and furosemide at eGFR 27, and metformin below its limit. Twelve regular "
+            "medicines: aim to stop what no longer helps."
         ),
         assessments=(
             LineAssessment(lines["apixaban"], "continue", "Atrial fibrillation; dose right"),
@@ -148,6 +149,11 @@ def sign_demo_review(
             LineAssessment(lines["amitriptyline"], "change", "Anticholinergic; falls"),
             LineAssessment(lines["senna"], "stop", "Bowels regular"),
             LineAssessment(lines["atorvastatin"], "stop", "Little benefit now"),
+            LineAssessment(
+                lines["metformin"], "refer", "eGFR 27: below 30, metformin to stop; GP to review"
+            ),
+            LineAssessment(lines["ramipril"], "monitor", "With furosemide and naproxen: kidneys"),
+            LineAssessment(lines["furosemide"], "monitor", "Lying and standing BP; U&Es"),
         ),
         recommendations=tuple(
             RecommendationForm(

@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("eMAR")
     app.setOrganizationName("eMAR")
     app.setStyleSheet(HIGH_CONTRAST if args.high_contrast else BASE)
-    wheel_guard = guard_wheel(app)  # noqa: F841 - kept alive while the app runs
+    wheel_guard = guard_wheel(app)
     try:
         # Before any window exists: nothing to freeze yet, and nothing may run on an old schema.
         db = open_database(resolve_db_url(args.db))
@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EmarError as exc:
         log.error("cannot open the database: %s", type(exc).__name__)
         QMessageBox.critical(None, "eMAR cannot open its database", str(exc))
+        app.removeEventFilter(wheel_guard)
         return 1
     log.info("eMAR started; database %s; log %s", db.display_url, log_file)
     settings = QSettings()
@@ -72,3 +73,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return app.exec()
     finally:
         scanners.stop()
+        app.removeEventFilter(wheel_guard)

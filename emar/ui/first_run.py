@@ -116,7 +116,7 @@ class HomePage(QWizardPage):
         self.zone.setCompleter(completer)
         self.error = _error_label()
         form = QFormLayout(self)
-        form.addRow("Home &name", self.name)
+        form.addRow("&Home name", self.name)
         form.addRow("&Time zone", self.zone)
         form.addRow(
             "",
@@ -208,7 +208,7 @@ class ManagerPage(QWizardPage):
         self.pin_again.setObjectName("managerPinAgain")
         self.error = _error_label()
         form = QFormLayout(self)
-        form.addRow("Full &name", self.full_name)
+        form.addRow("&Full name", self.full_name)
         form.addRow("&Username", self.username)
         form.addRow("&Password (8 or more characters)", self.password)
         form.addRow("Password &again", self.password_again)

@@ -38,7 +38,7 @@ class AdmissionTab(ManageTab):
         self.unit.currentIndexChanged.connect(self._offer_rooms)
         self.gp = QLineEdit()
         self.allergies = QLineEdit(placeholderText="e.g. Penicillin: rash; Latex")
-        self.nka = QCheckBox("No known allergies")
+        self.nka = QCheckBox("No &known allergies")
         self.preferences, self.swallowing = QLineEdit(), QLineEdit()
         self.weight = QLineEdit(placeholderText="kg, if known (e.g. 48.5)")
         photo = QPushButton("Choose &photo…")
@@ -49,13 +49,13 @@ class AdmissionTab(ManageTab):
         self.admit_button.clicked.connect(self.admit)
         form = QFormLayout(self)
         for label, field in (
-            ("Given name", self.given),
-            ("Family name", self.family),
+            ("&Given name", self.given),
+            ("&Family name", self.family),
             ("Preferred name", self.preferred),
-            ("Date of birth", self.dob),
-            ("NHS number", self.nhs),
-            ("Unit", self.unit),
-            ("Room", self.room),
+            ("Date of &birth", self.dob),
+            ("&NHS number", self.nhs),
+            ("&Unit", self.unit),
+            ("R&oom", self.room),
             ("GP", self.gp),
             ("Allergies", self.allergies),
             ("", self.nka),

@@ -52,12 +52,12 @@ class CatalogueTab(ManageTab):
         self.results = QListWidget()
         form = QFormLayout(self)
         for label, field in (
-            ("Name", self.product_name),
-            ("Form", self.product_form),
-            ("Strength", self.product_strength),
-            ("Route", self.product_route),
-            ("Dose unit", self.product_unit),
-            ("Active ingredients", self.product_ingredients),
+            ("&Name", self.product_name),
+            ("&Form", self.product_form),
+            ("S&trength", self.product_strength),
+            ("&Route", self.product_route),
+            ("Dose &unit", self.product_unit),
+            ("Active &ingredients", self.product_ingredients),
             ("Controlled drug schedule", self.product_cd),
             ("", self.product_tc),
             ("", self.product_hr),
@@ -65,7 +65,7 @@ class CatalogueTab(ManageTab):
             form.addRow(label, field)
         form.addRow(add)
         form.addRow(QLabel("<b>Pack barcodes</b>"))
-        form.addRow("Product", self.search)
+        form.addRow("Pro&duct", self.search)
         form.addRow("", self.results)
 
     def add_product(self) -> None:

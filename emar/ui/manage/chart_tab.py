@@ -82,7 +82,12 @@ class ChartTab(ManageTab):
         self.allergy_alert.setObjectName("allergyAlert")
         self.allergy_alert.setWordWrap(True)
         self.allergy_alert.hide()
+        # which medicine the line will be for, said in words once checked against allergies
+        self.chosen = QLabel("")
+        self.chosen.setObjectName("chosenMedicine")
+        self.chosen.setWordWrap(True)
         self.conflicts: tuple[int | None, list[AllergyWarning]] = (None, [])
+        self.keep_selected: int | None = None
         self.dose_min, self.dose_max = QDoubleSpinBox(), QDoubleSpinBox()
         for spin in (self.dose_min, self.dose_max):
             spin.setRange(0, 1000)
@@ -99,7 +104,7 @@ class ChartTab(ManageTab):
         self.prn_max = QSpinBox(minimum=0, maximum=24)
         self.directions, self.prescriber, self.source = QLineEdit(), QLineEdit(), QLineEdit()
         self.course = QSpinBox(minimum=0, maximum=365, suffix=" days")
-        add = QPushButton("Add line (pending until checked)")
+        add = QPushButton("Add li&ne (pending until checked)")
         add.clicked.connect(self.add_line)
         self.lines = ChartLineModel(self)
         self.lines_view = self._lines_view()
@@ -134,9 +139,10 @@ class ChartTab(ManageTab):
 
     def _form(self, add: QPushButton) -> QWidget:
         form = QFormLayout()
-        form.addRow("Resident", self.resident)
-        form.addRow("Medicine", self.search)
+        form.addRow("&Resident", self.resident)
+        form.addRow("&Medicine", self.search)
         form.addRow("", self.results)
+        form.addRow(self.chosen)
         form.addRow(self.allergy_alert)
         doses = QHBoxLayout()
         doses.addWidget(self.dose_min)
@@ -145,16 +151,16 @@ class ChartTab(ManageTab):
         form.addRow("Dose", doses)
         for label, field in (
             ("Choosing the dose", self.dose_choice),
-            ("Timing", self.timing),
-            ("Times", self.times),
+            ("&Timing", self.timing),
+            ("T&imes", self.times),
             ("Weekdays", self.weekdays),
             ("Every N (days or hours)", self.every),
             ("PRN: for", self.prn_for),
             ("PRN: at least", self.prn_gap),
             ("PRN: max in 24 h", self.prn_max),
             ("Directions", self.directions),
-            ("Prescriber", self.prescriber),
-            ("Source", self.source),
+            ("Prescri&ber", self.prescriber),
+            ("So&urce", self.source),
             ("Course length", self.course),
         ):
             form.addRow(label, field)
@@ -200,6 +206,7 @@ class ChartTab(ManageTab):
         if item is None or rid is None:
             self._show_conflicts(None, [])
             return
+        self.chosen.setText("")  # until the allergy check answers
         mid = int(item.data(Qt.ItemDataRole.UserRole))
         QueryOp(self.host, lambda s: medicine_allergy_conflicts(s, rid, mid)).latest(
             "allergy"
@@ -207,6 +214,12 @@ class ChartTab(ManageTab):
 
     def _show_conflicts(self, medicine_id: int | None, found: list[AllergyWarning]) -> None:
         self.conflicts = (medicine_id, found)
+        item = self.results.currentItem()
+        if medicine_id is None or item is None:
+            self.chosen.setText("")
+        else:
+            checked = "allergies: see below" if found else "no conflict with the allergies"
+            self.chosen.setText(f"Chosen: {item.text()} ({checked})")
         self.allergy_alert.setVisible(bool(found))
         self.allergy_alert.setText("\n".join(w.message for w in found))
         stop = any(w.stop for w in found)
@@ -215,8 +228,14 @@ class ChartTab(ManageTab):
         self.allergy_alert.style().polish(self.allergy_alert)
 
     def _show_chart(self, lines: list[ChartLineView]) -> None:
+        chosen = self.selected_line()
+        wanted = self.keep_selected or (chosen.id if chosen else None)
+        self.keep_selected = None
         self.lines.set_rows(lines)
         self.lines_view.resizeRowsToContents()
+        ids = [line.id for line in lines]
+        if wanted in ids:  # a reload keeps the line chosen (or chooses the one just added)
+            self.lines_view.selectRow(ids.index(wanted))
 
     def _search(self, text: str) -> None:
         # latest: an older search answering late must not replace the medicine now chosen
@@ -282,8 +301,8 @@ class ChartTab(ManageTab):
                 return
         self.write(lambda s: transcribe_line(s, staff, rid, form), CHARTS, self._added)
 
-    @staticmethod
-    def _added(done: Transcribed) -> str:
+    def _added(self, done: Transcribed) -> str:
+        self.keep_selected = done.line_id  # chosen when the chart reloads: ready to check
         said = " ".join(w.message for w in done.allergy)
         return "Line added: it is pending until a second person checks it." + (
             f" {said}" if said else ""
