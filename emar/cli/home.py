@@ -10,13 +10,16 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from emar.cli.common import open_current, signed_by_password
+from emar.cli.common import open_current, read_secret, signed_by_password
 from emar.domain.home_rules import FHIR_REASONS
 from emar.domain.review.thresholds import DEFAULTS
+from emar.domain.room_names import parse_units
+from emar.domain.schedule import DEFAULT_ZONE
 from emar.errors import ValidationError
 from emar.infra.db import Database, Session
 from emar.services import home as home_service
 from emar.services import not_given_codes, rooms
+from emar.services.home_setup import HomePlan, UnitPlan, set_up_home
 from emar.services.residents.admission import move_resident
 from emar.services.residents.health import set_signal_threshold, signal_thresholds
 
@@ -60,6 +63,25 @@ SETTINGS: dict[str, Any] = {
 }
 
 
+def cmd_home_setup(args: argparse.Namespace) -> int:
+    """The first run's set-up, as the window's wizard does it (one transaction)."""
+    units = tuple(
+        UnitPlan(name, tuple(rooms_of)) for name, rooms_of in parse_units("\n".join(args.unit))
+    )
+    password = read_secret("The manager's password: ", confirm=True)
+    pin = read_secret("The manager's PIN (4-8 digits): ", confirm=True)
+    plan = HomePlan(args.name, args.zone, units, args.manager, args.manager_name, password, pin)
+    db = open_current(args)
+    with db.write() as session:
+        made = set_up_home(session, plan)
+    rooms_made = sum(len(u.rooms) for u in units)
+    print(
+        f"{made.name} is set up ({made.time_zone}): {len(units)} unit(s), {rooms_made} room(s); "
+        f"sign in as {args.manager.strip().lower()} to add staff, residents and charts."
+    )
+    return 0
+
+
 def _by(p: argparse.ArgumentParser, who: str = "MANAGER") -> None:
     p.add_argument("--by", required=True, metavar=who, help="who signs (their password is asked)")
 
@@ -80,6 +102,24 @@ def _register_home(
 ) -> None:
     home = sub.add_parser("home", parents=[common], help="the home's settings and codes")
     h = home.add_subparsers(dest="home_command", required=True, metavar="ACTION")
+    p = h.add_parser(
+        "setup",
+        parents=[common],
+        help="set up a new home on an empty database: its units and rooms and first manager "
+        "(the manager's password, then PIN, from a prompt or stdin lines)",
+    )
+    p.add_argument("name", help="the home's name")
+    p.add_argument("--zone", default=DEFAULT_ZONE, help=f"time zone (default {DEFAULT_ZONE})")
+    p.add_argument(
+        "--unit",
+        action="append",
+        required=True,
+        metavar="'UNIT: ROOMS'",
+        help="a unit and its rooms, e.g. 'Ground floor: G01-G20' (repeat for each unit)",
+    )
+    p.add_argument("--manager", required=True, metavar="USERNAME", help="the first manager")
+    p.add_argument("--manager-name", required=True, metavar="NAME", help="their full name")
+    p.set_defaults(func=cmd_home_setup)
     p = h.add_parser("show", parents=[common], help="the home's settings")
     _json(p)
     p.set_defaults(func=cmd_home_show)

@@ -113,3 +113,47 @@ def test_units_rooms_and_moving_a_resident(demo_db, capsys, monkeypatch):
         resident = s.get(Resident, rid)
         assert resident.room == "G1"
         assert [r.name for r in rooms.list_rooms(s) if r.unit_id == resident.unit_id] == ["G1"]
+
+
+def test_home_setup_on_an_empty_database_then_the_manager_signs_for_the_rest(
+    db, capsys, monkeypatch
+):
+    """The first run from the CLI: the home, its units and rooms and first manager (password
+    and PIN from stdin); then the manager adds a unit, signing with that password."""
+    url = db.url.render_as_string(hide_password=False)
+    secrets = "beech-house-manager-2026\n2719\n"
+    code, out, err = run(
+        capsys, monkeypatch, "home", "setup", "Beech House", "--zone", "Europe/London",
+        "--unit", "Ground floor: G01-G03", "--unit", "First floor: F01",
+        "--manager", "jo.reid", "--manager-name", "Jo Reid", "--db", url, stdin=secrets,
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.strip() == (
+        "Beech House is set up (Europe/London): 2 unit(s), 4 room(s); sign in as jo.reid to "
+        "add staff, residents and charts."
+    )
+    code, _, err = run(
+        capsys, monkeypatch, "home", "setup", "Other", "--unit", "A", "--manager", "x",
+        "--manager-name", "X", "--db", url, stdin=secrets,
+    )  # fmt: skip
+    assert code != 0 and "already has a care home" in err
+    code, _, err = run(
+        capsys, monkeypatch, "unit", "add", "Annexe", "--by", "jo.reid", "--db", url,
+        stdin="beech-house-manager-2026\n",
+    )  # fmt: skip
+    assert code == 0, err
+    with db.read() as s:
+        assert {u.name for u in home.list_units(s)} == {"Ground floor", "First floor", "Annexe"}
+        assert len(rooms.list_rooms(s)) == 4
+
+
+def test_home_setup_with_rooms_written_wrong_changes_nothing(db, capsys, monkeypatch):
+    url = db.url.render_as_string(hide_password=False)
+    code, _, err = run(
+        capsys, monkeypatch, "home", "setup", "Beech House", "--unit", "Ground: G03-G01",
+        "--manager", "jo.reid", "--manager-name", "Jo Reid", "--db", url,
+        stdin="beech-house-manager-2026\n2719\n",
+    )  # fmt: skip
+    assert code != 0 and "runs backwards" in err and err.count("\n") == 1
+    with db.read() as s:
+        assert not home.has_home(s)
