@@ -117,6 +117,18 @@ def test_a_new_home_set_up_staffed_and_a_dose_given_by_scan(empty_desk):
     desk.keep("staff.png", staff)
     keys.key("ctrl+w")
 
+    # the home's settings and its units and rooms, as set up
+    desk.focus()
+    keys.key("ctrl+shift+h")
+    settings = app.window("eMAR: home settings")
+    app.focus(settings)
+    screen.wait_text("Beech House", "Europe/London")
+    desk.keep("home-settings.png", settings)
+    keys.key("alt+u")
+    screen.wait_text("Ground floor", "G01", "G03")
+    desk.keep("home-units.png", settings)
+    keys.key("ctrl+w")
+
     # --- a medicine and its pack barcode; a resident; her chart line, checked --------------
     desk.focus()
     keys.key("ctrl+shift+m")
