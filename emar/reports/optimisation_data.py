@@ -45,7 +45,7 @@ KIND_LABELS = {
     "polypharmacy": "Many medicines",
     "anticholinergic_burden": "Anticholinergic burden 3+",
     "same_class": "Two medicines of one class",
-    "hypnotic_long": "Sleeping tablet beyond 4 weeks",
+    "hypnotic_long": "Benzodiazepine or Z-drug beyond 4 weeks",
     "ppi_full_dose_long": "PPI full dose beyond 8 weeks",
     "nsaid_anticoagulant": "NSAID with an anticoagulant",
     "nsaid_kidney": "NSAID with poor kidney function",

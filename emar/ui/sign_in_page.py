@@ -81,6 +81,9 @@ class SignInPage(QWidget):
     def show_demo_logins(self, text: str | None) -> None:
         self.demo_logins.setText(text or "")
         self.demo_logins.setVisible(bool(text))
+        if text:  # every line in sight: a wrapped label is otherwise given too little height
+            lines = text.count("\n") + 3  # the first line may wrap once; the padding
+            self.demo_logins.setMinimumHeight(lines * self.fontMetrics().lineSpacing() + 16)
         self.setup_button.hide()  # a home exists
 
     def no_home(self) -> None:

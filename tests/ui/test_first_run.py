@@ -139,6 +139,8 @@ def test_a_closed_set_up_is_offered_again_then_the_demo_says_its_logins(qtbot, d
     assert len(asked) == 2 and window.home_name.text() == "Willow Court Care Home"
     assert page.demo_logins.isVisible() and not page.setup_button.isVisible()
     assert "This is the demo home" in page.demo_logins.text()
+    label = page.demo_logins  # all six logins in sight, none cut off (found on screen)
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
     assert "amy / amy-demo-2026 (carer, PIN 4826)" in page.demo_logins.text()
     assert "phil / phil-demo-2026 (pharmacist, PIN 7391)" in page.demo_logins.text()
     with db.read() as s:
