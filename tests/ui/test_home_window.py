@@ -55,6 +55,25 @@ def failed(qtbot, h, click):
     return got.args[0]
 
 
+def test_a_cycle_start_not_set_says_so_and_saving_other_settings_leaves_it_unset(
+    qtbot, home_db, tmp_path
+):
+    """Found on screen: an unset cycle start showed 01/01/2000, and saving the dose window
+    would have made that the home's cycle start."""
+    with home_db.read() as s:
+        assert home.get_home(s).cycle_start_date is None
+    h = settings_window(qtbot, open_home(qtbot, home_db, tmp_path))
+    assert h.cycle_start.text() == "not set"
+    h.dose_window.setValue(90)
+    assert saved(qtbot, h, h.save_button.click) == "The home's settings are saved."
+    with home_db.read() as s:
+        assert home.get_home(s).cycle_start_date is None
+    h.cycle_start.setDate(date(2026, 6, 15))
+    saved(qtbot, h, h.save_button.click)
+    with home_db.read() as s:
+        assert home.get_home(s).cycle_start_date == date(2026, 6, 15)
+
+
 def test_only_a_settings_manager_sees_the_action(qtbot, home_db, tmp_path):
     window = open_home(qtbot, home_db, tmp_path, "nina")
     assert not window.menus.home_action.isEnabled()

@@ -47,6 +47,8 @@ from emar.ui.tasks import TaskRunner
 from emar.ui.widgets.message_line import MessageLine
 from emar.ui.widgets.window_keys import close_with_keys
 
+NOT_SET = QDate(2000, 1, 1)
+
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:
     answer = QMessageBox.question(parent, title, text)
@@ -146,6 +148,9 @@ class HomeWindow(QWidget):
         )
         self.idle_lock = QSpinBox(minimum=IDLE_LOCK[0], maximum=IDLE_LOCK[1], suffix=" min")
         self.cycle_start = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
+        # the lowest date stands for "not set": shown in words, never saved as a date
+        self.cycle_start.setMinimumDate(NOT_SET)
+        self.cycle_start.setSpecialValueText("not set")
         self.retention = QSpinBox(minimum=1, maximum=3650, suffix=" days")
         self.schedule_4 = QCheckBox("Witness CD Schedule &4 (e.g. benzodiazepines)")
         self.schedule_5 = QCheckBox("Witness CD Schedule &5 (e.g. co-codamol)")
@@ -241,7 +246,7 @@ class HomeWindow(QWidget):
         self.tc_window.setValue(h.time_critical_window_minutes)
         self.idle_lock.setValue(h.idle_lock_minutes)
         start = h.cycle_start_date
-        self.cycle_start.setDate(QDate(start.year, start.month, start.day) if start else QDate())
+        self.cycle_start.setDate(QDate(start.year, start.month, start.day) if start else NOT_SET)
         self.retention.setValue(h.backup_retention_days)
         self.schedule_4.setChecked(h.witness_cd_schedule_4)
         self.schedule_5.setChecked(h.witness_cd_schedule_5)
@@ -296,7 +301,7 @@ class HomeWindow(QWidget):
             return
         h = self.state.settings
         d = self.cycle_start.date()
-        cycle = date(d.year(), d.month(), d.day()) if d.isValid() else None
+        cycle = date(d.year(), d.month(), d.day()) if d.isValid() and d != NOT_SET else None
         name, zone = self.name.text(), self.zone.currentText().strip()
         windows = (self.dose_window.value(), self.tc_window.value())
         idle, keep = self.idle_lock.value(), self.retention.value()
