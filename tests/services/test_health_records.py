@@ -365,6 +365,8 @@ def test_a_threshold_change_is_audited_with_the_earlier_value(home_db, home):
         ("refusals_in_7_days", 3, "is not one the signals use; they are: "),
         ("refused.in_7_days", 10001, "0 to 10000, not 10001"),
         ("refused.in_7_days", "lots", "'lots' is not a number"),
+        ("refused.in_7_days", "2.5", "a whole number of doses"),
+        ("prn.often_days", 30, "at most prn.often_window"),
     ):
         with pytest.raises(ValidationError, match=message), home_db.write() as s:
             set_signal_threshold(s, home.staff["mark"], key, value)
@@ -377,6 +379,9 @@ def test_a_threshold_change_is_audited_with_the_earlier_value(home_db, home):
             )
         ]
     assert details == [{"before": None, "after": "3.00"}, {"before": "3.00", "after": "4.00"}]
+    with home_db.write() as s:  # back to the signal's own default, audited like any change
+        back = set_signal_threshold(s, home.staff["mark"], "refused.in_7_days", "default")
+    assert (back.before, back.after) == (Decimal("4.00"), Decimal("3.00"))
 
 
 def _record_every_kind(db, home) -> dict[str, int]:

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from emar.errors import ValidationError
+
 
 @dataclass(frozen=True, slots=True)
 class Threshold:
@@ -180,3 +182,45 @@ class Thresholds:
 
     def int(self, key: str) -> int:
         return int(self[key])
+
+
+# What a home may set, by unit: the lowest and highest sensible value, and whether it counts
+# whole things. Outside these a signal would never fire (a share over 100%) or always would.
+RANGES: dict[str, tuple[Decimal, Decimal, bool]] = {
+    "doses": (Decimal(1), Decimal(100), True),
+    "% of days": (Decimal(1), Decimal(100), True),
+    "days": (Decimal(1), Decimal(3650), True),
+    "weeks": (Decimal(1), Decimal(520), True),
+    "medicines": (Decimal(1), Decimal(50), True),
+    "points": (Decimal(1), Decimal(30), True),
+    "kg": (Decimal(20), Decimal(200), False),
+    "mL/min/1.73m2": (Decimal(5), Decimal(120), True),
+}
+# pairs that must stay in order: (smaller, larger), and fixed windows a setting must fit in
+ORDERED = (("prn.often_days", "prn.often_window"),)
+WITHIN_28_DAYS = ("refused.share_min_days", "not_given.share_min_days")
+
+
+def check_threshold(key: str, value: Decimal, current: Thresholds) -> Decimal:
+    """The value a home may set for `key` (ValidationError saying why not): in its unit's
+    range, whole where it counts whole things, and in order with the settings it pairs with
+    (`current`: the home's thresholds now)."""
+    t = DEFAULTS[key]
+    low, high, whole = RANGES[t.unit]
+    if whole and value != value.to_integral_value():
+        raise ValidationError(f"Threshold {key}: a whole number of {t.unit}, not {value}.")
+    if not low <= value <= high:
+        raise ValidationError(f"Threshold {key}: {low} to {high} {t.unit}, not {value}.")
+    if key in WITHIN_28_DAYS and value > 28:
+        raise ValidationError(f"Threshold {key}: counted within 28 days, so at most 28.")
+    for smaller, larger in ORDERED:
+        if key == smaller and value > current[larger]:
+            raise ValidationError(
+                f"Threshold {key}: at most {larger} ({current[larger]}), else it never fires."
+            )
+        if key == larger and value < current[smaller]:
+            raise ValidationError(
+                f"Threshold {key}: at least {smaller} ({current[smaller]}), else the other "
+                "never fires."
+            )
+    return value

@@ -36,6 +36,7 @@ from emar.domain.review.facts import (
     shown_value,
 )
 from emar.domain.review.thresholds import DEFAULTS as THRESHOLDS
+from emar.domain.review.thresholds import Thresholds, check_threshold
 from emar.domain.text_rules import LINE, NOTE, clean_text, required_text
 from emar.errors import ValidationError
 from emar.models import (
@@ -560,7 +561,8 @@ def set_signal_threshold(
     session: Session, staff_id: int, key: str, value: str | Decimal | int
 ) -> ThresholdChange:
     """The home's own threshold for a signal, with the earlier value in the audit trail: one of
-    the signals' keys (emar.domain.review.thresholds) and a value 0-10000."""
+    the signals' keys (emar.domain.review.thresholds) and a value its rule allows
+    (`check_threshold`); "default" sets the signal's default again."""
     require(session, staff_id, Action.SET_THRESHOLDS)
     key = (key or "").strip()
     if key not in THRESHOLDS:
@@ -568,13 +570,16 @@ def set_signal_threshold(
             f"Threshold {key!r} is not one the signals use; they are: "
             f"{', '.join(sorted(THRESHOLDS))}."
         )
+    if str(value).strip().lower() == "default":
+        value = THRESHOLDS[key].default
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         raise ValidationError(f"Threshold {key}: {value!r} is not a number.") from None
     if not amount.is_finite() or not 0 <= amount <= THRESHOLD_MAX:
         raise ValidationError(f"Threshold {key}: 0 to {THRESHOLD_MAX}, not {amount}.")
-    amount = amount.quantize(Decimal("0.01"))
+    current = Thresholds.of(signal_thresholds(session))
+    amount = check_threshold(key, amount, current).quantize(Decimal("0.01"))
     row = session.get(SignalThreshold, key)
     before = None if row is None else Decimal(row.value)
     if row is None:
