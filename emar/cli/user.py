@@ -17,7 +17,7 @@ from emar.errors import EmarError
 from emar.infra.db import Database, Session
 from emar.infra.private_files import open_new
 from emar.models import Role
-from emar.services.permissions import setting_up
+from emar.services.permissions import ROLE_LABELS, setting_up
 from emar.services.staff import management
 from emar.services.staff.accounts import add_staff, staff_id_by_username
 from emar.services.staff.signing import SignInRefused, unlock
@@ -36,7 +36,7 @@ def register(
     )
     p.add_argument("name", help="username")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
-    p.add_argument("--full-name", help="name shown on records (default: the username)")
+    p.add_argument("--full-name", required=True, help="the name shown on records")
     p.add_argument("--badge", help="staff badge code")
     p.add_argument(
         "--by",
@@ -115,6 +115,10 @@ def _signed_manager(db: Database, username: str | None) -> int | None:
     return signed_by_password(db, username)
 
 
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(Role(role), role) if role in set(Role) else role
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     db = open_current(args)
     by = _signed_manager(db, args.by)
@@ -124,14 +128,18 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         staff = add_staff(
             session,
             username=args.name,
-            full_name=args.full_name or args.name,
+            full_name=args.full_name,
             role=args.role,
             password=password,
             pin=pin,
             badge_code=args.badge,
             added_by_id=by,
+            # a password typed by the manager is theirs to know: its owner chooses their own
+            # at the first sign-in (the home's first account is its owner's own)
+            must_change_password=by is not None,
         )
-    print(f"Added {staff.full_name} ({staff.username}) as {staff.role}.")
+    then = "; they choose their own password at first sign-in" if by is not None else ""
+    print(f"Added {staff.full_name} ({staff.username}) as {role_label(staff.role)}{then}.")
     return 0
 
 

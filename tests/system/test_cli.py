@@ -70,10 +70,13 @@ def test_user_add_reads_secrets_from_stdin_not_arguments(demo_db, capsys, monkey
         stdin="mark-demo-2026\na-long-passphrase\n739104\n",
         monkeypatch=monkeypatch,
     )
-    assert code == 0 and "Zoe Day (zoe) as nurse" in out
+    assert code == 0 and out.strip() == (
+        "Added Zoe Day (zoe) as nurse; they choose their own password at first sign-in."
+    )
     with demo_db.read() as s:
         zoe = s.scalars(select(Staff).where(Staff.username == "zoe")).one()
         assert zoe.initials == "ZD"
+        assert zoe.must_change_password  # the manager typed it: not Zoe's to keep
         assert verify_secret(zoe.password_hash, "a-long-passphrase")
         assert verify_secret(zoe.pin_hash, "739104")
         assert "a-long-passphrase" not in zoe.password_hash
@@ -94,6 +97,8 @@ def test_user_add_with_bad_secrets_saves_nothing(demo_db, capsys, monkeypatch, s
         "zoe",
         "--role",
         "carer",
+        "--full-name",
+        "Zoe Lane",
         "--by",
         "mark",
         stdin="mark-demo-2026\n" + stdin,
@@ -106,7 +111,7 @@ def test_user_add_with_bad_secrets_saves_nothing(demo_db, capsys, monkeypatch, s
 
 def test_unknown_role_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
-        main(["user", "add", "zoe", "--role", "boss"])
+        main(["user", "add", "zoe", "--role", "boss", "--full-name", "Zoe Lane"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
 
@@ -211,11 +216,12 @@ def test_adding_staff_needs_a_manager_once_the_home_has_one(demo_db, capsys, mon
     url = demo_db.url.render_as_string(hide_password=False)
     code, _, err = run(
         capsys, "--db", url, "user", "add", "zoe", "--role", "manager",
-        stdin="a-long-passphrase\n\n", monkeypatch=monkeypatch,
+        "--full-name", "Zoe Lane", stdin="a-long-passphrase\n\n", monkeypatch=monkeypatch,
     )  # fmt: skip
     assert code == 1 and "--by MANAGER" in err
     code, _, err = run(
         capsys, "--db", url, "user", "add", "zoe", "--role", "manager", "--by", "amy",
+        "--full-name", "Zoe Lane",
         stdin="amy-demo-2026\na-long-passphrase\n\n", monkeypatch=monkeypatch,
     )  # fmt: skip
     assert code == 1 and "may not manage staff accounts" in err  # a carer made no manager
@@ -227,9 +233,9 @@ def test_the_first_account_of_a_new_home_needs_no_one_to_sign(db, capsys, monkey
     url = db.url.render_as_string(hide_password=False)
     code, out, _ = run(
         capsys, "--db", url, "user", "add", "boss", "--role", "manager",
-        stdin="a-long-passphrase\n\n", monkeypatch=monkeypatch,
+        "--full-name", "Bea Oss", stdin="a-long-passphrase\n\n", monkeypatch=monkeypatch,
     )  # fmt: skip
-    assert code == 0 and "as manager" in out
+    assert code == 0 and out.strip() == "Added Bea Oss (boss) as manager."  # theirs to keep
 
 
 def test_every_command_group_is_listed_in_the_usual_order_also_by_python_m():
