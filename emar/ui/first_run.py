@@ -121,8 +121,8 @@ class HomePage(QWizardPage):
         form.addRow(
             "",
             _intro(
-                "Doses are scheduled in this zone's local time; British summer time and its "
-                "changes are followed."
+                "Doses are scheduled in this zone's local time, and its clock changes (summer "
+                "time) are followed."
             ),
         )
         form.addRow(self.error)
@@ -254,11 +254,34 @@ def describe_units(units: tuple[UnitPlan, ...]) -> str:
     def rooms(u: UnitPlan) -> str:
         if not u.rooms:
             return "no rooms yet"
-        if len(u.rooms) == 1:
-            return f"1 room: {u.rooms[0]}"
-        return f"{len(u.rooms)} rooms: {u.rooms[0]} to {u.rooms[-1]}"
+        said = ", ".join(runs_of(u.rooms))
+        return f"1 room: {said}" if len(u.rooms) == 1 else f"{len(u.rooms)} rooms: {said}"
 
     return "\n".join(f"{u.name}: {rooms(u)}" for u in units)
+
+
+def runs_of(rooms: tuple[str, ...]) -> list[str]:
+    """The rooms as runs, so a gap shows: G01, G02, G03, G05 -> "G01 to G03", "G05"."""
+    out: list[str] = []
+    start = prev = rooms[0]
+    for room in (*rooms[1:], None):
+        if room is not None and _follows(prev, room):
+            prev = room
+            continue
+        out.append(start if start == prev else f"{start} to {prev}")
+        if room is not None:
+            start = prev = room
+    return out
+
+
+def _follows(a: str, b: str) -> bool:
+    """b is the room after a: the same letters, the next number, the same width."""
+    head_a, num_a = a.rstrip("0123456789"), a[len(a.rstrip("0123456789")) :]
+    head_b, num_b = b.rstrip("0123456789"), b[len(b.rstrip("0123456789")) :]
+    return bool(
+        num_a and num_b and head_a == head_b and len(num_a) == len(num_b)
+        and int(num_b) == int(num_a) + 1
+    )  # fmt: skip
 
 
 class FirstRunWizard(QWizard):

@@ -217,6 +217,9 @@ class MainWindow(QMainWindow):
         self.sign_in_page.setup_button.hide()
         if answer == "demo":
             self.statusBar().showMessage("Creating the demo home…")
+            self.sign_in_page.reset(
+                "Creating the demo home…", "A few seconds; then its logins are shown here."
+            )
             now = self.clock()
             WriteOp(
                 self, lambda s: build_demo_home(s, now, history_days=DEMO_HISTORY_DAYS), HOME
@@ -224,6 +227,7 @@ class MainWindow(QMainWindow):
             return
         plan = answer
         self.statusBar().showMessage(f"Setting up {plan.name}…")
+        self.sign_in_page.reset(f"Setting up {plan.name}…", "A moment.")
         WriteOp(self, lambda s: set_up_home(s, plan), HOME).success(
             lambda home: self._set_up(home, plan)
         ).failure(self._set_up_failed).run_in_background()

@@ -145,3 +145,21 @@ def test_a_closed_set_up_is_offered_again_then_the_demo_says_its_logins(qtbot, d
     assert "phil / phil-demo-2026 (pharmacist, PIN 7391)" in page.demo_logins.text()
     with db.read() as s:
         assert get_home(s).is_demo
+
+
+def test_the_rooms_are_said_as_runs_so_a_gap_shows():
+    """Found in use: "G01-G05, G07" read "6 rooms: G01 to G07", hiding that G06 is not one."""
+    from emar.ui.first_run import describe_units
+
+    units = (
+        UnitPlan("Ground", ("G01", "G02", "G03", "G04", "G05", "G07")),
+        UnitPlan("Annexe", ("Garden suite",)),
+        UnitPlan("First", ("F9", "F10", "F11", "F011")),
+        UnitPlan("Loft"),
+    )
+    assert describe_units(units) == (
+        "Ground: 6 rooms: G01 to G05, G07\n"
+        "Annexe: 1 room: Garden suite\n"
+        "First: 4 rooms: F9, F10 to F11, F011\n"
+        "Loft: no rooms yet"
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QKeySequence
 
 from emar.services.staff.accounts import staff_id_by_username
@@ -166,3 +167,22 @@ def test_cancelling_the_new_password_signs_out(qtbot, demo_db, tmp_path):
     page.submit.click()
     qtbot.waitUntil(lambda: "temporary password" in page.error.text(), timeout=10_000)
     assert main.user is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        (("", "zoe", "long-pass-2026", "long-pass-2026", ""), "full name"),
+        (("Zoe Lane", "zoe lane", "long-pass-2026", "long-pass-2026", ""), "plain letters"),
+        (("Zoe Lane", "zoe", "long-pass-2026", "other-pass-2026", ""), "did not match"),
+        (("Zoe Lane", "zoe", "short", "short", ""), "at least 8"),
+        (("Zoe Lane", "zoe", "long-pass-2026", "long-pass-2026", "1111"), "stranger"),
+    ],
+)
+def test_the_add_dialog_names_a_mistake_before_closing(fields, said):
+    """Found in use: a username with a space or PIN 1111 closed the dialog and lost all that
+    was typed; now the dialog says what is wrong and stays open with it."""
+    from emar.ui.admin.staff_dialogs import _new_staff_problem
+
+    assert said in (_new_staff_problem(*fields) or "")
+    assert _new_staff_problem("Zoe Lane", "zoe", "long-pass-2026", "long-pass-2026", "") is None

@@ -40,15 +40,8 @@ def add_staff(
     must_change_password: bool = False,
 ) -> StaffView:
     require_unless_setting_up(session, added_by_id, Action.MANAGE_USERS)
-    username = username_key(username)
+    username = check_username(username)
     badge_code = badge_key(badge_code) if badge_code and badge_code.strip() else None
-    plain = username.replace("-", "").replace(".", "")
-    if not username or not plain.isascii() or not plain.isalnum() or len(username) > 64:
-        # ASCII only: a Cyrillic "а" would make a look-alike of someone else's name
-        raise ValidationError(
-            "Username must be plain letters and digits (a-z, 0-9; dots and dashes allowed), "
-            "at most 64."
-        )
     full_name = required_text(full_name, "Full name", limit=NAME)
     if role not in {r.value for r in Role}:
         raise ValidationError(f"Unknown role {role!r}; choose one of: {', '.join(Role)}.")
@@ -87,6 +80,19 @@ def add_staff(
 
 def list_staff(session: Session) -> list[StaffView]:
     return [_view(s) for s in session.scalars(select(Staff).order_by(Staff.full_name))]
+
+
+def check_username(username: str) -> str:
+    """The username as stored, if it is one (the Add staff dialog checks it as typed too)."""
+    username = username_key(username)
+    plain = username.replace("-", "").replace(".", "")
+    if not username or not plain.isascii() or not plain.isalnum() or len(username) > 64:
+        # ASCII only: a Cyrillic "а" would make a look-alike of someone else's name
+        raise ValidationError(
+            "Username must be plain letters and digits (a-z, 0-9; dots and dashes allowed), "
+            "at most 64."
+        )
+    return username
 
 
 def username_key(username: str) -> str:

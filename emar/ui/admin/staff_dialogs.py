@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from emar.errors import EmarError
+from emar.infra.passwords import check_password_rules, check_pin_rules
 from emar.services.permissions import ROLE_LABELS
+from emar.services.staff.accounts import check_username
 
 ROLE_CHOICES = [(label, role.value) for role, label in ROLE_LABELS.items()]
 
@@ -32,6 +35,23 @@ class NewStaff:
     password: str
     pin: str | None
     badge: str | None
+
+
+def _new_staff_problem(
+    full_name: str, username: str, password: str, again: str, pin: str
+) -> str | None:
+    try:
+        if not full_name.strip():
+            raise EmarError("Give their full name: it is shown on records.")
+        check_username(username)
+        if password != again:
+            raise EmarError("The two passwords did not match.")
+        check_password_rules(password)
+        if pin:
+            check_pin_rules(pin)
+    except EmarError as exc:
+        return str(exc)
+    return None
 
 
 def ask_new_staff(parent: QWidget) -> NewStaff | None:
@@ -60,8 +80,12 @@ def ask_new_staff(parent: QWidget) -> NewStaff | None:
     buttons.rejected.connect(dialog.reject)
     form.addRow(buttons)
     while dialog.exec() == QDialog.DialogCode.Accepted:
-        if password.text() != again.text():
-            QMessageBox.warning(dialog, "Add staff", "The two passwords did not match.")
+        # checked here with the service's own rules, so a mistake keeps what was typed
+        problem = _new_staff_problem(
+            full_name.text(), username.text(), password.text(), again.text(), pin.text()
+        )
+        if problem:
+            QMessageBox.warning(dialog, "Add staff", problem)
             continue
         return NewStaff(
             username.text(),
