@@ -76,10 +76,10 @@ def resident_action(tab: ChartTab, kind: str) -> None:
         room = ask(tab, "Move room", "Which room?", None) if unit else None
         if unit and room:
             unit_id = units[unit]
-            tab.write(
-                lambda s: move_resident(s, staff, rid, unit_id, room),
+            tab.write_sharing(
+                lambda s, share: move_resident(s, staff, rid, unit_id, room, share=share),
                 RESIDENTS,
-                f"{name} moved to {unit}, room {room}.",
+                lambda placed: f"{name} moved to {unit}, room {placed}.",
             )
     else:
         field_name = ask(tab, "Edit details", "Which detail?", list(EDITABLE_TEXT))
