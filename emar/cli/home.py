@@ -13,7 +13,7 @@ from typing import Any
 
 from emar.cli.common import open_current, read_secret, signed_by_password
 from emar.domain.home_rules import FHIR_REASONS
-from emar.domain.review.thresholds import DEFAULTS
+from emar.domain.review.thresholds import DEFAULTS, plain
 from emar.domain.room_names import parse_units
 from emar.domain.schedule import DEFAULT_ZONE
 from emar.errors import ValidationError
@@ -225,7 +225,7 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain(value)
     return str(value)
 
 

@@ -120,11 +120,11 @@ def test_codes_are_added_retired_and_restored_never_the_core_ones(home_db, mark)
             s, mark, "C2", "Covid isolation", "clinical-decision", note_required=True
         )
     assert added.note_required and added.active and not added.used
-    for code, reason in (("c", "other"), ("ABCDE", "other"), ("A-1", "other"), ("Q", "bored")):
+    for code, reason in (("c!", "other"), ("ABCDE", "other"), ("A-1", "other"), ("Q", "bored")):
         with pytest.raises(ValidationError), home_db.write() as s:
             not_given_codes.add_code(s, mark, code, "Label", reason)
     with pytest.raises(ValidationError, match="already exists"), home_db.write() as s:
-        not_given_codes.add_code(s, mark, "R", "Again", "other")
+        not_given_codes.add_code(s, mark, "r", "Again", "other")  # upper-cased: R
     for core in ("R", "H", "L", "W", "NR", "P", "O"):
         with pytest.raises(ValidationError, match="cannot be retired"), home_db.write() as s:
             not_given_codes.retire_code(s, mark, core)
