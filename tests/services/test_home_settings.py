@@ -200,7 +200,8 @@ def test_rooms_retire_refused_while_lived_in_and_a_move_follows_the_rules(home_d
         "before": {"unit_id": 1, "room": room},
         "after": {"unit_id": 2, "room": "Z9"},
     }
-    with pytest.raises(NotPermitted), home_db.write() as s:
+    refused = pytest.raises(NotPermitted, match=r"\(carer\) may not move residents\.")
+    with refused, home_db.write() as s:
         move_resident(s, Home(home_db).staff["amy"], rid, 1, "A1")
 
 

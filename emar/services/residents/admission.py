@@ -120,7 +120,7 @@ def admit_resident(
 ) -> int:
     """A new resident. Their room, matched to the list whatever its case, may not be retired,
     nor where someone lives unless `share`; a room not yet listed is added."""
-    require(session, staff_id, Action.EDIT_CHARTS)
+    require(session, staff_id, Action.EDIT_CHARTS, doing="admit residents")
     form = _clean(form)
     _check(form)
     resident = Resident(  # the constructor validates the NHS number and date of birth
@@ -177,7 +177,7 @@ def update_resident(
     recorded as a weight observation at `now` (the latest weight is the resident's weight).
     A new room follows `room_for_resident` (`share`: someone else lives there, and it is
     shared; `listed_room`: the room must already be listed)."""
-    require(session, staff_id, Action.EDIT_CHARTS)
+    require(session, staff_id, Action.EDIT_CHARTS, doing="change residents' details")
     resident = current_resident(session, resident_id)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -249,6 +249,7 @@ def move_resident(
 ) -> str:
     """Move a resident to another unit and/or room: a listed room, not a retired one, and not
     where someone else lives unless `share`. Audited as an edit; returns the room's name."""
+    require(session, staff_id, Action.EDIT_CHARTS, doing="move residents")
     update_resident(
         session,
         staff_id,
