@@ -470,6 +470,10 @@ def test_move_room_and_admission_ask_before_sharing_a_room(qtbot, home_db, tmp_p
     with home_db.read() as s:
         assert (s.get(Resident, mary).unit_id, s.get(Resident, mary).room) == (unit_id, room)
     asked.clear()
+    m.questions.ask = answers("room", "NOWHERE1")  # Edit details… > room: a listed room only
+    with qtbot.waitSignal(m.failed, timeout=10_000) as failed:
+        resident_action(m.chart, "edit")
+    assert "No room NOWHERE1" in failed.args[0]
     m.questions.confirm = say(False)
     m.admission.given.setText("Rose")
     m.admission.family.setText("Tyler")
