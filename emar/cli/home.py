@@ -8,11 +8,12 @@ import argparse
 import json
 from dataclasses import asdict
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from emar.cli.common import open_current, read_secret, signed_by_password
 from emar.domain.home_rules import FHIR_REASONS
-from emar.domain.review.thresholds import DEFAULTS
+from emar.domain.review.thresholds import DEFAULTS, plain
 from emar.domain.room_names import parse_units
 from emar.domain.schedule import DEFAULT_ZONE
 from emar.errors import ValidationError
@@ -21,6 +22,7 @@ from emar.services import home as home_service
 from emar.services import not_given_codes, rooms
 from emar.services.home_setup import HomePlan, UnitPlan, set_up_home
 from emar.services.residents.admission import move_resident
+from emar.services.residents.current import current_resident
 from emar.services.residents.health import set_signal_threshold, signal_thresholds
 
 
@@ -180,7 +182,10 @@ def _register_units(
     for name in ("add", "retire", "restore"):
         p = r.add_parser(name, parents=[common], help=f"{name} a room")
         p.add_argument("unit")
-        p.add_argument("room")
+        if name == "add":
+            p.add_argument("room", help="a room, or several as at set-up: 'A2-A5, A7'")
+        else:
+            p.add_argument("room")
         _by(p)
         p.set_defaults(func=cmd_room, action=name)
     resident = sub.add_parser("resident", parents=[common], help="residents")
@@ -188,7 +193,10 @@ def _register_units(
     p = rs.add_parser("move", parents=[common], help="move a resident to another unit or room")
     p.add_argument("id", type=int, help="the resident's id")
     p.add_argument("--unit", required=True)
-    p.add_argument("--room", required=True)
+    p.add_argument("--room", required=True, help="a room listed in the unit")
+    p.add_argument(
+        "--share", action="store_true", help="someone else lives in the room: it is shared"
+    )
     _by(p, "NURSE_OR_MANAGER")
     p.set_defaults(func=cmd_resident_move)
 
@@ -210,6 +218,17 @@ def _print_json(value: object) -> None:
     print(json.dumps(value, indent=2, default=str))
 
 
+def _shown(value: object) -> str:
+    """A value as a person reads it: "not set", "yes"/"no", 2.5 not 2.50, 10 not 10.00."""
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return plain(value)
+    return str(value)
+
+
 def cmd_home_show(args: argparse.Namespace) -> int:
     settings = _read(args, home_service.get_home)
     shown = asdict(settings)
@@ -217,7 +236,7 @@ def cmd_home_show(args: argparse.Namespace) -> int:
         _print_json(shown)
     else:
         for key, value in shown.items():
-            print(f"{key.replace('_', ' ')}: {value}")
+            print(f"{key.replace('_', ' ')}: {_shown(value)}")
     return 0
 
 
@@ -280,7 +299,8 @@ def cmd_thresholds(args: argparse.Namespace) -> int:
         _print_json(rows)
     else:
         for t in rows:
-            value = t["home"] if t["home"] is not None else f"{t['default']} (default)"
+            own = t["home"]
+            value = _shown(own) if own is not None else f"{_shown(t['default'])} (default)"
             print(f"{t['key']}: {value} {t['unit']} — {t['meaning']}")
     return 0
 
@@ -299,7 +319,7 @@ def cmd_unit_list(args: argparse.Namespace) -> int:
     for u in units:
         print(f"{u.unit}{' (retired)' if not u.active else ''}")
         for r in u.rooms:
-            who = f": {', '.join(r.residents)}" if r.residents else ""
+            who = f": {', '.join(r.numbered)}" if r.numbered else ""
             print(f"  room {r.name}{' (retired)' if not r.active else ''}{who}")
     return 0
 
@@ -330,22 +350,33 @@ def cmd_unit_change(args: argparse.Namespace) -> int:
 
 
 def cmd_room(args: argparse.Namespace) -> int:
-    change = {"add": rooms.add_room, "retire": rooms.retire_room, "restore": rooms.restore_room}
+    if args.action == "add":
+        added = _write(
+            args,
+            lambda s, by: rooms.add_rooms(
+                s, by, home_service.unit_by_name(s, args.unit).id, args.room
+            ),
+        )
+        names = ", ".join(r.name for r in added)
+        print(f"Added {len(added)} room(s) to {args.unit}: {names}.")
+        return 0
+    change = {"retire": rooms.retire_room, "restore": rooms.restore_room}
     room = _write(
         args,
         lambda s, by: change[args.action](
             s, by, home_service.unit_by_name(s, args.unit).id, args.room
         ),
     )
-    done = {"add": "added", "retire": "retired", "restore": "offered again"}[args.action]
+    done = {"retire": "retired", "restore": "offered again"}[args.action]
     print(f"Room {room.name} in {args.unit}: {done}.")
     return 0
 
 
 def cmd_resident_move(args: argparse.Namespace) -> int:
-    def work(s: Session, by: int) -> None:
-        move_resident(s, by, args.id, home_service.unit_by_name(s, args.unit).id, args.room)
+    def work(s: Session, by: int) -> str:
+        unit = home_service.unit_by_name(s, args.unit)
+        room = move_resident(s, by, args.id, unit.id, args.room, share=args.share)
+        return f"{current_resident(s, args.id).full_name} moved to {unit.name}, room {room}."
 
-    _write(args, work)
-    print(f"Resident {args.id} moved to {args.unit}, room {args.room}.")
+    print(_write(args, work))
     return 0

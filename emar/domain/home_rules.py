@@ -62,8 +62,8 @@ def check_idle_lock(minutes: int) -> None:
 
 
 def checked_code(code: str) -> str:
-    """A new code as stored: 1-4 upper-case letters or digits."""
-    code = (code or "").strip()
+    """A new code as stored: 1-4 letters or digits, upper-cased ("nb" is NB)."""
+    code = (code or "").strip().upper()
     if not _CODE.fullmatch(code):
         raise ValidationError(
             f"A not-given code is 1 to 4 upper-case letters or digits (e.g. 'C' or 'NB'), "

@@ -16,6 +16,12 @@ MAX_ROOMS = 500  # in one unit: a typo such as "G1-G1000" is stopped, not made
 _RANGE = re.compile(r"^(?P<prefix>[^\d\s-]*)(?P<first>\d+)\s*-\s*(?P=prefix)(?P<last>\d+)$")
 
 
+def name_key(name: str | None) -> str:
+    """How a room's or unit's name is matched: case and spacing do not make another one
+    ("g01" is G01, "ground  floor" is Ground floor)."""
+    return " ".join((name or "").split()).casefold()
+
+
 def expand_rooms(text: str) -> list[str]:
     """The rooms written in `text`, in order; ValidationError naming what is wrong."""
     rooms: list[str] = []
@@ -44,7 +50,7 @@ def expand_rooms(text: str) -> list[str]:
             raise ValidationError(f"Room {room!r} is longer than {ROOM_NAME_LIMIT} characters.")
     seen: set[str] = set()
     for room in rooms:
-        key = room.casefold()
+        key = name_key(room)
         if key in seen:
             raise ValidationError(f"Room {room!r} is written twice.")
         seen.add(key)
@@ -70,8 +76,8 @@ def parse_units(text: str) -> list[tuple[str, list[str]]]:
             raise ValidationError(f"{name}: {exc}") from None
     if not units:
         raise ValidationError("Name at least one unit (a floor or wing), e.g. 'Ground floor'.")
-    names = [n.casefold() for n, _ in units]
+    names = [name_key(n) for n, _ in units]
     for name, _ in units:
-        if names.count(name.casefold()) > 1:
+        if names.count(name_key(name)) > 1:
             raise ValidationError(f"Unit {name!r} is named twice.")
     return units

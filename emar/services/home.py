@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.home_rules import check_dose_windows, check_idle_lock
 from emar.domain.rights.giving import WitnessPolicy
+from emar.domain.room_names import name_key
 from emar.domain.schedule import DEFAULT_ZONE
 from emar.domain.text_rules import required_text
 from emar.domain.windows import DoseWindows
@@ -100,7 +101,8 @@ def has_home(session: Session) -> bool:
 
 def add_unit(session: Session, staff_id: int | None, home_id: int, name: str) -> UnitView:
     require_unless_setting_up(session, staff_id, Action.MANAGE_SETTINGS)
-    name = required_text(name, "Unit name", limit=100)
+    name = " ".join(required_text(name, "Unit name", limit=100).split())
+    _refuse_same_name(session, home_id, name)
     unit = Unit(home_id=home_id, name=name)
     session.add(unit)
     session.flush()
@@ -114,6 +116,16 @@ def list_units(session: Session, *, include_retired: bool = False) -> list[UnitV
     if not include_retired:
         query = query.where(Unit.active)
     return [UnitView(u.id, u.name, u.active) for u in session.scalars(query)]
+
+
+def _refuse_same_name(
+    session: Session, home_id: int, name: str, besides: int | None = None
+) -> None:
+    """Another unit (retired too) of that name, whatever its case or spacing, refuses it."""
+    for unit in session.scalars(select(Unit).where(Unit.home_id == home_id)):
+        if unit.id != besides and name_key(unit.name) == name_key(name):
+            state = " (retired: restore it instead)" if not unit.active else ""
+            raise ValidationError(f"There is already a unit called {unit.name!r}{state}.")
 
 
 def _unit(session: Session, unit_id: int) -> Unit:
@@ -138,11 +150,8 @@ def _unit_event(session: Session, staff_id: int, what: str, unit: Unit, before: 
 def rename_unit(session: Session, staff_id: int, unit_id: int, name: str) -> UnitView:
     require(session, staff_id, Action.MANAGE_SETTINGS)
     unit = _unit(session, unit_id)
-    name = required_text(name, "Unit name", limit=100)
-    if name != unit.name and session.scalar(
-        select(Unit.id).where(Unit.home_id == unit.home_id, Unit.name == name)
-    ):
-        raise ValidationError(f"There is already a unit called {name!r}.")
+    name = " ".join(required_text(name, "Unit name", limit=100).split())
+    _refuse_same_name(session, unit.home_id, name, besides=unit.id)
     before, unit.name = unit.name, name
     session.flush()
     _unit_event(session, staff_id, "unit.renamed", unit, before)
@@ -186,9 +195,9 @@ def restore_unit(session: Session, staff_id: int, unit_id: int) -> UnitView:
 
 def unit_by_name(session: Session, name: str) -> UnitView:
     """A unit by its name, retired or not, whatever the case typed."""
-    wanted = (name or "").strip().casefold()
+    wanted = name_key(name)
     for unit in list_units(session, include_retired=True):
-        if unit.name.casefold() == wanted:
+        if name_key(unit.name) == wanted:
             return unit
     raise ValidationError(f"No unit called {name!r}.")
 

@@ -110,14 +110,15 @@ def allowed(role: str, action: Action) -> bool:
         return False
 
 
-def require(session: Session, staff_id: int, action: Action) -> Staff:
-    """The active staff member, if their role allows `action`; else NotPermitted."""
+def require(session: Session, staff_id: int, action: Action, *, doing: str | None = None) -> Staff:
+    """The active staff member, if their role allows `action`; else NotPermitted, naming what
+    they tried (`doing`, e.g. "move residents", where the action's name would not say it)."""
     staff = session.get(Staff, staff_id)
     if staff is None or not staff.active:
         raise NotPermitted("Unknown or inactive user: sign in again.")
     if not allowed(staff.role, action):
         label = ROLE_LABELS.get(Role(staff.role), staff.role)
-        raise NotPermitted(f"{staff.full_name} ({label}) may not {action.value}.")
+        raise NotPermitted(f"{staff.full_name} ({label}) may not {doing or action.value}.")
     return staff
 
 

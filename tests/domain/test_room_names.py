@@ -57,3 +57,10 @@ def test_units_one_per_line_with_their_rooms():
 def test_what_cannot_be_units_is_named(text, said):
     with pytest.raises(ValidationError, match=said):
         parse_units(text)
+
+
+def test_names_match_whatever_their_case_and_spacing():
+    from emar.domain.room_names import name_key
+
+    assert name_key("  ground   Floor ") == name_key("Ground floor") == "ground floor"
+    assert name_key("g01") == name_key("G01") != name_key("G1")

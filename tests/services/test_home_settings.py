@@ -2,12 +2,14 @@
 edges, who may, and the audit trail's before and after. A refusal changes nothing."""
 
 import json
+import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from emar.errors import ValidationError
+from emar.errors import RoomOccupied, ValidationError
 from emar.infra.db import open_database
 from emar.models import AuditEvent, Resident
 from emar.services import home, not_given_codes, rooms
@@ -118,11 +120,11 @@ def test_codes_are_added_retired_and_restored_never_the_core_ones(home_db, mark)
             s, mark, "C2", "Covid isolation", "clinical-decision", note_required=True
         )
     assert added.note_required and added.active and not added.used
-    for code, reason in (("c", "other"), ("ABCDE", "other"), ("A-1", "other"), ("Q", "bored")):
+    for code, reason in (("c!", "other"), ("ABCDE", "other"), ("A-1", "other"), ("Q", "bored")):
         with pytest.raises(ValidationError), home_db.write() as s:
             not_given_codes.add_code(s, mark, code, "Label", reason)
     with pytest.raises(ValidationError, match="already exists"), home_db.write() as s:
-        not_given_codes.add_code(s, mark, "R", "Again", "other")
+        not_given_codes.add_code(s, mark, "r", "Again", "other")  # upper-cased: R
     for core in ("R", "H", "L", "W", "NR", "P", "O"):
         with pytest.raises(ValidationError, match="cannot be retired"), home_db.write() as s:
             not_given_codes.retire_code(s, mark, core)
@@ -198,5 +200,109 @@ def test_rooms_retire_refused_while_lived_in_and_a_move_follows_the_rules(home_d
         "before": {"unit_id": 1, "room": room},
         "after": {"unit_id": 2, "room": "Z9"},
     }
-    with pytest.raises(NotPermitted), home_db.write() as s:
+    refused = pytest.raises(NotPermitted, match=r"\(carer\) may not move residents\.")
+    with refused, home_db.write() as s:
         move_resident(s, Home(home_db).staff["amy"], rid, 1, "A1")
+
+
+def _two_residents(db) -> tuple[Resident, Resident]:
+    with db.read() as s:
+        first, second = s.scalars(
+            select(Resident).where(Resident.status == "resident").order_by(Resident.id)
+        ).all()[:2]
+        s.expunge_all()
+    return first, second
+
+
+def test_a_move_into_someone_elses_room_is_refused_unless_shared(home_db, mark):
+    mover, other = _two_residents(home_db)
+    with pytest.raises(RoomOccupied) as refused, home_db.write() as s:
+        move_resident(s, mark, mover.id, other.unit_id, other.room)
+    assert (
+        refused.value.question == f"{other.room} is {other.full_name}'s room: are they sharing it?"
+    )
+    with home_db.read() as s:
+        assert s.get(Resident, mover.id).room == mover.room  # nothing changed
+    with home_db.write() as s:
+        move_resident(s, mark, mover.id, other.unit_id, other.room, share=True)
+    with home_db.read() as s:
+        assert s.get(Resident, mover.id).room == other.room
+    with home_db.write() as s:  # moving within one's own (now shared) room asks nothing
+        move_resident(s, mark, mover.id, other.unit_id, other.room.lower())
+
+
+def test_admission_into_a_lived_in_room_is_refused_unless_shared(home_db, mark):
+    _mover, other = _two_residents(home_db)
+    form = AdmissionForm(
+        "Rose", "Tyler", date(1941, 3, 3), other.unit_id, other.room, no_known_allergies=True
+    )
+    with pytest.raises(RoomOccupied, match="already lives in"), home_db.write() as s:
+        admit_resident(s, mark, form)
+    with home_db.write() as s:
+        rid = admit_resident(s, mark, form, share=True)
+    with home_db.read() as s:
+        assert s.get(Resident, rid).room == other.room
+
+
+def test_room_and_unit_names_match_whatever_the_case(home_db, mark):
+    with home_db.read() as s:
+        unit = home.list_units(s)[0]
+    with pytest.raises(ValidationError, match="already a unit"), home_db.write() as s:
+        home.add_unit(s, mark, home.get_home(s).id, f"  {unit.name.upper()} ")
+    annexe = _empty_unit(home_db, mark)
+    with home_db.write() as s:
+        home.retire_unit(s, mark, annexe)
+    with pytest.raises(ValidationError, match="retired: restore it"), home_db.write() as s:
+        home.add_unit(s, mark, home.get_home(s).id, "annexe")
+    with pytest.raises(ValidationError, match="already a unit"), home_db.write() as s:
+        home.rename_unit(s, mark, unit.id, "ANNEXE")
+    with home_db.write() as s:
+        home.restore_unit(s, mark, annexe)
+        home.rename_unit(s, mark, annexe, "ANNEXE")  # its own name, another case: allowed
+        rooms.add_room(s, mark, annexe, "G01")
+        rooms.add_room(s, mark, annexe, "G02")
+    with pytest.raises(ValidationError, match="already a room 'G01'"), home_db.write() as s:
+        rooms.add_room(s, mark, annexe, "g01")
+    mover, _ = _two_residents(home_db)
+    with home_db.write() as s:
+        assert move_resident(s, mark, mover.id, annexe, " g01 ") == "G01"
+    with home_db.read() as s:
+        assert s.get(Resident, mover.id).room == "G01"
+    with home_db.write() as s:
+        rooms.retire_room(s, mark, annexe, "g02")
+    retired = pytest.raises(ValidationError, match="Room G02 in ANNEXE is retired")
+    with retired, home_db.write() as s:
+        move_resident(s, mark, mover.id, annexe, "g02")
+    form = AdmissionForm("Rose", "Tyler", date(1941, 3, 3), annexe, "g02", no_known_allergies=True)
+    with pytest.raises(ValidationError, match="retired"), home_db.write() as s:
+        admit_resident(s, mark, form)
+    with home_db.write() as s:  # admission may add a room not listed yet, in the case typed
+        rid = admit_resident(s, mark, replace(form, room="g03"))
+    with home_db.read() as s:
+        assert s.get(Resident, rid).room == "g03"
+
+
+def test_a_move_names_a_listed_room_never_makes_one(home_db, mark):
+    mover, _ = _two_residents(home_db)
+    with home_db.read() as s:
+        unit = home.list_units(s)[0]
+        before = len(rooms.list_rooms(s, include_retired=True))
+    expected = f"No room G99 in {unit.name}: add it first in Home settings > Units and rooms."
+    with pytest.raises(ValidationError, match=re.escape(expected)), home_db.write() as s:
+        move_resident(s, mark, mover.id, unit.id, "G99")
+    with home_db.read() as s:
+        assert len(rooms.list_rooms(s, include_retired=True)) == before
+
+
+def test_rooms_are_added_as_at_set_up_all_or_none(home_db, mark):
+    annexe = _empty_unit(home_db, mark)
+    with home_db.write() as s:
+        added = rooms.add_rooms(s, mark, annexe, "A2-A4, A7")
+    assert [r.name for r in added] == ["A2", "A3", "A4", "A7"]
+    with pytest.raises(ValidationError, match="already a room 'A4'"), home_db.write() as s:
+        rooms.add_rooms(s, mark, annexe, "A5, a4, A6")
+    with home_db.read() as s:
+        names = [r.name for r in rooms.list_rooms(s) if r.unit_id == annexe]
+    assert names == ["A2", "A3", "A4", "A7"]  # A5 was not kept
+    with pytest.raises(ValidationError, match="backwards"), home_db.write() as s:
+        rooms.add_rooms(s, mark, annexe, "A9-A8")

@@ -350,7 +350,7 @@ def _services(c: Ctx) -> dict[str, tuple[Action, Callable]]:
         ),
         "move_resident": (
             Action.EDIT_CHARTS,
-            lambda s, staff, p: admission.move_resident(s, staff, p["resident"], 1, "M1"),
+            lambda s, staff, p: admission.move_resident(s, staff, p["resident"], 1, p["room"]),
         ),
         "add_unit": (
             Action.MANAGE_SETTINGS,
@@ -444,7 +444,7 @@ def staff_add(s, by, tag):
 
 NEEDS = {
     "retire_room": ("room",),
-    "move_resident": ("resident",),
+    "move_resident": ("resident", "room"),
     "record_allergy": ("resident",),
     "change_allergy": ("allergy",),
     "resolve_allergy": ("allergy",),

@@ -157,3 +157,37 @@ def test_home_setup_with_rooms_written_wrong_changes_nothing(db, capsys, monkeyp
     assert code != 0 and "runs backwards" in err and err.count("\n") == 1
     with db.read() as s:
         assert not home.has_home(s)
+
+
+def test_rooms_in_ranges_a_shared_room_and_what_is_printed(demo_db, capsys, monkeypatch):
+    url = demo_db.url.render_as_string(hide_password=False)
+
+    def cli(*args, stdin=MARK):
+        return run(capsys, monkeypatch, *args, "--db", url, stdin=stdin)
+
+    assert cli("unit", "add", "Annexe", "--by", "mark")[0] == 0
+    code, _, err = cli("unit", "add", "annexe", "--by", "mark")
+    assert code == 1 and "already a unit called 'Annexe'" in err
+    code, out, err = cli("room", "add", "Annexe", "A2-A4, A7", "--by", "mark")
+    assert code == 0 and "Added 4 room(s) to Annexe: A2, A3, A4, A7." in out, err
+    with demo_db.read() as s:
+        first, second = s.scalars(select(Resident).order_by(Resident.id)).all()[:2]
+        first_id, second_id, name = first.id, second.id, first.full_name
+    move = ("resident", "move", "--unit", "annexe", "--room", "a2", "--by", "mark")
+    code, out, err = cli(*move[:2], str(first_id), *move[2:])
+    assert code == 0 and out.strip() == f"{name} moved to Annexe, room A2.", err
+    code, _, err = cli(*move[:2], str(second_id), *move[2:])
+    assert code == 1 and f"{name} already lives in room A2" in err
+    code, _, err = cli(*move[:2], str(second_id), *move[2:], "--share")
+    assert code == 0, err
+    code, _, err = cli("resident", "move", str(second_id), "--unit", "Annexe", "--room", "A9",
+                       "--by", "mark")  # fmt: skip
+    assert code == 1 and "No room A9 in Annexe: add it first" in err
+    code, out, _ = cli("unit", "list")
+    assert f"  room A2: {name} (resident {first_id})," in out
+    code, out, _ = cli("home", "show")
+    assert "witness cd schedule 4: no" in out and "is demo: yes" in out
+    assert "None" not in out and "False" not in out and "True" not in out
+    assert cli("home", "threshold", "acb.total", "4", "--by", "mark")[0] == 0
+    code, out, _ = cli("home", "thresholds")
+    assert "acb.total: 4 " in out and ".00" not in out

@@ -5,6 +5,7 @@ read back through the services. Bad input is refused and changes nothing."""
 from datetime import date
 
 from emar.services import home, not_given_codes, rooms
+from emar.ui.admin.home_window import CHOOSE
 from tests.support.homes import Home, local
 from tests.support.round_window import open_window, scan, sign_in
 
@@ -109,7 +110,7 @@ def test_a_code_is_added_and_a_unit_added_and_retired(qtbot, home_db, tmp_path):
     h = settings_window(qtbot, window)
     h.questions = Answers("C", "Covid isolation", "clinical-decision", "Yes")
     assert saved(qtbot, h, h.add_code_button.click) == "Added not-given code C."
-    h.questions = Answers("c!", "Bad", "other", "No")
+    h.questions = Answers("c!")  # refused at the first question, not after four
     assert "1 to 4 upper-case" in failed(qtbot, h, h.add_code_button.click)
     with home_db.read() as s:
         codes = {c.code: c for c in not_given_codes.list_codes(s)}
@@ -145,3 +146,58 @@ def test_moving_the_cd_setting_left_the_manage_window(qtbot, home_db, tmp_path):
     qtbot.addWidget(m)
     titles = [m.tabs.tabText(i) for i in range(m.tabs.count())]
     assert "&Home" not in titles
+
+
+def test_a_code_is_upper_cased_and_its_fhir_reason_must_be_chosen(qtbot, home_db, tmp_path):
+    window = open_home(qtbot, home_db, tmp_path)
+    h = settings_window(qtbot, window)
+    h.questions = Answers("cv", "Covid isolation", CHOOSE)
+    assert "Choose the FHIR reason" in failed(qtbot, h, h.add_code_button.click)
+    with home_db.read() as s:
+        assert "CV" not in {c.code for c in not_given_codes.list_codes(s)}
+    h.questions = Answers("cv", "Covid isolation", "clinical-decision", "No")
+    assert saved(qtbot, h, h.add_code_button.click) == "Added not-given code CV."
+    h.tabs.setCurrentIndex(2)  # the message belonged to the codes tab
+    assert h.message.text() == ""
+    with home_db.read() as s:
+        codes = {c.code: c for c in not_given_codes.list_codes(s)}
+    assert codes["CV"].fhir_reason == "clinical-decision"
+
+
+def test_rooms_are_added_in_ranges_from_the_window(qtbot, home_db, tmp_path):
+    window = open_home(qtbot, home_db, tmp_path)
+    h = settings_window(qtbot, window)
+    h.units.setCurrentItem(h.units.topLevelItem(0))
+    unit = h.units.topLevelItem(0).text(0)
+    h.questions = Answers("Q2-Q4, Q7")
+    buttons = {b.text(): b for b in h.tabs.widget(2).findChildren(type(h.save_button))}
+    assert saved(qtbot, h, buttons["Add r&oom…"].click) == f"Added room(s) Q2-Q4, Q7 to {unit}."
+    h.units.setCurrentItem(h.units.topLevelItem(0))
+    h.questions = Answers("Q8, q3")
+    assert "already a room 'Q3'" in failed(qtbot, h, buttons["Add r&oom…"].click)
+    with home_db.read() as s:
+        unit_id = home.unit_by_name(s, unit).id
+        names = {r.name for r in rooms.list_rooms(s) if r.unit_id == unit_id}
+    assert {"Q2", "Q3", "Q4", "Q7"} <= names and "Q8" not in names
+
+
+def test_thresholds_show_every_column_and_the_prompt_says_the_values(qtbot, home_db, tmp_path):
+    window = open_home(qtbot, home_db, tmp_path)
+    h = settings_window(qtbot, window)
+    h.tabs.setCurrentIndex(3)
+    table = h.thresholds
+    qtbot.waitUntil(lambda: table.viewport().width() > 0, timeout=10_000)
+    for column in (3, 4):  # Default and This home, at the window's opening size
+        right = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert table.columnViewportPosition(column) >= 0 and right <= table.viewport().width()
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "acb.total")
+    assert table.item(row, 3).text() == "3"
+    table.setCurrentCell(row, 0)
+    h.questions = Answers("4")
+    assert saved(qtbot, h, h.threshold_button.click) == "Threshold acb.total is now 4."
+    assert "Default 3" in h.questions.asked[0] and "uses the default" in h.questions.asked[0]
+    qtbot.waitUntil(lambda: table.item(row, 4).text() == "4", timeout=10_000)
+    table.setCurrentCell(row, 0)
+    h.questions = Answers(None)
+    h.change_threshold()
+    assert "this home: 4" in h.questions.asked[0]

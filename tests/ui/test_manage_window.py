@@ -420,9 +420,69 @@ def test_admission_offers_the_units_rooms_and_move_room_refuses_a_retired_one(
         resident_action(m.chart, "move")
     assert "retired" in failed.args[0]
     m.questions.ask = answers(names[2], "Z2")
-    with qtbot.waitSignal(m.saved, timeout=10_000):
+    with qtbot.waitSignal(m.failed, timeout=10_000) as failed:
         resident_action(m.chart, "move")
+    assert "No room Z2" in failed.args[0]  # a typo never makes a room
+    with home_db.write() as s:
+        rooms.add_room(s, home.staff["mark"], 2, "Z2")
+    m.questions.ask = answers(names[2], "z2")
+    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
+        resident_action(m.chart, "move")
+    assert saved.args[0].endswith("room Z2.")
     with home_db.read() as s:
         moved = s.get(Resident, mary)
         assert (moved.unit_id, moved.room) == (2, "Z2")
-        assert "Z2" in [r.name for r in rooms.list_rooms(s) if r.unit_id == 2]
+
+
+def test_move_room_and_admission_ask_before_sharing_a_room(qtbot, home_db, tmp_path):
+    home = Home(home_db)
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window, "nina")
+    mary = home.residents["Mary Jones"]
+    with home_db.read() as s:
+        other = s.scalars(
+            select(Resident).where(Resident.id != mary, Resident.status == "resident")
+        ).first()
+        unit_id, room, who = other.unit_id, other.room, other.full_name
+    asked: list[str] = []
+
+    def say(answer):
+        def confirm(parent, title, text):
+            asked.append(text)
+            return answer
+
+        return confirm
+
+    m = manage(qtbot, window, confirm=say(False))
+    m.chart.resident.setCurrentIndex(m.chart.resident.findData(mary))
+    names = {u.id: u.name for u in m.chart.units}
+    m.questions.ask = answers(names[unit_id], room)
+    with qtbot.waitSignal(m.failed, timeout=10_000) as failed:
+        resident_action(m.chart, "move")
+    assert asked == [f"{room} is {who}'s room: are they sharing it?"]
+    assert "say the room is shared" in failed.args[0]
+    with home_db.read() as s:
+        assert s.get(Resident, mary).room != room  # No: nothing moved
+    m.questions.confirm = say(True)
+    m.questions.ask = answers(names[unit_id], room)
+    with qtbot.waitSignal(m.saved, timeout=10_000):
+        resident_action(m.chart, "move")
+    with home_db.read() as s:
+        assert (s.get(Resident, mary).unit_id, s.get(Resident, mary).room) == (unit_id, room)
+    asked.clear()
+    m.questions.ask = answers("room", "NOWHERE1")  # Edit details… > room: a listed room only
+    with qtbot.waitSignal(m.failed, timeout=10_000) as failed:
+        resident_action(m.chart, "edit")
+    assert "No room NOWHERE1" in failed.args[0]
+    m.questions.confirm = say(False)
+    m.admission.given.setText("Rose")
+    m.admission.family.setText("Tyler")
+    m.admission.dob.setDate(QDate(1941, 3, 3))
+    m.admission.unit.setCurrentIndex(m.admission.unit.findData(unit_id))
+    m.admission.room.setCurrentText(room)
+    m.admission.nka.setChecked(True)
+    with qtbot.waitSignal(m.failed, timeout=10_000):
+        m.admission.admit_button.click()
+    assert len(asked) == 1 and asked[0].startswith(f"{room} is ")
+    with home_db.read() as s:
+        assert not s.scalars(select(Resident).where(Resident.given_name == "Rose")).first()

@@ -22,6 +22,13 @@ class Threshold:
     source: str
 
 
+def plain(value: Decimal | None) -> str:
+    """A threshold as a person reads it: 4 not 4.00, 2.5 not 2.50; "" when none."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
 def _t(key: str, default: str, unit: str, meaning: str, source: str) -> Threshold:
     return Threshold(key, Decimal(default), unit, meaning, source)
 

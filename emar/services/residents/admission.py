@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.domain.codes import ABSENCES
+from emar.domain.room_names import name_key
 from emar.domain.text_rules import NAME, NOTE, SHORT, clean_text, required_text
 from emar.domain.weight import weight_kg
 from emar.errors import ValidationError
@@ -114,11 +115,14 @@ def _check(form: AdmissionForm) -> None:
         )
 
 
-def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
-    require(session, staff_id, Action.EDIT_CHARTS)
+def admit_resident(
+    session: Session, staff_id: int, form: AdmissionForm, *, share: bool = False
+) -> int:
+    """A new resident. Their room, matched to the list whatever its case, may not be retired,
+    nor where someone lives unless `share`; a room not yet listed is added."""
+    require(session, staff_id, Action.EDIT_CHARTS, doing="admit residents")
     form = _clean(form)
     _check(form)
-    room_for_resident(session, staff_id, form.unit_id, form.room)
     resident = Resident(  # the constructor validates the NHS number and date of birth
         given_name=form.given_name.strip(),
         family_name=form.family_name.strip(),
@@ -142,6 +146,7 @@ def admit_resident(session: Session, staff_id: int, form: AdmissionForm) -> int:
         select(Resident.id).where(Resident.nhs_number == resident.nhs_number)
     ):
         raise ValidationError("A resident with that NHS number is already recorded.")
+    resident.room = room_for_resident(session, staff_id, form.unit_id, form.room, share=share)
     session.add(resident)
     session.flush()
     admission_allergies(session, staff_id, resident.id, form.allergies)
@@ -165,10 +170,14 @@ def update_resident(
     changes: dict[str, Any],
     *,
     now: datetime | None = None,
+    share: bool = False,
+    listed_room: bool = False,
 ) -> None:
     """Change details; the audit trail keeps each earlier value. A weight typed here is also
-    recorded as a weight observation at `now` (the latest weight is the resident's weight)."""
-    require(session, staff_id, Action.EDIT_CHARTS)
+    recorded as a weight observation at `now` (the latest weight is the resident's weight).
+    A new room follows `room_for_resident` (`share`: someone else lives there, and it is
+    shared; `listed_room`: the room must already be listed)."""
+    require(session, staff_id, Action.EDIT_CHARTS, doing="change residents' details")
     resident = current_resident(session, resident_id)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -192,8 +201,20 @@ def update_resident(
     if "unit_id" in changes or "room" in changes:
         unit_id = changes.get("unit_id", resident.unit_id)
         room = changes.get("room", resident.room)
-        if (unit_id, room) != (resident.unit_id, resident.room):
-            room_for_resident(session, staff_id, unit_id, room)
+        if (unit_id, name_key(room)) == (resident.unit_id, name_key(resident.room)):
+            changes = changes | ({"room": resident.room} if "room" in changes else {})
+        else:
+            room = room_for_resident(
+                session,
+                staff_id,
+                unit_id,
+                room,
+                resident_id=resident.id,
+                share=share,
+                listed_only=listed_room,
+            )
+            if "room" in changes:
+                changes = changes | {"room": room}
     before = {k: getattr(resident, k) for k in changes}
     for key, value in changes.items():
         setattr(resident, key, value)
@@ -218,10 +239,26 @@ def update_resident(
 
 
 def move_resident(
-    session: Session, staff_id: int, resident_id: int, unit_id: int, room: str
-) -> None:
-    """Move a resident to another unit and/or room (not a retired one); audited as an edit."""
-    update_resident(session, staff_id, resident_id, {"unit_id": unit_id, "room": room})
+    session: Session,
+    staff_id: int,
+    resident_id: int,
+    unit_id: int,
+    room: str,
+    *,
+    share: bool = False,
+) -> str:
+    """Move a resident to another unit and/or room: a listed room, not a retired one, and not
+    where someone else lives unless `share`. Audited as an edit; returns the room's name."""
+    require(session, staff_id, Action.EDIT_CHARTS, doing="move residents")
+    update_resident(
+        session,
+        staff_id,
+        resident_id,
+        {"unit_id": unit_id, "room": room},
+        share=share,
+        listed_room=True,
+    )
+    return str(current_resident(session, resident_id).room)
 
 
 def start_absence(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -33,8 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emar.domain.home_rules import DOSE_WINDOW, FHIR_REASONS, IDLE_LOCK, TIME_CRITICAL_WINDOW
-from emar.domain.review.thresholds import DEFAULTS
+from emar.domain.home_rules import (
+    DOSE_WINDOW,
+    FHIR_REASONS,
+    IDLE_LOCK,
+    TIME_CRITICAL_WINDOW,
+    checked_code,
+)
+from emar.domain.review.thresholds import DEFAULTS, plain
 from emar.errors import ValidationError
 from emar.infra.db import Session
 from emar.services import home as home_service
@@ -48,6 +55,7 @@ from emar.ui.widgets.message_line import MessageLine
 from emar.ui.widgets.window_keys import close_with_keys
 
 NOT_SET = QDate(2000, 1, 1)
+CHOOSE = "(choose the FHIR reason)"  # listed first, so no reason is filed by default
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:
@@ -128,6 +136,7 @@ class HomeWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
+        self.tabs.currentChanged.connect(lambda _index: self.message.clear())
         desk.changes.happened.connect(self._changed)
         self.refresh()
 
@@ -214,6 +223,16 @@ class HomeWindow(QWidget):
     def _thresholds_tab(self) -> QWidget:
         tab = QWidget()
         self.thresholds = _table(["Key", "Meaning", "Unit", "Default", "This home"])
+        header = self.thresholds.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(5):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == 1
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
+        self.thresholds.setWordWrap(True)
         self.threshold_button = QPushButton("&Change…")
         self.threshold_button.clicked.connect(self.change_threshold)
         return self._with_buttons(tab, self.thresholds, self.threshold_button)
@@ -277,10 +296,11 @@ class HomeWindow(QWidget):
         _fill(
             self.thresholds,
             [
-                (t.key, t.meaning, t.unit, t.default, state.thresholds.get(t.key, ""))
+                (t.key, t.meaning, t.unit, plain(t.default), plain(state.thresholds.get(t.key)))
                 for t in DEFAULTS.values()
             ],
         )
+        self.thresholds.resizeRowsToContents()
         self.loaded.emit()
 
     # --- writing --------------------------------------------------------------------------
@@ -344,11 +364,21 @@ class HomeWindow(QWidget):
 
     def add_code(self) -> None:
         ask_ = self.questions.ask
-        code = ask_(self, "New code", "Code (1-4 upper-case letters or digits):", None)
-        label = code and ask_(self, "New code", f"What {code} means:", None)
-        reason = label and ask_(self, "New code", "FHIR reason:", list(FHIR_REASONS))
+        typed = ask_(self, "New code", "Code (1-4 letters or digits):", None)
+        if not typed:
+            return
+        try:  # a wrong code is refused now, not after every other question
+            code = checked_code(typed)
+        except ValidationError as exc:
+            self.fail(exc)
+            return
+        label = ask_(self, "New code", f"What {code} means:", None)
+        reason = label and ask_(self, "New code", "FHIR reason:", [CHOOSE, *FHIR_REASONS])
+        if reason == CHOOSE:
+            self.fail(ValidationError(f"Choose the FHIR reason for {code}: nothing was added."))
+            return
         note = reason and ask_(self, "New code", "Is a note required?", ["No", "Yes"])
-        if not (code and label and reason and note):
+        if not (label and reason and note):
             return
         self._write(
             lambda s, by: not_given_codes.add_code(
@@ -407,11 +437,13 @@ class HomeWindow(QWidget):
         chosen = self._selected("unit")
         if chosen is None:
             return
-        name = self.questions.ask(self, "New room", f"Room in {chosen[1]}:", None)
+        name = self.questions.ask(
+            self, "New room", f"Room(s) in {chosen[1]} (e.g. G14, or G01-G12, G14):", None
+        )
         if name:
             self._write(
-                lambda s, by: rooms.add_room(s, by, chosen[0], name),
-                f"Added room {name} to {chosen[1]}.",
+                lambda s, by: rooms.add_rooms(s, by, chosen[0], name),
+                f"Added room(s) {name} to {chosen[1]}.",
             )
 
     def change_room(self, *, retire: bool) -> None:
@@ -429,7 +461,14 @@ class HomeWindow(QWidget):
             self.fail(ValidationError("Choose a threshold first."))
             return
         key = item.text()
-        value = self.questions.ask(self, "Threshold", f"{key} ({DEFAULTS[key].meaning}):", None)
+        t, own = DEFAULTS[key], self.state.thresholds.get(key) if self.state else None
+        now = f"this home: {plain(own)}" if own is not None else "this home uses the default"
+        value = self.questions.ask(
+            self,
+            "Threshold",
+            f"{key} ({t.meaning}). Default {plain(t.default)} {t.unit}; {now}. New value:",
+            None,
+        )
         if value:
             self._write(
                 lambda s, by: set_signal_threshold(s, by, key, value),

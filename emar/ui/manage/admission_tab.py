@@ -127,8 +127,8 @@ class AdmissionTab(ManageTab):
         except ValueError as exc:
             self.fail(exc)
             return
-        self.write(
-            lambda s: admit_resident(s, staff, form),
+        self.write_sharing(
+            lambda s, share: admit_resident(s, staff, form, share=share),
             RESIDENTS,
-            f"Admitted {form.given_name} {form.family_name}.",
+            lambda _rid: f"Admitted {form.given_name} {form.family_name}.",
         )

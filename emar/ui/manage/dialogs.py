@@ -59,6 +59,16 @@ def confirm_allergy(parent: QWidget, title: str, warnings: list[str]) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    """A yes-or-no question; No is the default."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
 def choose_photo(parent: QWidget) -> bytes | None:
     path, _ = QFileDialog.getOpenFileName(parent, "Resident photo", "", "Images (*.png *.jpg)")
     return Path(path).read_bytes() if path else None
@@ -72,6 +82,7 @@ class ManageQuestions:
     ask: Callable[[QWidget, str, str, list[str] | None], str | None] = ask
     ask_allergy: Callable[[QWidget, AllergyForm | None], AllergyForm | None] = ask_allergy
     confirm_allergy: Callable[[QWidget, str, list[str]], bool] = confirm_allergy
+    confirm: Callable[[QWidget, str, str], bool] = confirm
     ask_observation: Callable[[QWidget, datetime, ZoneInfo], ObservationForm | None] = (
         ask_observation
     )

@@ -76,15 +76,23 @@ def resident_action(tab: ChartTab, kind: str) -> None:
         room = ask(tab, "Move room", "Which room?", None) if unit else None
         if unit and room:
             unit_id = units[unit]
-            tab.write(
-                lambda s: move_resident(s, staff, rid, unit_id, room),
+            tab.write_sharing(
+                lambda s, share: move_resident(s, staff, rid, unit_id, room, share=share),
                 RESIDENTS,
-                f"{name} moved to {unit}, room {room}.",
+                lambda placed: f"{name} moved to {unit}, room {placed}.",
             )
     else:
         field_name = ask(tab, "Edit details", "Which detail?", list(EDITABLE_TEXT))
         value = ask(tab, "Edit details", f"New {field_name}:", None) if field_name else None
-        if field_name and value:
+        if field_name and value and EDITABLE_TEXT[field_name] == "room":
+            tab.write_sharing(  # as Move room…: a listed room, shared only when they say so
+                lambda s, share: update_resident(
+                    s, staff, rid, {"room": value}, share=share, listed_room=True
+                ),
+                RESIDENTS,
+                lambda _r: f"{name}: room changed (the earlier value is kept).",
+            )
+        elif field_name and value:
             key = EDITABLE_TEXT[field_name]
             tab.write(
                 lambda s: update_resident(s, staff, rid, {key: value}),

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from emar.devices.scan import Scan
 from emar.domain.scan_intents import pack_gtin
-from emar.errors import EmarError
+from emar.errors import EmarError, RoomOccupied
 from emar.infra.db import Session
 from emar.services.home import HomeSettings, UnitView
 from emar.services.residents.reading import ResidentSummary
@@ -71,6 +71,22 @@ class ManageTab(QWidget):
         WriteOp(self.host, op, changed).success(
             lambda result: self.host.ok(done if isinstance(done, str) else done(result))
         ).run_in_background()
+
+    def write_sharing(
+        self, op: Callable[[Session, bool], Any], changed: str, done: Callable[[Any], str]
+    ) -> None:
+        """A write that puts a resident in a room (`op(session, share)`): if someone else lives
+        there, ask whether they share it, and only on yes write again saying so."""
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, RoomOccupied) and self.ask.confirm(self, "Room", exc.question):
+                self.write(lambda s: op(s, True), changed, done)
+            else:
+                self.fail(exc)
+
+        WriteOp(self.host, lambda s: op(s, False), changed).success(
+            lambda result: self.host.ok(done(result))
+        ).failure(refused).run_in_background()
 
     def read_for_resident(
         self,
