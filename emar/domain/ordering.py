@@ -1,0 +1,107 @@
+"""How much of a chart line to order for the next 28-day cycle (issue 18, part 1): pure.
+
+Regular lines: the doses the schedule asks for in the cycle (the home's local days, within the
+line's active periods, so a line starting or ending mid-cycle, a patch every 72 hours or a
+weekly dose count what they will really need), each at the most the line allows. When-required
+(PRN) lines: what the last cycles actually used (their average, rounded up), not the most the
+chart allows; a PRN line with no use yet is ordered as one pack, said so. Then what is in stock
+is taken off (carried forward) and the rest rounded up to whole packs. A line stopped or
+suspended when the order is made is not ordered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_CEILING, Decimal
+from zoneinfo import ZoneInfo
+
+from emar.domain.doses import LineFacts
+from emar.domain.line_periods import ACTIVE
+from emar.domain.schedule import line_instants
+
+CYCLE_DAYS = 28
+PRN_CYCLES = 3  # the cycles of PRN use an order looks back on
+
+
+@dataclass(frozen=True, slots=True)
+class CycleWindow:
+    start: datetime  # 00:00 local on the cycle's first day
+    end: datetime  # 00:00 local on the day after its last
+
+    @classmethod
+    def of(cls, first_day: date, zone: ZoneInfo, days: int = CYCLE_DAYS) -> CycleWindow:
+        return cls(
+            datetime.combine(first_day, time(0), zone),
+            datetime.combine(first_day + timedelta(days=days), time(0), zone),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderQuantity:
+    line_id: int
+    needed: Decimal  # dose units the cycle needs
+    in_stock: Decimal  # carried forward
+    to_order: Decimal  # dose units, before packs: needed - in stock, never below 0
+    packs: int  # whole packs of `pack_size`; 0 when nothing is to be ordered
+    pack_size: int | None
+    note: str  # how the quantity was reached, in words, for the nurse checking the order
+
+
+def _plural(n: Decimal | int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _amount(value: Decimal) -> Decimal:
+    """10.00 as 10, 2.50 as 2.5: for reading (never 1E+1)."""
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    return value.normalize()
+
+
+def order_quantity(
+    line: LineFacts,
+    cycle: CycleWindow,
+    zone: ZoneInfo,
+    in_stock: Decimal,
+    pack_size: int | None,
+    prn_used: Sequence[Decimal] = (),
+) -> OrderQuantity:
+    """The order for one line for one cycle. `prn_used`: dose units given in each of the last
+    cycles (PRN lines only), most recent first; `in_stock`: dose units carried forward."""
+    in_stock = max(in_stock, Decimal(0))
+    if line.status != ACTIVE:
+        return OrderQuantity(
+            line.id, Decimal(0), in_stock, Decimal(0), 0, pack_size,
+            f"not ordered: the line is {line.status}",
+        )  # fmt: skip
+    if line.is_prn:
+        used = list(prn_used[:PRN_CYCLES])
+        if not used:
+            needed = Decimal(pack_size or 0)
+            why = "when required, no use yet: one pack"
+        else:
+            needed = (sum(used, Decimal(0)) / len(used)).to_integral_value(ROUND_CEILING)
+            why = (
+                f"when required: {_amount(needed)} a cycle, the average of the last "
+                f"{_plural(len(used), 'cycle')} ({', '.join(str(_amount(u)) for u in used)})"
+            )
+    else:
+        doses = len(line_instants(line, zone, cycle.start, cycle.end))
+        needed = line.dose_max * doses
+        why = f"{_plural(doses, 'dose')} in the cycle x {_amount(line.dose_max)} {line.dose_unit}"
+    to_order = max(needed - in_stock, Decimal(0))
+    packs = math.ceil(to_order / pack_size) if pack_size and to_order > 0 else 0
+    if in_stock:
+        why += f"; {_amount(in_stock)} in stock carried forward"
+    if to_order == 0:
+        why += "; enough in stock: nothing to order"
+    elif pack_size:
+        why += f"; {_plural(packs, 'pack')} of {pack_size}"
+    else:
+        why += "; pack size not known: order by quantity"
+    return OrderQuantity(
+        line.id, _amount(needed), in_stock, _amount(to_order), packs, pack_size, why
+    )
