@@ -83,8 +83,8 @@ def test_enough_in_stock_orders_nothing_and_says_so():
 
 def test_prn_from_its_use_not_its_maximum():
     prn = prn_line(dose_max=Decimal(2), prn_max_24h=4)  # at most 8 a day: 224 a cycle
-    q = order_quantity(prn, CYCLE, LONDON, Decimal(4), 32, prn_used=[Decimal(10), Decimal(6),
-                                                                      Decimal(5), Decimal(40)])  # fmt: skip
+    used = [Decimal(10), Decimal(6), Decimal(5), Decimal(40)]  # most recent first
+    q = order_quantity(prn, CYCLE, LONDON, Decimal(4), 32, prn_used=used)
     # the last three cycles: (10 + 6 + 5) / 3 = 7, rounded up; 4 in stock -> 3 -> 1 pack
     assert (q.needed, q.to_order, q.packs) == (7, 3, 1)
     assert q.note.startswith(
