@@ -105,3 +105,39 @@ def order_quantity(
     return OrderQuantity(
         line.id, _amount(needed), in_stock, _amount(to_order), packs, pack_size, why
     )
+
+
+def past_cycles(
+    cycle_start: date,
+    zone: ZoneInfo,
+    periods: Sequence[tuple[datetime, datetime | None]],
+    count: int = PRN_CYCLES,
+) -> list[CycleWindow]:
+    """The last `count` 28-day cycles before `cycle_start` that the line was active in (its
+    active periods overlap them), most recent first: the cycles whose PRN use is counted."""
+    windows = [
+        CycleWindow.of(cycle_start - timedelta(days=CYCLE_DAYS * k), zone)
+        for k in range(1, count + 1)
+    ]
+    return [
+        w
+        for w in windows
+        if any(start < w.end and (end is None or end > w.start) for start, end in periods)
+    ]
+
+
+ORDER_FROM_DAYS = 14  # "a week or two before" the cycle starts (docs: the monthly cycle)
+ORDER_LATE_DAYS = 7
+
+
+def ordering_window(cycle_start: date, today: date, *, ordered: bool = False) -> str | None:
+    """The reminder to make the monthly order: from 14 days before the cycle starts, "order
+    now"; within the last 7 days with no order recorded, "late"; nothing otherwise."""
+    days = (cycle_start - today).days
+    if ordered or days < 0 or days > ORDER_FROM_DAYS:
+        return None
+    when = "today" if days == 0 else f"in {_plural(days, 'day')}"
+    starts = f"the cycle starts on {cycle_start.day} {cycle_start:%b} ({when})"
+    if days > ORDER_LATE_DAYS:
+        return f"Order now: {starts}"
+    return f"The order is late: {starts}"

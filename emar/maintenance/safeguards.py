@@ -28,6 +28,8 @@ LATER_APPEND_ONLY = {
     "review_line_assessment": "0008",
     "recommendation": "0008",
     "recommendation_event": "0008",
+    "medicine_order": "0010",
+    "medicine_order_line": "0010",
 }
 ALL_APPEND_ONLY = APPEND_ONLY + tuple(LATER_APPEND_ONLY)
 

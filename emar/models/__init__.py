@@ -6,6 +6,7 @@ from emar.models.base import Base, UTCDateTime, utcnow
 from emar.models.chart import ChartLine, ChartLineEvent
 from emar.models.home import CareHome, Room, Unit
 from emar.models.medicine import Ingredient, Medicine, MedicineGtin, MedicineIngredient
+from emar.models.order import MedicineOrder, MedicineOrderLine
 from emar.models.resident import Absence, Allergy, Resident
 from emar.models.resident_facts import (
     MonitoringPlan,
@@ -36,6 +37,8 @@ __all__ = [
     "Medicine",
     "MedicineGtin",
     "MedicineIngredient",
+    "MedicineOrder",
+    "MedicineOrderLine",
     "MonitoringPlan",
     "NotGivenCode",
     "PrnOutcome",

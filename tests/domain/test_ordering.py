@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from emar.domain.ordering import CycleWindow, order_quantity
+from emar.domain.ordering import CycleWindow, order_quantity, ordering_window, past_cycles
 from emar.domain.schedule import Timing
 from tests.support.facts import LONDON, daily, line, prn_line
 
@@ -117,3 +117,43 @@ def test_pack_size_not_known_orders_by_quantity():
     q = order_quantity(line(), CYCLE, LONDON, Decimal(0), None)
     assert (q.to_order, q.packs) == (28, 0)
     assert q.note.endswith("pack size not known: order by quantity")
+
+
+def test_the_ordering_window_from_two_weeks_to_a_week_before_then_late():
+    start = date(2026, 7, 6)
+    assert ordering_window(start, date(2026, 6, 21)) is None  # 15 days before: not yet
+    assert ordering_window(start, date(2026, 6, 22)) == (
+        "Order now: the cycle starts on 6 Jul (in 14 days)"
+    )
+    assert ordering_window(start, date(2026, 6, 28)).startswith("Order now")  # 8 days
+    assert ordering_window(start, date(2026, 6, 29)) == (
+        "The order is late: the cycle starts on 6 Jul (in 7 days)"
+    )
+    assert ordering_window(start, date(2026, 7, 5)).endswith("(in 1 day)")
+    assert ordering_window(start, start).endswith("(today)")
+    assert ordering_window(start, date(2026, 7, 7)) is None  # the cycle has begun
+    assert ordering_window(start, date(2026, 6, 29), ordered=True) is None
+    assert ordering_window(start, date(2026, 6, 22), ordered=True) is None
+
+
+def test_past_cycles_are_those_the_line_was_active_in_most_recent_first():
+    start = date(2026, 7, 6)
+    always = ((local(date(2026, 1, 1)), None),)
+    assert [w.start.date() for w in past_cycles(start, LONDON, always)] == [
+        date(2026, 6, 8),
+        date(2026, 5, 11),
+        date(2026, 4, 13),
+    ]
+    recent = ((local(date(2026, 5, 20), 9), None),)  # started in the cycle before last
+    assert [w.start.date() for w in past_cycles(start, LONDON, recent)] == [
+        date(2026, 6, 8),
+        date(2026, 5, 11),
+    ]
+    stopped_then_restarted = (
+        (local(date(2026, 4, 1)), local(date(2026, 4, 20))),
+        (local(date(2026, 6, 10)), None),
+    )
+    assert [w.start.date() for w in past_cycles(start, LONDON, stopped_then_restarted)] == [
+        date(2026, 6, 8),
+        date(2026, 4, 13),
+    ]

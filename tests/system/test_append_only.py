@@ -27,6 +27,12 @@ PLAIN_ROWS = {
     "recommendation_event": "INSERT INTO recommendation_event (recommendation_id, status, "
     "staff_id, at) VALUES ((SELECT min(id) FROM recommendation), 'proposed', 5, "
     "'2026-01-01 09:00:00+00')",
+    "medicine_order": "INSERT INTO medicine_order (cycle_start, made_by_id, made_at) VALUES "
+    "('2026-06-15', 1, '2026-06-01 09:00:00+00')",
+    "medicine_order_line": "INSERT INTO medicine_order_line (order_id, resident_id, chart_line_id,"
+    " medicine_id, needed, in_stock, quantity, packs, note) SELECT (SELECT min(id) FROM "
+    "medicine_order), resident_id, id, medicine_id, 56, 0, 56, 2, '56 doses' FROM chart_line "
+    "WHERE id = (SELECT min(id) FROM chart_line)",
     "prn_outcome": "INSERT INTO prn_outcome (administration_id, effect, staff_id, recorded_at) "
     "VALUES ((SELECT min(id) FROM administration), 'effective', 1, '2026-01-01 09:00:00+00')",
 }
@@ -40,6 +46,8 @@ def _first_row(db, table: str) -> int:
             _first_row(db, "administration")
         if table == "review_line_assessment":
             _first_row(db, "medication_review")
+        if table == "medicine_order_line":
+            _first_row(db, "medicine_order")
         if table == "recommendation_event":
             _first_row(db, "recommendation")
         with db.write() as s:

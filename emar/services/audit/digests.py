@@ -90,6 +90,8 @@ def covered_models() -> dict[type, str]:
         ChartLine,
         ChartLineEvent,
         MedicationReview,
+        MedicineOrder,
+        MedicineOrderLine,
         MonitoringPlan,
         PrnOutcome,
         Recommendation,
@@ -116,6 +118,8 @@ def covered_models() -> dict[type, str]:
         ReviewLineAssessment,
         Recommendation,
         RecommendationEvent,
+        MedicineOrder,  # 0010: the monthly order, line by line
+        MedicineOrderLine,
     )
     return {m: m.__tablename__ for m in models}
 
