@@ -112,9 +112,12 @@ def past_cycles(
     zone: ZoneInfo,
     periods: Sequence[tuple[datetime, datetime | None]],
     count: int = PRN_CYCLES,
+    recorded_from: datetime | None = None,
 ) -> list[CycleWindow]:
     """The last `count` 28-day cycles before `cycle_start` that the line was active in (its
-    active periods overlap them), most recent first: the cycles whose PRN use is counted."""
+    active periods overlap them), most recent first: the cycles whose PRN use is counted. A
+    cycle over before `recorded_from` (the home's first MAR entry) is left out: no record of
+    its use is no use."""
     windows = [
         CycleWindow.of(cycle_start - timedelta(days=CYCLE_DAYS * k), zone)
         for k in range(1, count + 1)
@@ -123,6 +126,7 @@ def past_cycles(
         w
         for w in windows
         if any(start < w.end and (end is None or end > w.start) for start, end in periods)
+        and (recorded_from is None or w.end > recorded_from)
     ]
 
 

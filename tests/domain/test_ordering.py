@@ -157,3 +157,10 @@ def test_past_cycles_are_those_the_line_was_active_in_most_recent_first():
         date(2026, 6, 8),
         date(2026, 4, 13),
     ]
+
+
+def test_cycles_before_the_home_kept_its_mar_are_not_counted():
+    always = ((local(date(2026, 1, 1)), None),)
+    first_entry = local(date(2026, 5, 20), 8)
+    cycles = past_cycles(date(2026, 7, 6), LONDON, always, recorded_from=first_entry)
+    assert [w.start.date() for w in cycles] == [date(2026, 6, 8), date(2026, 5, 11)]
