@@ -19,6 +19,7 @@ from emar.cli import (
     home,
     labels,
     maintenance,
+    order,
     report,
     review,
     scanner,
@@ -28,7 +29,20 @@ from emar.cli import (
 from emar.cli.common import EXIT_ERROR, common_options
 from emar.errors import EmarError
 
-GROUPS = (setup, due, scanner, audit, maintenance, report, review, labels, catalogue, user, home)
+GROUPS = (
+    setup,
+    due,
+    scanner,
+    audit,
+    maintenance,
+    report,
+    order,
+    review,
+    labels,
+    catalogue,
+    user,
+    home,
+)
 # How `emar --help` has always listed the commands, whichever module adds them.
 ORDER = (
     "init",
@@ -41,6 +55,7 @@ ORDER = (
     "restore",
     "export",
     "report",
+    "order",
     "review",
     "labels",
     "catalogue",

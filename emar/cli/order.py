@@ -1,0 +1,105 @@
+"""`emar order`: the monthly order for a 28-day cycle, drafted from the charts and the stock,
+recorded (signed by `--by USER` with their password; lines marked not required with a reason)
+and printed as the order list (PDF, and CSV with `--csv`)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from emar.cli.common import open_current, signed_by_password
+from emar.errors import EmarError
+from emar.infra.private_files import create_new, owner_only
+from emar.reports.order_list import render_order_list, write_order_csv
+from emar.reports.pdf import ReportMeta
+from emar.services.audit import record_event
+from emar.services.audit.checkpoints import audit_head
+from emar.services.charts.ordering import OrderChange, order_view, record_order
+from emar.services.home import get_home
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "order",
+        parents=[common],
+        help="make the monthly order for a cycle and print the order list (the password of "
+        "the person signing is read from a prompt or stdin)",
+    )
+    p.add_argument("--cycle-start", required=True, type=_day, metavar="DATE", help="YYYY-MM-DD")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="the order list")
+    p.add_argument("--csv", type=Path, metavar="FILE.csv", help="the same rows as CSV")
+    p.add_argument("--by", required=True, metavar="USER", help="the person making the order")
+    p.add_argument(
+        "--not-required",
+        action="append",
+        default=[],
+        type=_not_required,
+        metavar="LINE_ID=REASON",
+        help="a chart line not required this cycle, and why (repeat for more)",
+    )
+    p.set_defaults(func=cmd_order)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _not_required(text: str) -> tuple[int, str]:
+    line, _, reason = text.partition("=")
+    if not line.strip().isdigit() or not reason.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: give LINE_ID=REASON")
+    return int(line), reason.strip()
+
+
+def cmd_order(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    for path in (out, args.csv):
+        if path is not None and path.exists():
+            raise EmarError(f"{path} already exists; the order list never overwrites a file.")
+    changes = {line: OrderChange(not_required_reason=why) for line, why in args.not_required}
+    db = open_current(args)
+    staff_id = signed_by_password(db, args.by)
+    now = datetime.now(UTC)
+    with db.write() as session:
+        order_id = record_order(session, staff_id, args.cycle_start, now, changes)
+    with db.read() as session:
+        view = order_view(session, staff_id, order_id)
+        home = get_home(session)
+        head = audit_head(session)
+    meta = ReportMeta(
+        "Monthly order",
+        home.name,
+        view.made_by,
+        now,
+        home.zone,
+        f"Checkpoint: {head.short}" if head else None,
+    )
+    create_new(out)
+    pages = render_order_list(view, meta, out)
+    if args.csv is not None:
+        with open(args.csv, "x", newline="", encoding="utf-8", opener=owner_only) as f:
+            write_order_csv(view, f)
+    with db.write() as session:
+        record_event(
+            session,
+            "report.printed",
+            staff_id=staff_id,
+            entity="report",
+            entity_id="order",
+            detail={"order_id": order_id, "pages": pages, "csv": args.csv is not None},
+        )
+    ordered = [x for x in view.lines if x.ordered]
+    print(
+        f"Order {order_id} for the cycle starting {view.cycle_start:%d %b %Y}: "
+        f"{len(ordered)} lines to order ({sum(x.packs for x in ordered)} packs), "
+        f"{len(view.lines) - len(ordered)} not ordered; written to {out}"
+        + (f" and {args.csv}" if args.csv else "")
+        + "."
+    )
+    return 0
