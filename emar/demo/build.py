@@ -24,6 +24,7 @@ from emar.demo.data import (
     GP_PRACTICE,
     MANAGER,
     PACK_SIZE,
+    PACK_SIZES,
     PRESCRIBED_BY,
     PRESCRIBED_IN,
     PRN_MAX_DOSES_24H,
@@ -217,7 +218,9 @@ def build_catalogue(session: Session, staff_id: int) -> dict[str, Product]:
             supplier=spec.supplier,
         )
         medicine_id = add_medicine(session, staff_id, product)
-        gtin = attach_gtin(session, staff_id, medicine_id, fake_gtin(index), PACK_SIZE)
+        gtin = attach_gtin(
+            session, staff_id, medicine_id, fake_gtin(index), PACK_SIZES.get(spec.unit, PACK_SIZE)
+        )
         products[spec.key] = Product(medicine_id, gtin)
     return products
 

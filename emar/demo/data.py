@@ -17,7 +17,7 @@ ROOMS_PER_UNIT = ("G", "F")  # ground floor, first floor
 GP_NAME, GP_PRACTICE = "Dr A. Okafor", "Riverside Medical Centre"
 PRESCRIBED_BY, PRESCRIBED_IN = GP_NAME, "GP repeat prescription"
 PRN_MIN_INTERVAL_MINUTES, PRN_MAX_DOSES_24H = 240, 4
-PACK_SIZE = 28
+PACK_SIZE = 28  # tablets and capsules; other forms by their dose unit (PACK_SIZES)
 TRANSCRIBER, CHECKER, MANAGER = "nina", "ben", "mark"  # who writes the charts, who checks them
 
 # username, full name, role, password, PIN, badge
@@ -334,6 +334,18 @@ CATALOGUE = (
         (("risperidone", "500", "mcg", None),),
     ),
 )
+
+
+# The pack a barcode stands for, by dose unit: a 500 ml bottle, an inhaler of 200 puffs...
+PACK_SIZES = {
+    "tablet": 28,
+    "capsule": 28,
+    "ml": 500,
+    "patch": 4,
+    "puff": 200,
+    "drop": 200,  # a 10 ml bottle of eye drops, about 200 drops
+    "application": 100,
+}
 
 
 # What a pharmacy sends for a 28-day cycle, by dose unit (tablets: 56; a 300 ml bottle...).
