@@ -97,6 +97,10 @@ class Loaded:
     draft: OrderDraft
 
 
+class NotPrinted(EmarError):
+    """The order is recorded; writing its order list failed."""
+
+
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
@@ -347,7 +351,12 @@ class OrderWindow(QWidget):
             refuse_existing(out, csv_path)
             with db.write() as s:  # signed by the person signed in, as the service checks
                 order_id = record_order(s, by, start, now, changes)
-            view = print_order(db, by, order_id, out, csv_path, now)
+            try:
+                view = print_order(db, by, order_id, out, csv_path, now)
+            except Exception as exc:  # recorded all the same: say so, never "not saved"
+                raise NotPrinted(
+                    f"Order {order_id} is recorded, but the order list was not written: {exc}"
+                ) from exc
             ordered = [x for x in view.lines if x.ordered]
             return order_id, len(ordered), sum(x.packs for x in ordered), out, csv_path
 
@@ -366,4 +375,9 @@ class OrderWindow(QWidget):
 
     def _record_failed(self, exc: BaseException) -> None:
         self._selection_changed()
-        self.fail(exc)
+        if isinstance(exc, NotPrinted):
+            self.changes.clear()
+            self.failed.emit(self.message.failure(exc, "not printed"))
+            self.desk.changes.happened.emit(STOCK)
+        else:
+            self.fail(exc)
