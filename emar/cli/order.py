@@ -9,14 +9,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from emar.cli.common import open_current, signed_by_password
-from emar.errors import EmarError
-from emar.infra.private_files import create_new, owner_only
-from emar.reports.order_list import render_order_list, write_order_csv
-from emar.reports.pdf import ReportMeta
-from emar.services.audit import record_event
-from emar.services.audit.checkpoints import audit_head
-from emar.services.charts.ordering import OrderChange, order_view, record_order
-from emar.services.home import get_home
+from emar.reports.order_list import print_order, refuse_existing
+from emar.services.charts.ordering import OrderChange, record_order
 
 
 def register(
@@ -59,41 +53,14 @@ def _not_required(text: str) -> tuple[int, str]:
 
 def cmd_order(args: argparse.Namespace) -> int:
     out: Path = args.out
-    for path in (out, args.csv):
-        if path is not None and path.exists():
-            raise EmarError(f"{path} already exists; the order list never overwrites a file.")
+    refuse_existing(out, args.csv)
     changes = {line: OrderChange(not_required_reason=why) for line, why in args.not_required}
     db = open_current(args)
     staff_id = signed_by_password(db, args.by)
     now = datetime.now(UTC)
     with db.write() as session:
         order_id = record_order(session, staff_id, args.cycle_start, now, changes)
-    with db.read() as session:
-        view = order_view(session, staff_id, order_id)
-        home = get_home(session)
-        head = audit_head(session)
-    meta = ReportMeta(
-        "Monthly order",
-        home.name,
-        view.made_by,
-        now,
-        home.zone,
-        f"Checkpoint: {head.short}" if head else None,
-    )
-    create_new(out)
-    pages = render_order_list(view, meta, out)
-    if args.csv is not None:
-        with open(args.csv, "x", newline="", encoding="utf-8", opener=owner_only) as f:
-            write_order_csv(view, f)
-    with db.write() as session:
-        record_event(
-            session,
-            "report.printed",
-            staff_id=staff_id,
-            entity="report",
-            entity_id="order",
-            detail={"order_id": order_id, "pages": pages, "csv": args.csv is not None},
-        )
+    view = print_order(db, staff_id, order_id, out, args.csv, now)
     ordered = [x for x in view.lines if x.ordered]
     print(
         f"Order {order_id} for the cycle starting {view.cycle_start:%d %b %Y}: "

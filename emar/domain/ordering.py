@@ -145,3 +145,16 @@ def ordering_window(cycle_start: date, today: date, *, ordered: bool = False) ->
     if days > ORDER_LATE_DAYS:
         return f"Order now: {starts}"
     return f"The order is late: {starts}"
+
+
+def next_cycle_start(first_day: date | None, today: date) -> date:
+    """The first day of the next 28-day cycle after `today`: the home's cycle start
+    (`first_day`) stepped on by 28 days; with none set, the first Monday at least two weeks
+    ahead (time to order)."""
+    if first_day is None:
+        ahead = today + timedelta(days=ORDER_FROM_DAYS)
+        return ahead + timedelta(days=(7 - ahead.weekday()) % 7)
+    if first_day > today:
+        return first_day
+    steps = (today - first_day).days // CYCLE_DAYS + 1
+    return first_day + timedelta(days=CYCLE_DAYS * steps)

@@ -6,6 +6,7 @@ and how that was worked out; the lines not ordered listed apart with why. The sa
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -13,9 +14,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from emar.domain.wording import format_amount
+from emar.errors import EmarError
+from emar.infra.db import Database
+from emar.infra.private_files import create_new, owner_only
 from emar.reports.audit import _cell
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
-from emar.services.charts.ordering import OrderLine, OrderView
+from emar.services.audit import record_event
+from emar.services.audit.checkpoints import audit_head
+from emar.services.charts.ordering import OrderLine, OrderView, order_view
+from emar.services.home import get_home
 
 HEADER = [
     "Resident",
@@ -166,3 +173,50 @@ def write_order_csv(view: OrderView, out: TextIO) -> int:
             ]
         )
     return len(view.lines)
+
+
+def refuse_existing(out: Path, csv_path: Path | None) -> None:
+    """Before an order is recorded: the order list never overwrites a file."""
+    for path in (out, csv_path):
+        if path is not None and path.exists():
+            raise EmarError(f"{path} already exists; the order list never overwrites a file.")
+
+
+def print_order(
+    db: Database,
+    staff_id: int,
+    order_id: int,
+    out: Path,
+    csv_path: Path | None,
+    now: datetime,
+) -> OrderView:
+    """A recorded order printed: the order list (PDF) at `out`, the same rows as CSV at
+    `csv_path` (new files, owner-only), and the printing audited. The emar order command and
+    the order screen both print this way."""
+    with db.read() as session:
+        view = order_view(session, staff_id, order_id)
+        home = get_home(session)
+        head = audit_head(session)
+    meta = ReportMeta(
+        "Monthly order",
+        home.name,
+        view.made_by,
+        now,
+        home.zone,
+        f"Checkpoint: {head.short}" if head else None,
+    )
+    create_new(out)
+    pages = render_order_list(view, meta, out)
+    if csv_path is not None:
+        with open(csv_path, "x", newline="", encoding="utf-8", opener=owner_only) as f:
+            write_order_csv(view, f)
+    with db.write() as session:
+        record_event(
+            session,
+            "report.printed",
+            staff_id=staff_id,
+            entity="report",
+            entity_id="order",
+            detail={"order_id": order_id, "pages": pages, "csv": csv_path is not None},
+        )
+    return view

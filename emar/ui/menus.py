@@ -1,6 +1,7 @@
-"""The menus and the screens they open beside the round (Manage, Reports, Medication reviews,
-Backups, Staff, Scanner settings): each offered only to a role that may use it, opened once and
-raised after, and all closed when the screen locks (they show resident data or settings)."""
+"""The menus and the screens they open beside the round (Manage, Monthly order, Reports,
+Medication reviews, Backups, Staff, Scanner settings): each offered only to a role that may use
+it, opened once and raised after, and all closed when the screen locks (they show resident data
+or settings)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from emar.ui.admin.home_window import HomeQuestions, HomeWindow
 from emar.ui.admin.staff_dialogs import StaffQuestions
 from emar.ui.admin.staff_window import StaffWindow
 from emar.ui.manage.backup_window import BackupWindow
+from emar.ui.manage.order_window import OrderQuestions, OrderWindow
 from emar.ui.manage.window import ManageWindow
 from emar.ui.operations import Desk
 from emar.ui.reports.window import ReportsWindow
@@ -39,6 +41,7 @@ class Menus:
         self.review_questions = ReviewQuestions()  # tests answer them instead
         self.home_questions = HomeQuestions()
         self.staff_questions = StaffQuestions()
+        self.order_questions = OrderQuestions()
         settings = window.menuBar().addMenu("&Settings")
         manage = window.menuBar().addMenu("Manag&e")
         self.scanner_action = self._action(
@@ -52,6 +55,7 @@ class Menus:
         self.manage_action = self._action(
             manage, "&Residents, charts and stock…", "Ctrl+Shift+M", self.open_manage
         )
+        self.order_action = self._action(manage, "Monthly &order…", "Ctrl+Shift+O", self.open_order)
         self.reports_action = self._action(manage, "Re&ports…", "Ctrl+Shift+P", self.open_reports)
         self.reviews_action = self._action(
             manage, "Medication re&views…", "Ctrl+Shift+V", self.open_reviews
@@ -77,6 +81,7 @@ class Menus:
         self.manage_action.setEnabled(
             allowed(role, Action.EDIT_CHARTS) or allowed(role, Action.MANAGE_STOCK)
         )
+        self.order_action.setEnabled(allowed(role, Action.MANAGE_STOCK))
         self.backup_action.setEnabled(allowed(role, Action.VERIFY_AUDIT))
         self.home_action.setEnabled(allowed(role, Action.MANAGE_SETTINGS))
         self.staff_action.setEnabled(allowed(role, Action.MANAGE_USERS))
@@ -109,6 +114,17 @@ class Menus:
             return window
 
         self._open("manage", self.manage_action, make)
+
+    def open_order(self) -> OrderWindow | None:
+        window = self._open(
+            "order",
+            self.order_action,
+            lambda: OrderWindow(self.desk, self.staff_id, self.order_questions),
+        )
+        if isinstance(window, OrderWindow):
+            window.refresh()
+            return window
+        return None
 
     def open_reports(self) -> None:
         self._open(

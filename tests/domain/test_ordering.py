@@ -7,7 +7,13 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from emar.domain.ordering import CycleWindow, order_quantity, ordering_window, past_cycles
+from emar.domain.ordering import (
+    CycleWindow,
+    next_cycle_start,
+    order_quantity,
+    ordering_window,
+    past_cycles,
+)
 from emar.domain.schedule import Timing
 from tests.support.facts import LONDON, daily, line, prn_line
 
@@ -164,3 +170,14 @@ def test_cycles_before_the_home_kept_its_mar_are_not_counted():
     first_entry = local(date(2026, 5, 20), 8)
     cycles = past_cycles(date(2026, 7, 6), LONDON, always, recorded_from=first_entry)
     assert [w.start.date() for w in cycles] == [date(2026, 6, 8), date(2026, 5, 11)]
+
+
+def test_the_next_cycle_steps_on_from_the_homes_cycle_start_or_a_monday_two_weeks_ahead():
+    first = date(2026, 6, 15)  # a Monday
+    assert next_cycle_start(first, date(2026, 6, 1)) == first  # not begun yet
+    assert next_cycle_start(first, first) == date(2026, 7, 13)  # begun today: the next one
+    assert next_cycle_start(first, date(2026, 7, 12)) == date(2026, 7, 13)
+    assert next_cycle_start(first, date(2026, 7, 13)) == date(2026, 8, 10)
+    # none set: the first Monday at least 14 days ahead
+    assert next_cycle_start(None, date(2026, 11, 27)) == date(2026, 12, 14)  # a Friday
+    assert next_cycle_start(None, date(2026, 11, 30)) == date(2026, 12, 14)  # a Monday

@@ -18,11 +18,13 @@ from emar.services.charts.editing import stop_line
 from emar.services.charts.ordering import (
     OrderChange,
     draft_order,
+    next_cycle,
     order_view,
     orders,
     record_order,
 )
 from emar.services.charts.stock import carry_forward
+from emar.services.home import set_cycle_start
 from emar.services.permissions import NotPermitted
 from tests.services.test_audit_verify import verify
 from tests.support.homes import Home, local
@@ -185,3 +187,19 @@ def test_a_recorded_order_cannot_be_rewritten_and_the_audit_vouches_for_it(
         )
     code, out, err = verify(home_db, capsys)
     assert code != 0 and "medicine_order_line" in out + err
+
+
+def test_the_next_cycle_says_order_now_until_its_order_is_recorded(home_db, ordering):
+    nina = ordering.staff["nina"]
+    with home_db.write() as s:
+        set_cycle_start(s, ordering.staff["mark"], date(2026, 5, 18))  # next: 15 June
+    at = datetime(2026, 6, 5, 9, 0, tzinfo=UTC)  # 10 days before
+    with home_db.read() as s:
+        due = next_cycle(s, at)
+    assert (due.cycle_start, due.ordered) == (CYCLE, False)
+    assert due.reminder == "Order now: the cycle starts on 15 Jun (in 10 days)"
+    with home_db.write() as s:
+        record_order(s, nina, CYCLE, at)
+    with home_db.read() as s:
+        due = next_cycle(s, at)
+    assert (due.cycle_start, due.ordered, due.reminder) == (CYCLE, True, None)

@@ -21,7 +21,9 @@ from emar.domain.ordering import (
     CYCLE_DAYS,
     PRN_CYCLES,
     CycleWindow,
+    next_cycle_start,
     order_quantity,
+    ordering_window,
     past_cycles,
 )
 from emar.domain.text_rules import clean_text
@@ -248,7 +250,9 @@ def _order_key(line: OrderLine) -> tuple[object, ...]:
     return (line.gp_practice, line.room, line.resident, line.medicine.lower(), line.chart_line_id)
 
 
-def _changed(line: OrderLine, change: OrderChange) -> OrderLine:
+def changed_line(line: OrderLine, change: OrderChange) -> OrderLine:
+    """A drafted line with the nurse's change, or refused (ValidationError) with the reason:
+    what record_order saves, and what a screen shows before it does."""
     not_required = clean_text(change.not_required_reason, "Reason")
     adjusted = clean_text(change.adjusted_reason, "Reason")
     if not_required and change.quantity is not None:
@@ -296,7 +300,7 @@ def record_order(
     session.flush()
     for line in draft.lines:
         if line.chart_line_id in changes:
-            line = _changed(line, changes[line.chart_line_id])
+            line = changed_line(line, changes[line.chart_line_id])
         session.add(
             MedicineOrderLine(
                 order_id=order.id,
@@ -405,3 +409,25 @@ def order_view(session: Session, staff_id: int, order_id: int) -> OrderView:
         made_at=order.made_at,
         note=order.note,
     )
+
+
+@dataclass(frozen=True)
+class NextCycle:
+    cycle_start: date
+    ordered: bool  # an order is recorded for it
+    reminder: str | None  # "Order now: ..." / "The order is late: ..." / None
+
+
+def next_cycle(session: Session, now: datetime) -> NextCycle:
+    """The home's next cycle (after today, the home's day), whether its order is recorded,
+    and the reminder to make it."""
+    home = get_home(session)
+    today = now.astimezone(home.zone).date()
+    start = next_cycle_start(home.cycle_start_date, today)
+    ordered = (
+        session.scalar(
+            select(func.count(MedicineOrder.id)).where(MedicineOrder.cycle_start == start)
+        )
+        or 0
+    ) > 0
+    return NextCycle(start, ordered, ordering_window(start, today, ordered=ordered))
