@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from emar.domain.doses import LineFacts
 from emar.domain.line_periods import ACTIVE
 from emar.domain.schedule import line_instants
+from emar.domain.wording import dose_text
 
 CYCLE_DAYS = 28
 PRN_CYCLES = 3  # the cycles of PRN use an order looks back on
@@ -91,7 +92,7 @@ def order_quantity(
     else:
         doses = len(line_instants(line, zone, cycle.start, cycle.end))
         needed = line.dose_max * doses
-        why = f"{_plural(doses, 'dose')} in the cycle x {_amount(line.dose_max)} {line.dose_unit}"
+        why = f"{_plural(doses, 'dose')} in the cycle x {dose_text(line.dose_max, line.dose_max, line.dose_unit)}"
     to_order = max(needed - in_stock, Decimal(0))
     packs = math.ceil(to_order / pack_size) if pack_size and to_order > 0 else 0
     if in_stock:
