@@ -92,7 +92,8 @@ def order_quantity(
     else:
         doses = len(line_instants(line, zone, cycle.start, cycle.end))
         needed = line.dose_max * doses
-        why = f"{_plural(doses, 'dose')} in the cycle x {dose_text(line.dose_max, line.dose_max, line.dose_unit)}"
+        each = dose_text(line.dose_max, line.dose_max, line.dose_unit)
+        why = f"{_plural(doses, 'dose')} in the cycle x {each}"
     to_order = max(needed - in_stock, Decimal(0))
     packs = math.ceil(to_order / pack_size) if pack_size and to_order > 0 else 0
     if in_stock:

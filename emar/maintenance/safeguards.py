@@ -30,6 +30,8 @@ LATER_APPEND_ONLY = {
     "recommendation_event": "0008",
     "medicine_order": "0010",
     "medicine_order_line": "0010",
+    "receipt_check": "0011",
+    "receipt_check_line": "0011",
 }
 ALL_APPEND_ONLY = APPEND_ONLY + tuple(LATER_APPEND_ONLY)
 

@@ -6,7 +6,7 @@ from emar.models.base import Base, UTCDateTime, utcnow
 from emar.models.chart import ChartLine, ChartLineEvent
 from emar.models.home import CareHome, Room, Unit
 from emar.models.medicine import Ingredient, Medicine, MedicineGtin, MedicineIngredient
-from emar.models.order import MedicineOrder, MedicineOrderLine
+from emar.models.order import MedicineOrder, MedicineOrderLine, ReceiptCheck, ReceiptCheckLine
 from emar.models.resident import Absence, Allergy, Resident
 from emar.models.resident_facts import (
     MonitoringPlan,
@@ -42,6 +42,8 @@ __all__ = [
     "MonitoringPlan",
     "NotGivenCode",
     "PrnOutcome",
+    "ReceiptCheck",
+    "ReceiptCheckLine",
     "Recommendation",
     "RecommendationEvent",
     "Resident",

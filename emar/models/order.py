@@ -5,10 +5,20 @@ new record."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emar.models.base import Base, UTCDateTime, utcnow
+
+RECEIPT_OUTCOMES = (  # emar.domain.receipt.Outcome
+    "received",
+    "short",
+    "missing",
+    "extra",
+    "unexpected",
+    "wrong strength",
+    "another product",
+)
 
 
 class MedicineOrder(Base):
@@ -45,3 +55,34 @@ class MedicineOrderLine(Base):
     note: Mapped[str] = mapped_column(Text)  # how the quantity was worked out
     not_required_reason: Mapped[str | None] = mapped_column(Text)
     adjusted_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ReceiptCheck(Base):
+    """The check, signed, of what arrived against an order (issue 18, part 2)."""
+
+    __tablename__ = "receipt_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("medicine_order.id"), index=True)
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReceiptCheckLine(Base):
+    """One item of a receipt check as it stood when signed (emar.domain.receipt.Outcome)."""
+
+    __tablename__ = "receipt_check_line"
+    __table_args__ = (
+        CheckConstraint("ordered >= 0 AND received >= 0", name="not_negative"),
+        CheckConstraint(f"outcome IN {RECEIPT_OUTCOMES!r}", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_check_id: Mapped[int] = mapped_column(ForeignKey("receipt_check.id"), index=True)
+    chart_line_id: Mapped[int] = mapped_column(ForeignKey("chart_line.id"))
+    ordered: Mapped[Decimal] = mapped_column(Numeric(12, 3))  # dose units
+    received: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    outcome: Mapped[str] = mapped_column(String(20))
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text)

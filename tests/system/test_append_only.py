@@ -33,6 +33,11 @@ PLAIN_ROWS = {
     " medicine_id, needed, in_stock, quantity, packs, note) SELECT (SELECT min(id) FROM "
     "medicine_order), resident_id, id, medicine_id, 56, 0, 56, 2, '56 doses' FROM chart_line "
     "WHERE id = (SELECT min(id) FROM chart_line)",
+    "receipt_check": "INSERT INTO receipt_check (order_id, checked_by_id, checked_at) VALUES "
+    "((SELECT min(id) FROM medicine_order), 1, '2026-06-14 09:00:00+00')",
+    "receipt_check_line": "INSERT INTO receipt_check_line (receipt_check_id, chart_line_id, "
+    "ordered, received, outcome, urgent, note) VALUES ((SELECT min(id) FROM receipt_check), "
+    "(SELECT min(id) FROM chart_line), 56, 28, 'short', false, '28 short of the 56 ordered')",
     "prn_outcome": "INSERT INTO prn_outcome (administration_id, effect, staff_id, recorded_at) "
     "VALUES ((SELECT min(id) FROM administration), 'effective', 1, '2026-01-01 09:00:00+00')",
 }
@@ -48,6 +53,10 @@ def _first_row(db, table: str) -> int:
             _first_row(db, "medication_review")
         if table == "medicine_order_line":
             _first_row(db, "medicine_order")
+        if table == "receipt_check":
+            _first_row(db, "medicine_order")
+        if table == "receipt_check_line":
+            _first_row(db, "receipt_check")
         if table == "recommendation_event":
             _first_row(db, "recommendation")
         with db.write() as s:

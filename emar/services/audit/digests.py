@@ -94,6 +94,8 @@ def covered_models() -> dict[type, str]:
         MedicineOrderLine,
         MonitoringPlan,
         PrnOutcome,
+        ReceiptCheck,
+        ReceiptCheckLine,
         Recommendation,
         RecommendationEvent,
         ResidentCondition,
@@ -120,6 +122,8 @@ def covered_models() -> dict[type, str]:
         RecommendationEvent,
         MedicineOrder,  # 0010: the monthly order, line by line
         MedicineOrderLine,
+        ReceiptCheck,  # 0011: the receipt check, signed, item by item
+        ReceiptCheckLine,
     )
     return {m: m.__tablename__ for m in models}
 
