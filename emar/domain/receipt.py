@@ -70,11 +70,15 @@ def reconcile(
     now: datetime,
     substances: Mapping[int, frozenset[int]] | None = None,
     urgent_hours: int = URGENT_HOURS,
+    in_hand: Mapping[int, Decimal] | None = None,
+    next_dose: Mapping[int, Decimal] | None = None,
 ) -> list[ReceiptItem]:
     """The items of the receipt check, urgent first, then by chart line. `next_due`: each
     line's next dose due (regular lines); `substances`: each product's ingredient ids, where
-    known."""
+    known; `in_hand`: each line's stock before this delivery and `next_dose` its dose (dose
+    units): a missing line whose stock in hand covers its next dose is not urgent."""
     substances = substances or {}
+    in_hand, next_dose = in_hand or {}, next_dose or {}
     wanted = {o.chart_line_id: o for o in ordered if o.quantity > 0}
     right: dict[int, Decimal] = defaultdict(Decimal)
     wrong: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
@@ -96,9 +100,13 @@ def reconcile(
         elif got == 0:
             outcome, note = Outcome.MISSING, f"none of the {_n(qty)} ordered booked in"
             due = next_due.get(line_id)
-            urgent = due is not None and due <= soon
+            held = in_hand.get(line_id, Decimal(0))
+            covered = held >= next_dose.get(line_id, Decimal(1))
+            urgent = due is not None and due <= soon and not covered
             if urgent:
-                note += f"; a dose is due within {urgent_hours} hours"
+                note += f"; a dose is due within {urgent_hours} hours and none in hand covers it"
+            elif due is not None and due <= soon:
+                note += f"; {_n(held)} in hand covers the next dose"
         elif got < qty:
             outcome, note = Outcome.SHORT, f"{_n(qty - got)} short of the {_n(qty)} ordered"
         elif got > qty:

@@ -83,8 +83,17 @@ def test_missing_with_a_dose_due_within_the_hours_is_urgent_and_first():
     }
     items = reconcile(ordered, [], due, NOW)
     assert [(i.chart_line_id, i.urgent) for i in items] == [(2, True), (3, True), (1, False)]
-    assert _one(items, 2).note.endswith("a dose is due within 24 hours")
+    assert _one(items, 2).note.endswith("a dose is due within 24 hours and none in hand covers it")
     assert [i.urgent for i in reconcile(ordered, [], due, NOW, urgent_hours=1)] == [False] * 3
+
+
+def test_stock_in_hand_for_the_next_dose_is_not_urgent():
+    ordered = [OrderedLine(1, 10, D(28)), OrderedLine(2, 20, D(28))]
+    due = {1: NOW + timedelta(hours=2), 2: NOW + timedelta(hours=2)}
+    dose = {1: D(2), 2: D(2)}
+    items = reconcile(ordered, [], due, NOW, in_hand={1: D(2), 2: D(1)}, next_dose=dose)
+    assert [(i.chart_line_id, i.urgent) for i in items] == [(2, True), (1, False)]
+    assert _one(items, 1).note.endswith("2 in hand covers the next dose")
 
 
 def test_short_or_prn_lines_are_not_urgent():

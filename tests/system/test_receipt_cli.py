@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from emar.cli import main
 from emar.models import ReceiptCheck
 from emar.services.charts.ordering import OrderChange, record_order
-from emar.services.charts.stock import book_in
+from emar.services.charts.stock import balance, book_in, remove_stock
 from tests.support.homes import Home
 from tests.support.pdf_checks import overflows, pdf_text
 
@@ -43,6 +43,9 @@ def _order_and_arrival(db) -> tuple[int, Home]:
         book_in(
             s, nina, amlodipine, home.gtins["Amlodipine"], Decimal(50), now + timedelta(seconds=30)
         )
+        # Edith's furosemide has run out on the shelf: its missing pack is urgent
+        remove_stock(s, nina, furosemide, balance(s, furosemide), now, kind="wasted",
+                     reason="dropped")  # fmt: skip
     return order_id, home
 
 

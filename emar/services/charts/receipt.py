@@ -31,6 +31,7 @@ from emar.models import (
 )
 from emar.services.audit import record_event
 from emar.services.charts.packs import medicines_for_gtin
+from emar.services.charts.stock import balance
 from emar.services.permissions import Action, require
 from emar.services.round.due import due_list
 
@@ -205,7 +206,18 @@ def reconcile(session: Session, staff_id: int, order_id: int, now: datetime) -> 
         [o.medicine_id for o in ordered] + [b.pack_medicine_id for b in booked],
     )
     next_due = _next_due(session, sorted(residents), now)
-    items = reconcile_items(ordered, booked, next_due, now, substances)
+    in_hand = {o.chart_line_id: balance(session, o.chart_line_id) for o in ordered}
+    doses = {
+        line_id: dose
+        for line_id, dose in session.execute(
+            select(ChartLine.id, ChartLine.dose_max).where(
+                ChartLine.id.in_([o.chart_line_id for o in ordered])
+            )
+        )
+    }
+    items = reconcile_items(
+        ordered, booked, next_due, now, substances, in_hand=in_hand, next_dose=doses
+    )
     return Receipt(order.id, order.cycle_start, order.made_at, tuple(_named(session, items)))
 
 
