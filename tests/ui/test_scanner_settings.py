@@ -1,5 +1,6 @@
 """The scanner settings and self-test screen, driven offscreen."""
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -40,8 +41,22 @@ GS = "\x1d"
 GS1 = "]d20105099999000011172612311" + f"0TEST12{GS}21SER123"
 
 
+_MADE: list[Scanners] = []  # held, then stopped, by the fixture below
+
+
+@pytest.fixture(autouse=True)
+def _stop_scanners():
+    """Each test's scanners are stopped (the wedge filter taken off the application) when it
+    ends, for certain: qtbot holds its widgets only weakly, and a filter left on the shared
+    application by a Holder collected early was later called through a dead Python object."""
+    yield
+    while _MADE:
+        _MADE.pop().stop()
+
+
 def make(qtbot, tmp_path, **kwargs):
     scanners = Scanners(QApplication.instance(), ScannerConfig())
+    _MADE.append(scanners)
     qtbot.addWidget(Holder(scanners))
     hub, wedge = scanners.hub, scanners.wedge
     saved = []
