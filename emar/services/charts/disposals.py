@@ -345,7 +345,7 @@ def make_return_batch(
         made_by = require(session, staff_id, Action.MANAGE_STOCK).full_name
     if not made_by:
         raise ValidationError("Say who made the returns list.")
-    pharmacy = (pharmacy or "").strip() or "The pharmacy"
+    pharmacy = (pharmacy or "").strip()  # empty: the printed list leaves it to write in
     rows = pending_returns(session)
     if not rows:
         raise ValidationError(NOTHING_PENDING)
