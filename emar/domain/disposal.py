@@ -74,5 +74,5 @@ def way_text(reason: Reason, cd_schedule: int | None) -> str:
     if way == Way.RETURNED:
         return "Returned to the pharmacy: it goes on the next returns list."
     if cd_schedule is not None:
-        return "Destroyed in the home: denature it with a CD denaturing kit, witnessed."
+        return "Destroyed in the home: denature it with a CD denaturing kit."
     return "Destroyed in the home: into the pharmaceutical waste bin."

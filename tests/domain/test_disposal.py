@@ -72,7 +72,7 @@ def test_a_cd_disposal_is_witnessed_as_its_dose_would_be(schedule, policy, neede
 
 def test_what_the_nurse_is_told():
     assert way_text(Reason.DROPPED, 2) == (
-        "Destroyed in the home: denature it with a CD denaturing kit, witnessed."
+        "Destroyed in the home: denature it with a CD denaturing kit."
     )
     assert way_text(Reason.SPOILT, None) == (
         "Destroyed in the home: into the pharmaceutical waste bin."
