@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from emar.errors import ValidationError
 from emar.models import Administration, AuditEvent, ReturnBatchItem, StockMovement
+from emar.reports.cd_register_data import cd_register_data
+from emar.reports.data import Scope
 from emar.services.charts.disposals import (
     NOTHING_PENDING,
     disposal_question,
@@ -113,7 +115,10 @@ def test_cd_destruction_needs_a_witness(home_db, home):
     with home_db.read() as s:
         assert s.get(StockMovement, done.movement_id).witness_id == home.staff["ben"]
         (row,) = disposal_register(s, AT, AT + timedelta(minutes=1))
+        register = cd_register_data(s, Scope(AT, AT + timedelta(minutes=1)))
     assert row.witness == "Ben Osei"
+    (entry,) = [e for page in register.pages for e in page.entries]  # in the CD register too
+    assert (entry.kind, entry.witness) == ("wasted", "Ben Osei")
 
 
 def test_the_old_stock_out_follows_the_rule_too(home_db, home):
