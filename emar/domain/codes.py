@@ -20,6 +20,7 @@ REFUSED = "R"
 OTHER = "O"  # a note says what
 IN_HOSPITAL = "H"
 ON_LEAVE = "L"
+DROPPED = "D"  # dropped, damaged or destroyed: the dose's disposal is recorded with it
 
 # What a senior may say really happened when correcting an entry: label -> (outcome, code).
 CORRECTIONS: dict[str, tuple[Outcome, str]] = {

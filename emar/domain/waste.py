@@ -15,13 +15,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from emar.domain.disposal import Reason, read_reason
 from emar.domain.ordering import CYCLE_DAYS
 
-# Reasons that mean the medicine was not used up (what ordering can prevent); anything else
-# (dropped, spoilt, refused and destroyed, resident left or died...) is not avoidable by ordering.
-UNUSED_REASONS = frozenset(
-    {"expired", "end of cycle", "discontinued", "stopped", "surplus", "not required"}
-)
+# Reasons that mean the supply was not used up (what ordering can prevent); anything else
+# (dropped, spoilt, refused and destroyed, resident left or died) is not avoidable by ordering.
+UNUSED_REASONS = frozenset({Reason.EXPIRED, Reason.STOPPED, Reason.END_OF_CYCLE})
 
 
 class Avoidable(StrEnum):
@@ -50,7 +49,7 @@ class DisposalFacts:
 
 def avoidable(facts: DisposalFacts) -> Avoidable | None:
     """Why a disposal could have been avoided, or None when ordering did not cause it."""
-    if facts.reason.strip().lower() not in UNUSED_REASONS:
+    if read_reason(facts.reason) not in UNUSED_REASONS:
         return None
     if facts.supplied_after_stop:
         return Avoidable.STOPPED_BUT_ORDERED

@@ -27,7 +27,7 @@ from emar.models.review import (
     ReviewLineAssessment,
 )
 from emar.models.staff import Role, Staff
-from emar.models.stock import StockMovement
+from emar.models.stock import ReturnBatch, ReturnBatchItem, StockMovement
 
 __all__ = [
     "Absence",
@@ -56,6 +56,8 @@ __all__ = [
     "Resident",
     "ResidentCondition",
     "ResidentObservation",
+    "ReturnBatch",
+    "ReturnBatchItem",
     "ReviewLineAssessment",
     "Role",
     "Room",

@@ -44,3 +44,27 @@ class StockMovement(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     witness_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReturnBatch(Base):
+    """A returns list: what went back to the pharmacy together (append-only)."""
+
+    __tablename__ = "return_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    made_by: Mapped[str] = mapped_column(Text)  # who made it (the command line has no staff id)
+    pharmacy: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of its items as listed
+
+
+class ReturnBatchItem(Base):
+    """A returned stock movement in its batch: each in exactly one (UNIQUE)."""
+
+    __tablename__ = "return_batch_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_batch_id: Mapped[int] = mapped_column(ForeignKey("return_batch.id"), index=True)
+    stock_movement_id: Mapped[int] = mapped_column(ForeignKey("stock_movement.id"), unique=True)

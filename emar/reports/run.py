@@ -32,12 +32,14 @@ from emar.reports.mar_chart_data import mar_data
 from emar.reports.optimisation import render_optimisation
 from emar.reports.optimisation_data import optimisation_data
 from emar.reports.pdf import ReportMeta
+from emar.reports.returns_list import render_disposals, render_returns_list
 from emar.reports.review_letter import render_review_letter
 from emar.reports.review_letter_data import review_letter_data
 from emar.reports.waste import render_waste
 from emar.reports.waste_data import waste_data
 from emar.services.audit import record_event
 from emar.services.audit.checkpoints import audit_head
+from emar.services.charts.disposals import disposal_register, make_return_batch
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
 from emar.services.round.dose_outcomes import Progress
@@ -52,6 +54,8 @@ class ReportKind(StrEnum):
     CD_REGISTER = "cd-register"
     MEDICATION_REVIEW = "medication-review"  # one resident's signed review, for the GP
     OPTIMISATION = "optimisation"  # the home's medicines optimisation over a period
+    RETURNS = "returns"  # makes a returns batch of everything pending, for the pharmacy to sign
+    DISPOSALS = "disposals"  # the disposal register for a period
     WASTE = "waste"  # disposals and returns, costed, avoidable waste, the trend over cycles
 
     @property
@@ -67,6 +71,8 @@ TITLES = {
     ReportKind.CD_REGISTER: "Controlled drugs register",
     ReportKind.MEDICATION_REVIEW: "Medication review letter",
     ReportKind.OPTIMISATION: "Medicines optimisation",
+    ReportKind.RETURNS: "Returns to pharmacy",
+    ReportKind.DISPOSALS: "Disposal register",
     ReportKind.WASTE: "Medicines waste",
 }
 OPTIMISATION_DAYS = 91  # a quarter
@@ -120,6 +126,11 @@ def make_report(
     scope = request.scope
     if scope.end <= scope.start:
         raise ValidationError("The report's end must be after its start.")
+    batch_id = None
+    if request.kind == ReportKind.RETURNS:  # a returns list is a new batch (nothing: no file)
+        with db.write() as session:
+            batch = make_return_batch(session, staff_id, now, "", made_by=printed_by)
+            batch_id = batch.id
     with db.read() as session:
         if staff_id is not None:
             printed_by = require(session, staff_id, Action.RUN_REPORTS).full_name
@@ -158,6 +169,11 @@ def make_report(
         elif kind == ReportKind.OPTIMISATION:
             optimisation = optimisation_data(session, scope.start, scope.end, now)
             render = lambda: (render_optimisation(optimisation, meta, out), None)  # noqa: E731
+        elif kind == ReportKind.RETURNS:
+            render = lambda: (render_returns_list(batch, meta, out), None)  # noqa: E731
+        elif kind == ReportKind.DISPOSALS:
+            rows = disposal_register(session, scope.start, scope.end, scope.unit_id)
+            render = lambda: (render_disposals(rows, meta, out), None)  # noqa: E731
         elif kind == ReportKind.WASTE:
             waste = waste_data(session, scope)
             render = lambda: (render_waste(waste, meta, out), None)  # noqa: E731
@@ -204,6 +220,7 @@ def make_report(
                 "medicine": scope.medicine,
                 "blank": request.blank,
                 "review_id": request.review_id,
+                "return_batch_id": batch_id,
                 "pages": pages,
                 "csv": csv_rows is not None,
             },

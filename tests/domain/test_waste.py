@@ -29,7 +29,9 @@ def test_stock_delivered_after_the_line_was_stopped_is_avoidable():
     assert avoidable(facts("discontinued", after_stop=True)) == Avoidable.STOPPED_BUT_ORDERED
     # even with an order that was right when it was made
     assert (
-        avoidable(facts("stopped", after_stop=True, order=LastOrder(D(56), D(0), D(56))))
+        avoidable(
+            facts("stopped (discontinued)", after_stop=True, order=LastOrder(D(56), D(0), D(56)))
+        )
         == Avoidable.STOPPED_BUT_ORDERED
     )
 
@@ -48,7 +50,16 @@ def test_prn_ordered_and_not_used_is_over_ordered():
 
 
 @pytest.mark.parametrize(
-    "reason", ["dropped", "refused and destroyed", "spoilt", "resident died", "resident left"]
+    "reason",
+    [
+        "dropped",
+        "dropped or damaged",
+        "refused and destroyed",
+        "spoilt",
+        "resident died",
+        "resident left",
+        "not a reason",
+    ],
 )
 def test_a_dose_spoilt_or_a_resident_gone_is_not_an_ordering_failure(reason):
     assert avoidable(facts(reason, prn=True, after_stop=True, order=LastOrder(D(1), D(9), D(9))))\

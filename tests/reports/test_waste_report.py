@@ -7,16 +7,18 @@ from decimal import Decimal
 
 import pytest
 
+from emar.domain.disposal import Reason
 from emar.domain.waste import Avoidable
 from emar.errors import ValidationError
 from emar.reports.data import Scope
 from emar.reports.run import ReportKind, ReportRequest, day_bounds, make_report
 from emar.reports.waste_data import waste_data
+from emar.services.charts.disposals import dispose
 from emar.services.charts.editing import stop_line
 from emar.services.charts.ordering import OrderChange, record_order
 from emar.services.charts.packs import medicines_for_gtin
 from emar.services.charts.prices import enter_price, pence
-from emar.services.charts.stock import book_in, carry_forward, remove_stock
+from emar.services.charts.stock import book_in, carry_forward
 from emar.services.home import set_cycle_start
 from tests.support.homes import LONDON, Home, local
 from tests.support.pdf_checks import overflows, pdf_text
@@ -47,12 +49,9 @@ def wasted(home_db):
         at = local(CYCLE, 9)
         book_in(s, nina, amlodipine, home.gtins["Amlodipine"], D(28), at)
         book_in(s, nina, furosemide, home.gtins["Furosemide"], D(28), at)  # after its stop
-        remove_stock(s, nina, furosemide, D(28), local(date(2026, 6, 16), 11),
-                     kind="returned", reason="discontinued")  # fmt: skip
-        remove_stock(s, nina, amlodipine, D(1), local(date(2026, 6, 20), 8),
-                     kind="wasted", reason="dropped")  # fmt: skip
-        remove_stock(s, nina, amlodipine, D(20), local(date(2026, 7, 13), 9),
-                     kind="returned", reason="expired")  # fmt: skip
+        dispose(s, nina, furosemide, D(28), local(date(2026, 6, 16), 11), Reason.STOPPED)
+        dispose(s, nina, amlodipine, D(1), local(date(2026, 6, 20), 8), Reason.DROPPED)
+        dispose(s, nina, amlodipine, D(20), local(date(2026, 7, 13), 9), Reason.EXPIRED)
         (medicine_id,) = medicines_for_gtin(s, home.gtins["Amlodipine"])
         enter_price(s, nina, medicine_id, 28, pence("1.20"), NOW)
     return home, order
@@ -70,10 +69,10 @@ def test_each_disposal_is_costed_and_the_avoidable_ones_say_why(home_db, wasted)
              x.avoidable) for x in data.items]  # fmt: skip
     assert rows == [
         # stopped 5 Jun, delivered 15 Jun: avoidable; no price known for furosemide
-        ("Edith Baker", "Furosemide", 28, "discontinued", "returned", None,
+        ("Edith Baker", "Furosemide", 28, "stopped (discontinued)", "returned", None,
          Avoidable.STOPPED_BUT_ORDERED),
         # a dropped tablet: 120p / 28 = 4.29p -> 4p; not an ordering failure
-        ("Mary Jones", "Amlodipine", 1, "dropped", "destroyed", 4, None),
+        ("Mary Jones", "Amlodipine", 1, "dropped or damaged", "destroyed", 4, None),
         # 20 x 4.2857p = 85.71p -> 86p; 60 in stock covered the cycle, 28 more ordered
         ("Mary Jones", "Amlodipine", 20, "expired", "returned", 86, Avoidable.STOCK_WAS_ENOUGH),
     ]  # fmt: skip
@@ -82,7 +81,11 @@ def test_each_disposal_is_costed_and_the_avoidable_ones_say_why(home_db, wasted)
                    for t in data.by_medicine}  # fmt: skip
     assert by_medicine["Amlodipine"][:3] == (2, "21 tablets", 90)
     assert by_medicine["Furosemide"][2:] == (0, 1)
-    assert [t.name for t in data.by_reason] == ["expired", "dropped", "discontinued"]
+    assert [t.name for t in data.by_reason] == [
+        "expired",
+        "dropped or damaged",
+        "stopped (discontinued)",
+    ]
     # the home's cycles start 18 May: 18 May (the period's first day), 15 Jun, 13 Jul
     assert [(c.start, c.disposals, c.cost_pence, c.avoidable_pence) for c in data.trend] == [
         (date(2026, 5, 18), 0, 0, 0),

@@ -38,6 +38,10 @@ PLAIN_ROWS = {
     "receipt_check_line": "INSERT INTO receipt_check_line (receipt_check_id, chart_line_id, "
     "ordered, received, outcome, urgent, note) VALUES ((SELECT min(id) FROM receipt_check), "
     "(SELECT min(id) FROM chart_line), 56, 28, 'short', false, '28 short of the 56 ordered')",
+    "return_batch": "INSERT INTO return_batch (made_at, made_by, pharmacy, digest) VALUES "
+    "('2026-06-14 09:00:00+00', 'Nina Patel', 'Boots', 'x')",
+    "return_batch_item": "INSERT INTO return_batch_item (return_batch_id, stock_movement_id) "
+    "VALUES ((SELECT min(id) FROM return_batch), (SELECT min(id) FROM stock_movement))",
     "pack_price": "INSERT INTO pack_price (medicine_id, pack_size, price_pence, source, "
     "recorded_at) VALUES (1, 28, 120, 'entered', '2026-01-01 09:00:00+00')",
     "prn_outcome": "INSERT INTO prn_outcome (administration_id, effect, staff_id, recorded_at) "
@@ -59,6 +63,8 @@ def _first_row(db, table: str) -> int:
             _first_row(db, "medicine_order")
         if table == "receipt_check_line":
             _first_row(db, "receipt_check")
+        if table == "return_batch_item":
+            _first_row(db, "return_batch")
         if table == "recommendation_event":
             _first_row(db, "recommendation")
         with db.write() as s:

@@ -10,9 +10,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from emar.cli import main
+from emar.domain.disposal import Reason
 from emar.models import PackPrice
+from emar.services.charts.disposals import dispose
 from emar.services.charts.packs import medicines_for_gtin
-from emar.services.charts.stock import book_in, remove_stock
+from emar.services.charts.stock import book_in
 from tests.support.homes import Home
 from tests.support.pdf_checks import pdf_text
 
@@ -30,8 +32,7 @@ def test_a_price_entered_costs_the_waste_report(home_db, tmp_path, capsys, monke
     with home_db.write() as s:
         (medicine,) = medicines_for_gtin(s, home.gtins["Amlodipine"])
         book_in(s, nina, line, home.gtins["Amlodipine"], Decimal(28), now - timedelta(days=3))
-        remove_stock(s, nina, line, Decimal(14), now - timedelta(days=2),
-                     kind="wasted", reason="dropped")  # fmt: skip
+        dispose(s, nina, line, Decimal(14), now - timedelta(days=2), Reason.SPOILT)
     assert _emar(home_db, monkeypatch, "nina-demo-2026\n", "catalogue", "price", str(medicine),
                  "--pack-size", "28", "--price", "£2.80", "--by", "nina") == 0  # fmt: skip
     assert "a pack of 28 of product" in capsys.readouterr().out

@@ -232,8 +232,16 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
     home = Home(home_db)
     window = open_window(qtbot, home_db, tmp_path, lambda: AT)
     sign_in(qtbot, window, "nina")  # a nurse may manage stock and the catalogue
+    from emar.ui.manage.disposal_dialog import DisposalForm
+
+    asked = []
     m = manage(
-        qtbot, window, ask=answers("54", "two dropped and destroyed", "wasted", "1", "dropped")
+        qtbot,
+        window,
+        ask=answers("54", "two dropped and destroyed"),
+        ask_disposal=lambda parent, q: (
+            asked.append(q) or DisposalForm(Decimal(1), "dropped or damaged", None)
+        ),
     )
     mary = home.residents["Mary Jones"]
     m.tabs.setCurrentWidget(m.stock)
@@ -248,6 +256,7 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
     with qtbot.waitSignal(m.saved, timeout=10_000):
         m.stock.stock_action("out")
     qtbot.waitUntil(lambda: m.stock.stock.row(row).balance == 53, timeout=10_000)
+    assert asked[0].balance == 54 and not asked[0].witness_needed
     # catalogue: a new pack barcode attached by scanning
     m.tabs.setCurrentWidget(m.catalogue)
     in_front(qtbot, m)

@@ -100,6 +100,8 @@ def covered_models() -> dict[type, str]:
         RecommendationEvent,
         ResidentCondition,
         ResidentObservation,
+        ReturnBatch,
+        ReturnBatchItem,
         ReviewLineAssessment,
         Staff,
         StockMovement,
@@ -124,6 +126,8 @@ def covered_models() -> dict[type, str]:
         MedicineOrderLine,
         ReceiptCheck,  # 0011: the receipt check, signed, item by item
         ReceiptCheckLine,
+        ReturnBatch,  # 0012: the returns to the pharmacy, batch by batch
+        ReturnBatchItem,
     )
     return {m: m.__tablename__ for m in models}
 

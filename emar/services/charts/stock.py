@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from emar.domain.disposal import Reason, read_reason, way_for
 from emar.domain.gtin import to_gtin14
 from emar.domain.rights.medicine import expired
 from emar.domain.text_rules import clean_text, required_text
@@ -24,8 +25,9 @@ from emar.services.charts.packs import medicines_for_gtin
 from emar.services.charts.reading import resident_chart
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
+from emar.services.staff.signing import Signature
 
-DISPOSAL_REASONS = ("refused and destroyed", "expired", "discontinued", "dropped")
+DISPOSAL_REASONS = tuple(r.value for r in Reason)  # the disposal register's reasons
 
 
 @dataclass(frozen=True)
@@ -198,22 +200,24 @@ def remove_stock(
     *,
     kind: str,
     reason: str,
-    witness_id: int | None = None,
+    witness: Signature | None = None,
 ) -> Decimal:
-    """Return to the pharmacy or dispose of ("wasted"), with a reason. Returns the balance."""
+    """Return to the pharmacy or dispose of ("wasted"), with a reason: the disposal register's
+    rule (emar.domain.disposal) says which way each reason goes and when a witness signs, and
+    `kind` must agree with it. Returns the balance."""
+    from emar.services.charts.disposals import record_disposal  # it builds on this module
+
     require(session, staff_id, Action.MANAGE_STOCK)
     reason = required_text(reason, "Reason")
     if kind not in ("returned", "wasted"):
         raise ValidationError("Stock leaves as 'returned' or 'wasted'.")
-    if reason not in DISPOSAL_REASONS:
+    chosen = read_reason(reason)
+    if chosen is None:
         raise ValidationError(f"Choose a reason: {', '.join(DISPOSAL_REASONS)}.")
+    if way_for(chosen).kind != kind:
+        raise ValidationError(f"Stock {chosen.value} is {way_for(chosen).value}.")
     line = _line(session, line_id)
-    if quantity <= 0:
-        raise ValidationError("The quantity must be more than zero.")
-    if quantity > balance(session, line_id):
-        raise ValidationError("That is more than the recorded stock: count it first.")
-    _move(session, staff_id, line, kind, -quantity, at, reason=reason, witness_id=witness_id)
-    return balance(session, line_id)
+    return record_disposal(session, staff_id, line, quantity, at, chosen, witness=witness).balance
 
 
 def stock_rows(session: Session, resident_id: int, now: datetime) -> list[StockRow]:

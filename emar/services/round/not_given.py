@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from emar.domain.codes import Outcome
+from emar.domain.codes import DROPPED, Outcome
 from emar.domain.text_rules import NOTE, clean_text
 from emar.domain.verdict import CheckCode
 from emar.errors import ValidationError
 from emar.models import Administration, NotGivenCode
 from emar.services.audit import record_event
 from emar.services.audit.digests import row_digest
+from emar.services.charts.disposals import dispose_dose
 from emar.services.permissions import Action, require
 from emar.services.round.facts import load_lines
 from emar.services.round.mar_entry import (
@@ -26,6 +27,7 @@ from emar.services.round.mar_entry import (
     voided_entry,
 )
 from emar.services.round.verification import Intent, verify
+from emar.services.staff.signing import Signature
 
 
 def record_not_given(
@@ -39,10 +41,16 @@ def record_not_given(
     scheduled_at: datetime | None = None,
     note: str | None = None,
     late_entry_reason: str | None = None,
+    witness: Signature | None = None,
 ) -> Recorded:
     """A dose not given: a code always, a note when the code needs one. For a PRN line this is
     "offered, not needed" and has no scheduled time. A missed dose filled in afterwards is a
-    late entry: it needs the reason it is recorded late."""
+    late entry: it needs the reason it is recorded late.
+
+    Code D (dropped, damaged or destroyed) records the dose's disposal from the line's stock in
+    the same transaction: the dose (its lower bound, for a range), or what stock there is if
+    less, or nothing when no stock is recorded for the line. A controlled drug's destruction
+    needs `witness`, as giving it would."""
     staff = require(session, staff_id, Action.ADMINISTER)
     note = clean_text(note, "Note", limit=NOTE, lines=True)
     late_entry_reason = clean_text(late_entry_reason, "Why it is recorded late")
@@ -101,7 +109,16 @@ def record_not_given(
         entity_id=entry.id,
         detail={"chart_line_id": line.id, "code": code, "digest": row_digest(entry)},
     )
-    return Recorded(entry.id, f"Recorded: {line.medicine} not given ({code} {code_row.label}).")
+    said = f"Recorded: {line.medicine} not given ({code} {code_row.label})."
+    if code == DROPPED:
+        gone = dispose_dose(session, staff.id, line.id, line.dose_min, now, entry.id, witness)
+        if gone is None:
+            said += " No stock is recorded for it, so no disposal was recorded."
+        elif gone.quantity < line.dose_min:
+            said += f" Only {gone.quantity.normalize():f} was in stock: that is recorded destroyed."
+        else:
+            said += f" {gone.quantity.normalize():f} recorded destroyed."
+    return Recorded(entry.id, said)
 
 
 def not_given_codes(session: Session) -> list[tuple[str, str, bool]]:

@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from emar.domain.periods import MAR_DAYS  # a cycle's supply of a once-daily tablet
+from emar.services.charts.disposals import DisposalQuestion
 from emar.services.residents.allergies import AllergyForm
 from emar.ui.manage.allergy_dialog import ask_allergy
+from emar.ui.manage.disposal_dialog import DisposalForm, ask_disposal
 from emar.ui.manage.health_dialog import ObservationForm, ask_observation
 
 
@@ -86,3 +88,4 @@ class ManageQuestions:
     ask_observation: Callable[[QWidget, datetime, ZoneInfo], ObservationForm | None] = (
         ask_observation
     )
+    ask_disposal: Callable[[QWidget, DisposalQuestion], DisposalForm | None] = ask_disposal

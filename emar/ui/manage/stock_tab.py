@@ -24,16 +24,11 @@ from emar.domain.pack_expiry import read_expiry
 from emar.domain.periods import MAR_DAYS
 from emar.domain.scan_intents import BOOK_IN_WANTS_PACK, office_takes
 from emar.errors import EmarError
+from emar.services.charts.disposals import DisposalQuestion, disposal_question, dispose
 from emar.services.charts.packs import pack_line
-from emar.services.charts.stock import (
-    DISPOSAL_REASONS,
-    StockRow,
-    book_in,
-    carry_forward,
-    remove_stock,
-    stock_rows,
-)
+from emar.services.charts.stock import StockRow, book_in, carry_forward, stock_rows
 from emar.services.home import set_cycle_start
+from emar.services.staff.signing import Signature
 from emar.ui.manage.workspace import Host, Lists, ManageTab, fill_residents
 from emar.ui.operations import HOME, STOCK, QueryOp
 from emar.ui.widgets.table_models import RowTableModel
@@ -151,19 +146,33 @@ class StockTab(ManageTab):
                     f"{row.medicine}: counted {counted.normalize():f}.",
                 )
             else:
-                how = ask(self, "Stock out", "Returned or disposed of?", ["returned", "wasted"])
-                amount = Decimal(ask(self, "Stock out", "How many?", None) or "x")
-                why = ask(self, "Stock out", "Why?", list(DISPOSAL_REASONS))
-                if how and why:
-                    self.write(
-                        lambda s: remove_stock(
-                            s, staff, row.chart_line_id, amount, now, kind=how, reason=why
-                        ),
-                        STOCK,
-                        f"{row.medicine}: {amount.normalize():f} {how}.",
-                    )
+                line_id = row.chart_line_id
+                QueryOp(self.host, lambda s: disposal_question(s, line_id)).success(
+                    lambda q: self.stock_out(q, staff)
+                ).run_in_background()
         except ArithmeticError:
             self.refuse("Type a number.")
+
+    def stock_out(self, question: DisposalQuestion, staff: int) -> None:
+        """One dialog: how many, why, the way it goes, and a witness only when one is needed."""
+        answer = self.ask.ask_disposal(self, question)
+        if answer is None:
+            return
+        now = self.host.desk.clock()
+        witness = Signature(*answer.witness) if answer.witness else None
+        self.write(
+            lambda s: dispose(
+                s,
+                staff,
+                question.chart_line_id,
+                answer.quantity,
+                now,
+                answer.reason,
+                witness=witness,
+            ),
+            STOCK,
+            lambda done: f"{question.medicine}: {done.message}",
+        )
 
     # --- booking in by scanning -------------------------------------------------------------
     def takes(self, scan: Scan) -> bool:

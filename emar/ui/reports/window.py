@@ -51,6 +51,8 @@ CHOICES = [
     ("Controlled drugs register", ReportKind.CD_REGISTER, False),
     ("Medication review letter (one resident, for the GP)", ReportKind.MEDICATION_REVIEW, False),
     ("Medicines optimisation", ReportKind.OPTIMISATION, False),
+    ("Returns to pharmacy (makes a batch of what is waiting)", ReportKind.RETURNS, False),
+    ("Disposal register", ReportKind.DISPOSALS, False),
     ("Medicines waste (disposals, cost, avoidable waste)", ReportKind.WASTE, False),
 ]
 

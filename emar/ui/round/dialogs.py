@@ -21,6 +21,16 @@ def ask_text(parent: QWidget, title: str, question: str) -> str | None:
     return text.strip() if ok and text.strip() else None
 
 
+def ask_witness(parent: QWidget, medicine: str) -> tuple[str, str] | None:
+    """A controlled drug destroyed (code D): the witness's username and PIN."""
+    title = f"Witness: {medicine} destroyed"
+    username, ok = QInputDialog.getText(parent, title, "Witness's username:")
+    if not ok or not username.strip():
+        return None
+    pin, ok = QInputDialog.getText(parent, title, "Witness's PIN:", QLineEdit.EchoMode.Password)
+    return (username.strip(), pin) if ok and pin else None
+
+
 def ask_override(parent: QWidget, stop: str) -> OverrideAnswer | None:
     """A senior's username, PIN and reason, or None."""
     username = ask_text(parent, "Override", f"{stop}\n\nSenior's username:")
@@ -92,3 +102,4 @@ class RoundQuestions:
     ask_late_entry: Callable[..., LateAnswer | None] = ask_late_entry
     ask_first_run: Callable[[QWidget], FirstRunAnswer] = ask_first_run
     ask_new_password: Callable[[QWidget, str], str | None] = ask_new_password
+    ask_witness: Callable[[QWidget, str], tuple[str, str] | None] = ask_witness

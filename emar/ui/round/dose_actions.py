@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from emar.domain.codes import OTHER
+from emar.domain.codes import DROPPED, OTHER
 from emar.domain.doses import DoseState, effective_entries
 from emar.domain.rights.entry_time import LATE_ENTRY_FOR, may_fill_in_late
 from emar.domain.schedule import nearest_instant
 from emar.infra.db import Session
+from emar.services.charts.disposals import WITNESS_NEEDED
 from emar.services.round.due import DueDose
 from emar.services.round.recording import (
     Recorded,
@@ -20,6 +21,7 @@ from emar.services.round.recording import (
     record_not_given,
     record_prn_outcome,
 )
+from emar.services.staff.signing import Signature
 from emar.ui.operations import RECORDS, QueryOp, WriteOp
 from emar.ui.round.giving import GivingFlow
 from emar.ui.round.not_given_dialog import CodeChoice
@@ -48,15 +50,25 @@ class DoseActions:
             return None
         return dose
 
-    def _write(self, write: Callable[[Session], Recorded]) -> None:
-        """One write off the GUI thread; "recorded" is shown after its commit."""
+    def _write(
+        self,
+        write: Callable[[Session], Recorded],
+        refused: Callable[[BaseException], bool] | None = None,
+    ) -> None:
+        """One write off the GUI thread; "recorded" is shown after its commit. `refused` may
+        take a refusal in hand (True), else it is shown."""
         blocked = self.round.giving.blocked
         if blocked:
             self.round.messages.problem(f"NOT RECORDED: {blocked}")
             return
+
+        def failed(exc: BaseException) -> None:
+            if refused is None or not refused(exc):
+                self.round.messages.problem(str(exc))
+
         WriteOp(self.round, write, RECORDS).success(
             lambda done: self.round.recorded_here(done.message)
-        ).failure(lambda exc: self.round.messages.problem(str(exc))).run_in_background()
+        ).failure(failed).run_in_background()
 
     def give_without_scan(self) -> None:
         dose = self._chosen_dose()
@@ -134,13 +146,30 @@ class DoseActions:
         self._record_not_given(dose, answer.code or OTHER, answer.note, answer.reason)
 
     def _record_not_given(
-        self, dose: DueDose, code: str, note: str | None, late_reason: str | None = None
+        self,
+        dose: DueDose,
+        code: str,
+        note: str | None,
+        late_reason: str | None = None,
+        witness: Signature | None = None,
     ) -> None:
         who = self.round.who()
         if who is None:
             return
         resident_id, staff_id = who
         now = self.round.desk.clock()
+
+        def needs_witness(exc: BaseException) -> bool:
+            """Code D for a CD the home witnesses: its destruction needs a witness's PIN."""
+            if code != DROPPED or witness is not None or str(exc) != WITNESS_NEEDED:
+                return False
+            signed = self.ask.ask_witness(self.round, dose.medicine)
+            if signed is None:
+                self.round.messages.problem(f"NOT RECORDED: {WITNESS_NEEDED}")
+            else:
+                self._record_not_given(dose, code, note, late_reason, Signature(*signed))
+            return True
+
         self._write(
             lambda session: record_not_given(
                 session,
@@ -152,7 +181,9 @@ class DoseActions:
                 scheduled_at=dose.scheduled_at,
                 note=note,
                 late_entry_reason=late_reason,
-            )
+                witness=witness,
+            ),
+            needs_witness,
         )
 
     def correct_selected(self) -> None:

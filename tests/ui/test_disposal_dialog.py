@@ -1,0 +1,62 @@
+"""The stock-out dialog: the way shown from the rule as the reason changes; the witness fields
+only for a controlled drug that needs one, and it will not save without them."""
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from emar.services.charts.disposals import DisposalQuestion
+from emar.ui.manage.disposal_dialog import DisposalDialog
+
+CD = DisposalQuestion(7, "Oxycodone 5 mg/5 ml oral solution", Decimal(500), 2, True)
+PLAIN = DisposalQuestion(3, "Amlodipine 5 mg tablets", Decimal(56), None, False)
+
+
+def _dialog(qtbot, question):
+    dialog = DisposalDialog(None, question)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _save(dialog):
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def test_a_plain_medicine_asks_no_witness_and_shows_the_way(qtbot):
+    dialog = _dialog(qtbot, PLAIN)
+    assert not dialog.witness.isVisible() and not dialog.witness_pin.isVisible()
+    assert dialog.way.text().startswith("Destroyed in the home: into the pharmaceutical")
+    dialog.reason.setCurrentText("end of cycle")
+    assert dialog.way.text().startswith("Returned to the pharmacy")
+    _save(dialog)
+    assert dialog.problem.text().startswith("Type how many") and dialog.isVisible()
+    dialog.quantity.setText("28")
+    _save(dialog)
+    assert dialog.result() == DisposalDialog.DialogCode.Accepted
+    form = dialog.form()
+    assert (form.quantity, form.reason, form.witness) == (Decimal(28), "end of cycle", None)
+
+
+@pytest.mark.parametrize("typed", ["", "ben"])
+def test_a_cd_needs_the_witness_username_and_pin(qtbot, typed):
+    dialog = _dialog(qtbot, CD)
+    assert dialog.witness.isVisible() and dialog.witness_pin.isVisible()
+    assert "denaturing kit" in dialog.way.text() and "Schedule 2" in dialog.way.text()
+    dialog.quantity.setText("5")
+    dialog.witness.setText(typed)
+    _save(dialog)
+    assert "witness types their username and PIN" in dialog.problem.text()
+    assert dialog.isVisible()
+
+
+def test_a_cd_with_its_witness_saves(qtbot):
+    dialog = _dialog(qtbot, CD)
+    dialog.quantity.setText("5")
+    dialog.witness.setText("ben")
+    dialog.witness_pin.setText("3917")
+    dialog.grab().save("/tmp/dispo/dialog.png")
+    _save(dialog)
+    assert dialog.form().witness == ("ben", "3917")
