@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emar.demo.cycle import build_demo_cycle
 from emar.demo.data import (
     CATALOGUE,
     CHART_STARTED_DAYS_AGO,
@@ -164,8 +165,19 @@ def build_demo_home(
                 resident_ids=earlier,
                 line_rates=line_rates,
                 spare_stock=0,
+                top_up=False,
             )
             counts = {k: v + before.get(k, 0) for k, v in counts.items()}
+    if history_days:
+        counts |= build_demo_cycle(
+            session,
+            building.staff,
+            {key: (p.id, p.gtin) for key, p in building.products.items()},
+            UNIT_OF,
+            home.zone,
+            now,
+            building.chart_start,
+        )
     record_event(session, "demo.created", entity="care_home", entity_id=home.id, detail=counts)
     return counts
 

@@ -358,3 +358,39 @@ RECEIVED = {
     "drop": Decimal(80),
     "application": Decimal(100),
 }
+
+
+# What a pack costs, in pence, for the waste report: round figures near the Drug Tariff of the
+# mid-2020s, for the demo only (a real home gets dm+d's prices with each catalogue import).
+DEMO_PACK_PRICES = {
+    "amlodipine": 95,
+    "ramipril": 105,
+    "metformin": 93,
+    "atorvastatin": 110,
+    "cocareldopa": 600,
+    "warfarin": 100,
+    "fentanyl": 1250,
+    "paracetamol": 90,
+    "cocodamol": 150,
+    "oxycodone": 1942,
+    "salbutamol": 150,
+    "beclometasone": 370,
+    "latanoprost": 450,
+    "emollient": 632,
+    "donepezil": 105,
+    "sertraline": 120,
+    "lansoprazole": 125,
+    "furosemide": 85,
+    "alendronic": 630,
+    "levetiracetam": 2500,
+    "senna": 80,
+    "amoxicillin": 160,
+    "lactulose": 440,
+    "adcal": 183,
+    "paracetamol_demopharma": 85,
+    "diazepam": 100,
+    "amitriptyline": 100,
+    "naproxen": 150,
+    "apixaban": 2660,
+    "risperidone": 150,
+}

@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from emar.domain.codes import REFUSED, Outcome, PrnEffect
@@ -60,10 +60,14 @@ def generate_history(
     resident_ids: list[int] | None = None,
     line_rates: Mapping[int, HistoryRates] | None = None,
     spare_stock: int = 28,
+    top_up: bool = True,
 ) -> dict[str, int]:
     """`line_rates`: chart line id -> that line's own rates (a medicine often refused, a PRN
-    never needed), else `rates`. Each line's stock is booked in at `start` as what was given
-    plus `spare_stock`, and what was given booked out at `end`."""
+    never needed), else `rates`. Each line's stock is topped up at `start` so that what was
+    given leaves `spare_stock` (no more is booked in than that needs: the line's stock held at
+    `start` counts first, so a demo line holds what a real one would after its doses), and what
+    was given is booked out at `end`. Without `top_up`, exactly what was given is booked in (a
+    period before the stock on record: the balance is left as it was)."""
     rng = random.Random(seed)  # noqa: S311 - synthetic records, not security
     home = get_home(session)
     residents = load_residents(session, resident_ids=resident_ids)
@@ -116,24 +120,34 @@ def generate_history(
     for e in entries + prn_entries:
         if e["outcome"] == Outcome.GIVEN:
             used[e["chart_line_id"]] += e["dose_given"]
+    held = {
+        line_id: total
+        for line_id, total in session.execute(
+            select(StockMovement.chart_line_id, func.sum(StockMovement.quantity))
+            .where(StockMovement.chart_line_id.in_(list(used)), StockMovement.occurred_at <= start)
+            .group_by(StockMovement.chart_line_id)
+        )
+    }
     stock = []
     for line_id, amount in used.items():
         line = meta[line_id]
+        booked = amount + spare_stock - (Decimal(held.get(line_id) or 0) if top_up else 0)
         common = {
             "resident_id": line.resident_id,
             "medicine_id": line.medicine_id,
             "chart_line_id": line_id,
             "staff_id": carers[0],
         }
-        stock.append(
-            {
-                **common,
-                "kind": "received",
-                "quantity": amount + spare_stock,
-                "occurred_at": start,
-                "reason": None,
-            }
-        )
+        if booked > 0:
+            stock.append(
+                {
+                    **common,
+                    "kind": "received",
+                    "quantity": booked,
+                    "occurred_at": start,
+                    "reason": None,
+                }
+            )
         stock.append(
             {
                 **common,

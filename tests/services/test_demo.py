@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from emar.demo.build import build_demo_home
-from emar.demo.data import DEMO_STAFF
+from emar.demo.data import CHART_STARTED_DAYS_AGO, DEMO_STAFF
 from emar.demo.history import HistoryRates, generate_history
 from emar.domain.gtin import to_gtin14
 from emar.domain.nhs_number import normalise_nhs_number
@@ -291,3 +291,37 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
         totals = chart.use[line.id].totals(90)
         assert totals.given + totals.late + totals.refused > 60, (line.medicine, totals)
         assert totals.missed <= 6, (line.medicine, totals)
+
+
+def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
+    """Issue 18 part 8: the demo as `emar demo` makes it has its cycle start, pack prices, the
+    next cycle's order (one line not required) and an early delivery one pack short and one
+    line missing, for the receipt check to find."""
+    from emar.domain.ordering import CYCLE_DAYS
+    from emar.domain.receipt import Outcome
+    from emar.infra.db import open_database
+    from emar.services.charts.ordering import orders
+    from emar.services.charts.prices import unit_prices
+    from emar.services.charts.receipt import reconcile
+    from emar.services.home import get_home
+
+    database = open_database(templates.copy_url("history"))
+    try:
+        with database.read() as s:
+            home = get_home(s)
+            nina = s.scalars(select(Staff.id).where(Staff.username == "nina")).one()
+            (order,) = orders(s, nina)
+            receipt = reconcile(s, nina, order.id, DEMO_NOW)
+            priced = unit_prices(s, s.scalars(select(Medicine.id)).all())
+    finally:
+        database.dispose()
+    started = (DEMO_NOW - timedelta(days=CHART_STARTED_DAYS_AGO)).astimezone(home.zone).date()
+    assert home.cycle_start_date == started
+    assert order.cycle_start == started + timedelta(days=CYCLE_DAYS)
+    outcomes = {(x.resident.split()[-1], x.medicine.split()[0], x.outcome) for x in receipt.lines}
+    assert ("Baker", "Warfarin", Outcome.SHORT) in outcomes
+    assert ("Smith", "Co-careldopa", Outcome.MISSING) in outcomes
+    assert ("Shelton", "Paracetamol", Outcome.RECEIVED) not in outcomes  # not required
+    assert sum(x.outcome == Outcome.RECEIVED for x in receipt.lines) >= 15
+    assert not any(x.outcome in (Outcome.EXTRA, Outcome.UNEXPECTED) for x in receipt.lines)
+    assert len(priced) >= 28
