@@ -1,7 +1,10 @@
 """The demo home's monthly cycle (issue 18): its cycle start, pack prices, the order for the
 next cycle and the pharmacy's early delivery with a discrepancy (one line short, one missing),
-so the order, receipt check and waste screens have something true to show. Made through the
-same services as a real home's."""
+and disposals of each kind this cycle (a dropped tablet, a refused dose, spoilt liquid, an
+expired inhaler, a finished course, a controlled drug's patch destroyed with a witness, a
+medicine stopped the day after it was ordered and returned when it came anyway), some already
+sent back in a returns batch. So the order, receipt check, disposal register and waste report
+have something true to show. Made through the same services as a real home's."""
 
 from __future__ import annotations
 
@@ -11,12 +14,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from emar.demo.data import DEMO_PACK_PRICES, PACK_SIZE, PACK_SIZES
+from emar.demo.data import DEMO_PACK_PRICES, DEMO_STAFF, PACK_SIZE, PACK_SIZES
+from emar.domain.disposal import Reason
 from emar.domain.ordering import CYCLE_DAYS
-from emar.services.charts.ordering import OrderChange, draft_order, record_order
+from emar.services.charts.disposals import dispose, make_return_batch
+from emar.services.charts.editing import stop_line
+from emar.services.charts.ordering import OrderChange, OrderDraft, draft_order, record_order
 from emar.services.charts.prices import enter_price
-from emar.services.charts.stock import book_in
+from emar.services.charts.stock import balance, book_in
 from emar.services.home import set_cycle_start
+from emar.services.staff.signing import Signature
 
 NURSE, MANAGER = "nina", "mark"
 ORDERED_DAYS_AGO = 2
@@ -25,6 +32,9 @@ DELIVERED_HOURS_AGO = 3
 NOT_REQUIRED = ("Shelton", "Paracetamol", "awaiting the GP's dose advice (low weight)")
 SHORT = ("Baker", "Warfarin")  # a pack short
 MISSING = ("Smith", "Co-careldopa")  # none came: time-critical, to chase today
+STOPPED_AFTER_ORDER = ("Evans", "Metformin", "GP stopped it: eGFR fell to 28")
+WITNESS = "ben"  # the senior carer witnesses the controlled drug's destruction
+PHARMACY = "Riverside Pharmacy"
 
 
 def build_demo_cycle(
@@ -60,6 +70,11 @@ def build_demo_cycle(
     order_id = record_order(
         session, nurse, next_start, made_at, changes, note="sent to Riverside and the pharmacy"
     )
+    # the GP stopped George's metformin the day after the order (his eGFR fell): too late for
+    # the pharmacy, which sent it anyway; it goes back, and the waste report calls it avoidable
+    stopped = find(*STOPPED_AFTER_ORDER[:2])
+    if stopped is not None:
+        stop_line(session, nurse, stopped, STOPPED_AFTER_ORDER[2], now - timedelta(days=1))
     gtins = {product_id: gtin for product_id, gtin in products.values()}
     short, missing = find(*SHORT), find(*MISSING)
     delivered = now - timedelta(hours=DELIVERED_HOURS_AGO)
@@ -76,4 +91,54 @@ def build_demo_cycle(
         quantity = Decimal(packs * (line.pack_size or 1))
         book_in(session, nurse, line.chart_line_id, gtin, quantity, delivered, batch="DEMO-NEXT")
         booked += 1
-    return {"order_id": order_id, "packs_booked_in": booked}
+    disposals = _dispose(session, staff, draft_lines_by(draft), now, stopped)
+    return {"order_id": order_id, "packs_booked_in": booked, "disposals": disposals}
+
+
+def draft_lines_by(draft: OrderDraft) -> dict[tuple[str, str], int]:
+    """Chart line ids by (family name, medicine's first word)."""
+    return {
+        (line.resident.split()[-1], line.medicine.split()[0]): line.chart_line_id
+        for line in draft.lines
+    }
+
+
+# (family, medicine, quantity, reason, days ago, witnessed)
+DISPOSALS = (
+    ("Turner", "Amoxicillin", Decimal(45), Reason.STOPPED, 9, False),  # the course finished
+    ("Hall", "Salbutamol", Decimal(200), Reason.EXPIRED, 8, False),  # an old inhaler
+    ("Jones", "Amlodipine", Decimal(1), Reason.DROPPED, 5, False),
+    ("Robinson", "Lactulose", Decimal(15), Reason.SPOILT, 4, False),  # spilt measuring it
+    ("Price", "Fentanyl", Decimal(1), Reason.DROPPED, 3, True),  # a patch torn opening it
+    ("Shelton", "Risperidone", Decimal(1), Reason.REFUSED, 2, False),  # spat out
+)
+RETURNS_SENT_DAYS_AGO = 7  # the pharmacy collected the first returns
+
+
+def _dispose(
+    session: Session,
+    staff: dict[str, int],
+    lines: dict[tuple[str, str], int],
+    now: datetime,
+    stopped: int | None,
+) -> int:
+    nurse, made, batched = staff[NURSE], 0, False
+    pins = {username: pin for username, _n, _r, _p, pin, _b in DEMO_STAFF}
+    witness = Signature(WITNESS, pins[WITNESS])
+    for family, medicine, quantity, reason, days, witnessed in DISPOSALS:  # oldest first
+        line = lines.get((family, medicine))
+        if line is None:
+            continue
+        if days < RETURNS_SENT_DAYS_AGO and not batched and made:
+            sent = now - timedelta(days=RETURNS_SENT_DAYS_AGO)
+            make_return_batch(session, nurse, sent, PHARMACY, note="collected by the driver")
+            batched = True
+        at = now - timedelta(days=days)
+        dispose(session, nurse, line, quantity, at, reason, witness=witness if witnessed else None)
+        made += 1
+    if stopped is not None:
+        held = balance(session, stopped)
+        if held > 0:
+            dispose(session, nurse, stopped, held, now - timedelta(hours=1), Reason.STOPPED)
+            made += 1
+    return made

@@ -296,10 +296,15 @@ def test_demo_shows_the_pharmacists_signals_and_a_review_followed_through(templa
 def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
     """Issue 18 part 8: the demo as `emar demo` makes it has its cycle start, pack prices, the
     next cycle's order (one line not required) and an early delivery one pack short and one
-    line missing, for the receipt check to find."""
+    line missing, for the receipt check to find; disposals of each kind, the CD's witnessed,
+    one returns batch sent and the later returns waiting; the waste report finds the avoidable
+    one (a medicine stopped after the order and delivered anyway)."""
     from emar.domain.ordering import CYCLE_DAYS
     from emar.domain.receipt import Outcome
     from emar.infra.db import open_database
+    from emar.reports.data import Scope
+    from emar.reports.waste_data import waste_data
+    from emar.services.charts.disposals import disposal_register, pending_returns
     from emar.services.charts.ordering import orders
     from emar.services.charts.prices import unit_prices
     from emar.services.charts.receipt import reconcile
@@ -313,6 +318,10 @@ def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
             (order,) = orders(s, nina)
             receipt = reconcile(s, nina, order.id, DEMO_NOW)
             priced = unit_prices(s, s.scalars(select(Medicine.id)).all())
+            start = DEMO_NOW - timedelta(days=CHART_STARTED_DAYS_AGO)
+            register = disposal_register(s, start, DEMO_NOW)
+            waiting = pending_returns(s)
+            waste = waste_data(s, Scope(start, DEMO_NOW))
     finally:
         database.dispose()
     started = (DEMO_NOW - timedelta(days=CHART_STARTED_DAYS_AGO)).astimezone(home.zone).date()
@@ -325,3 +334,13 @@ def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
     assert sum(x.outcome == Outcome.RECEIVED for x in receipt.lines) >= 15
     assert not any(x.outcome in (Outcome.EXTRA, Outcome.UNEXPECTED) for x in receipt.lines)
     assert len(priced) >= 28
+    reasons = {r.reason for r in register}
+    assert {"dropped or damaged", "refused and destroyed", "spoilt", "expired",
+            "stopped (discontinued)"} <= reasons  # fmt: skip
+    (patch,) = [r for r in register if r.medicine.startswith("Fentanyl")]
+    assert patch.witness == "Ben Osei" and patch.way == "destroyed in the home"
+    assert any(r.batch_id for r in register) and waiting  # one batch sent, returns waiting
+    assert all(r.batch_id is None for r in waiting)
+    (avoidable,) = [x for x in waste.items if x.avoidable]
+    assert avoidable.medicine.startswith("Metformin") and avoidable.resident == "George Evans"
+    assert avoidable.cost_pence and waste.unpriced == 0
