@@ -76,10 +76,11 @@ def reconcile(
     in_hand: Mapping[int, Decimal] | None = None,
     next_dose: Mapping[int, Decimal] | None = None,
 ) -> list[ReceiptItem]:
-    """The items of the receipt check, urgent first, then by chart line. `next_due`: each
-    line's next dose due (regular lines); `substances`: each product's ingredient ids, where
-    known; `in_hand`: each line's stock before this delivery and `next_dose` its dose (dose
-    units): a missing line whose stock in hand covers its next dose is not urgent."""
+    """The items of the receipt check: urgent first, then the rest to chase or check, then what
+    came in full, each by chart line. `next_due`: each line's next dose due (regular lines);
+    `substances`: each product's ingredient ids, where known; `in_hand`: each line's stock
+    before this delivery and `next_dose` its dose (dose units): a missing line whose stock in
+    hand covers its next dose is not urgent."""
     substances = substances or {}
     in_hand, next_dose = in_hand or {}, next_dose or {}
     wanted = {o.chart_line_id: o for o in ordered if o.quantity > 0}
@@ -127,4 +128,7 @@ def reconcile(
         what = "the same substance at another strength" if same else "another product"
         note = f"{_n(got)} booked in of {what}: not the line's medicine"
         items.append(ReceiptItem(line_id, outcome, qty, got, False, note, pack))
-    return sorted(items, key=lambda i: (not i.urgent, i.chart_line_id))
+    # urgent first, then what needs chasing or checking, then what came in full
+    return sorted(
+        items, key=lambda i: (not i.urgent, i.outcome == Outcome.RECEIVED, i.chart_line_id)
+    )

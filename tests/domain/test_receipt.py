@@ -25,11 +25,12 @@ def test_full_short_missing_and_extra():
         BookedIn(4, 40, 40, D(29)),
     ]
     items = reconcile(ordered, booked, {}, NOW)
+    # what needs chasing or checking first, then what came in full
     assert [(i.chart_line_id, i.outcome, i.ordered, i.received) for i in items] == [
-        (1, Outcome.RECEIVED, 56, 56),
         (2, Outcome.SHORT, 28, 27),
         (3, Outcome.MISSING, 28, 0),
         (4, Outcome.EXTRA, 28, 29),
+        (1, Outcome.RECEIVED, 56, 56),
     ]
     assert _one(items, 2).note == "1 short of the 28 ordered"
     assert _one(items, 4).note == "1 more than the 28 ordered"
@@ -42,8 +43,8 @@ def test_whole_packs_of_what_was_ordered_are_received_in_full_not_extra():
     booked = [BookedIn(1, 10, 10, D(56)), BookedIn(2, 20, 20, D(84))]  # a third pack on line 2
     items = reconcile(ordered, booked, {}, NOW)
     assert [(i.outcome, i.note) for i in items] == [
-        (Outcome.RECEIVED, "received in full (56 in whole packs)"),
         (Outcome.EXTRA, "38 more than the 46 ordered"),
+        (Outcome.RECEIVED, "received in full (56 in whole packs)"),
     ]
 
 
