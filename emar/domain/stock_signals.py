@@ -135,7 +135,9 @@ def _expiring(line: LineStock, now: datetime, zone: ZoneInfo) -> list[StockSigna
         if pack.expiry < today:
             taken = Decimal(0)
         else:
-            taken = min(pack.quantity, max(_used_by(line, pack.expiry, now, zone) - used, 0))
+            taken = min(
+                pack.quantity, max(_used_by(line, pack.expiry, now, zone) - used, Decimal(0))
+            )
         used += taken
         left = pack.quantity - taken
         if left > 0:
