@@ -31,6 +31,7 @@ from emar.domain.stock_signals import (
 )
 from emar.models import StockMovement
 from emar.services.charts.ordering import _prn_use
+from emar.services.charts.stock import StockRow, stock_rows
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
 from emar.services.round.facts import load_lines, load_residents
@@ -162,3 +163,31 @@ def signals_by_line(rows: list[StockSignalRow]) -> dict[int, list[StockSignalRow
     for row in rows:
         out[row.chart_line_id].append(row)
     return dict(out)
+
+
+@dataclass(frozen=True)
+class StockLine(StockRow):
+    """A line of the stock list with its signals, in words ("" when none)."""
+
+    signals: str = ""
+    urgent: bool = False  # short: it runs out before the next delivery
+
+
+def stock_lines(session: Session, resident_id: int, now: datetime) -> list[StockLine]:
+    """The resident's stock list (emar.services.charts.stock.stock_rows) with each line's
+    signals."""
+    found = signals_by_line(stock_signal_rows(session, None, now, resident_id=resident_id))
+    out = []
+    for row in stock_rows(session, resident_id, now):
+        mine = found.get(row.chart_line_id, [])
+        out.append(
+            StockLine(
+                row.chart_line_id,
+                row.medicine,
+                row.dose,
+                row.balance,
+                signals=" ".join(s.text for s in mine),
+                urgent=any(s.signal == Kind.SHORT.value for s in mine),
+            )
+        )
+    return out
