@@ -95,3 +95,19 @@ def test_only_the_resident_or_the_kinds_asked_for(home_db):
     assert short and short == [r for r in everyone if r.signal == "short"]
     keys = [(r.room, r.resident, r.medicine.lower()) for r in everyone]
     assert keys == sorted(keys)
+
+
+def test_the_rounds_alerts_say_a_medicine_runs_out_before_the_delivery(home_db):
+    """5 tablets is more than the round's 3 days, but short before the next cycle."""
+    from emar.services.round.alerts import alerts
+
+    home = _setup(home_db)
+    amlodipine = home.line("Mary Jones", "Amlodipine")
+    with home_db.write() as s:
+        count_stock(s, home.staff["nina"], amlodipine, Decimal(5), NOW, "counted")
+    with home_db.read() as s:
+        found = [a for a in alerts(s, NOW) if a.kind == "stock" and a.resident == "Mary Jones"]
+    assert [a.message for a in found] == [
+        "Amlodipine 5 mg tablets: Runs out Sun 7 Jun: 5 tablets in stock, 13 tablets due before "
+        "the next cycle starts on Mon 15 Jun. Order more now."
+    ]

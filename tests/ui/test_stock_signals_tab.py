@@ -52,3 +52,35 @@ def test_the_stock_tab_says_mary_runs_out_and_the_home_list_has_it(qtbot, home_d
     assert (mary.resident, mary.signal, mary.text) == ("Mary Jones", "short", expected)
     m.resize(1100, 760)
     m.stock.grab().save("/tmp/sig_stock_tab.png")
+
+
+def test_the_rounds_alerts_tab_says_a_medicine_runs_out_before_the_delivery(
+    qtbot, home_db, tmp_path
+):
+    """3 tablets is 3 days (no 3-day alert), but 4 doses are due before Mon 15 June."""
+    home = Home(home_db)
+    amlodipine = home.line("Mary Jones", "Amlodipine")
+    with home_db.write() as s:
+        set_cycle_start(s, home.staff["mark"], date(2026, 5, 18))
+        count_stock(s, home.staff["nina"], amlodipine, Decimal(3), AT, "counted")
+    window = open_window(qtbot, home_db, tmp_path, lambda: AT)
+    sign_in(qtbot, window)
+    model = window.work.round_list.alert_model
+
+    def stock_rows() -> list[int]:
+        return [
+            i
+            for i in range(model.rowCount())
+            if model.row(i).kind == "stock" and model.row(i).resident == "Mary Jones"
+        ]
+
+    qtbot.waitUntil(lambda: len(stock_rows()) == 1, timeout=10_000)
+    (row,) = stock_rows()
+    assert model.index(row, 2).data() == "STOCK"
+    assert model.index(row, 3).data() == (
+        "Amlodipine 5 mg tablets: Runs out Sun 14 Jun: 3 tablets in stock, 4 tablets due "
+        "before the next cycle starts on Mon 15 Jun. Order more now."
+    )
+    window.work.round_list.setCurrentIndex(1)
+    window.resize(1200, 700)
+    window.grab().save("/tmp/sig_alerts.png")

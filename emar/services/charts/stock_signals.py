@@ -10,6 +10,7 @@ packs, PRN use.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -69,10 +70,13 @@ def stock_signal_rows(
     *,
     unit_id: int | None = None,
     resident_id: int | None = None,
+    resident_ids: Sequence[int] | None = None,
     kinds: frozenset[Kind] | None = None,
+    prn: bool = True,
 ) -> list[StockSignalRow]:
     """The signals at `now`, by room, resident and medicine, the most urgent first within a
-    line. `staff_id` None: the command line. `kinds`: only those (e.g. SHORT for the round)."""
+    line. `staff_id` None: the command line. `kinds`: only those (e.g. SHORT for the round);
+    `prn` False: regular lines only (no MAR history read, as the round's alerts want)."""
     if staff_id is not None:
         require(session, staff_id, Action.VIEW_CHARTS)
     home = get_home(session)
@@ -83,7 +87,11 @@ def stock_signal_rows(
         for r in load_residents(
             session,
             unit_id=unit_id,
-            resident_ids=None if resident_id is None else [resident_id],
+            resident_ids=list(resident_ids)
+            if resident_ids is not None
+            else None
+            if resident_id is None
+            else [resident_id],
         )
     }
     ids = list(residents)
@@ -111,11 +119,11 @@ def stock_signal_rows(
         ):
             if lid is not None:
                 packs[lid].append(Pack(Decimal(qty), expiry, batch))
-    tracked = [line for line in lines if line.id in totals]
+    tracked = [line for line in lines if line.id in totals and (prn or not line.is_prn)]
     delivery = next_cycle_start(home.cycle_start_date, today) if home.cycle_start_date else None
     ahead = max(delivery or today, today + timedelta(days=max(EXPIRY_DAYS, SHORT_DAYS) + 1))
     until = datetime.combine(ahead, time(0), zone)
-    prn = _prn_use(session, ids, [x for x in tracked if x.is_prn], today, zone) if ids else {}
+    use = _prn_use(session, ids, [x for x in tracked if x.is_prn], today, zone) if ids else {}
     rows: list[StockSignalRow] = []
     for line in tracked:
         due = () if line.is_prn else line_instants(line, zone, now, until)
@@ -125,7 +133,7 @@ def stock_signal_rows(
             dose_unit=line.dose_unit,
             tracked=True,
             balance=totals[line.id],
-            cycle_need=_cycle_need(line, today, zone, prn.get(line.id)),
+            cycle_need=_cycle_need(line, today, zone, use.get(line.id)),
             doses_due=[(at, line.dose_max) for at in due],
             packs=packs[line.id],
         )
