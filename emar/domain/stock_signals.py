@@ -16,7 +16,9 @@ What the nurse doing the monthly cycle, and the visiting pharmacist, should act 
   receipt) is never flagged.
 - SHORT: an active line whose stock will not cover the doses due before the next cycle's
   delivery (or, with no cycle known, the next few days): when it runs out, and how many short.
-  A PRN line runs out at its recent rate of use, "about".
+  The doses are given from the packs in hand first-expiring-first and none after its expiry
+  day, so stock that goes out of date first does not count. A PRN line runs out at its recent
+  rate of use, "about" (only stock already expired is left out).
 
 A line whose stock has never been recorded (no movement at all) is not tracked: no signal at
 all, rather than a false "short".
@@ -39,6 +41,7 @@ from emar.domain.wording import format_amount, unit_text
 EXPIRY_DAYS = 30  # expiring "within 30 days"
 SHORT_DAYS = 7  # with no next cycle known, short for the doses of the next 7 days
 OVER_CYCLES = 2
+OUT_OF_DATE = "go out of date first"
 
 
 class Kind(StrEnum):
@@ -98,7 +101,7 @@ def _prn_rate(line: LineStock) -> Decimal | None:
 def in_hand(packs: Sequence[Pack], balance: Decimal) -> list[Pack]:
     """The packs the balance is made of, first-expiring first, assuming they were used
     first-expiring-first: the latest-expiring `balance` units received. Units beyond what was
-    received (carried in, counted up) have no known expiry."""
+    received (carried in, counted up) have no known expiry: listed last, as never expiring."""
     left = max(balance, Decimal(0))
     held: list[Pack] = []
     far = date.max
@@ -108,9 +111,10 @@ def in_hand(packs: Sequence[Pack], balance: Decimal) -> list[Pack]:
         take = min(pack.quantity, left)
         held.append(Pack(take, pack.expiry, pack.batch))
         left -= take
+    held.reverse()
     if left > 0:
-        held.append(Pack(left, None))
-    return list(reversed(held))
+        held.append(Pack(left, None))  # used last, as never expiring
+    return held
 
 
 def _used_by(line: LineStock, day: date, now: datetime, zone: ZoneInfo) -> Decimal:
@@ -172,39 +176,71 @@ def _short(
         else f"in the next {SHORT_DAYS} days"
     )
     balance = max(line.balance, Decimal(0))
+    held = in_hand(line.packs, balance)
+    expired = sum((p.quantity for p in held if p.expiry and p.expiry < today), Decimal(0))
     if line.is_prn:
         rate = _prn_rate(line)
         if rate is None or until <= today:
             return None
+        usable = balance - expired
         needed = (rate * (until - today).days).to_integral_value(ROUND_CEILING)
-        if balance >= needed:
+        if usable >= needed:
             return None
-        runs_out = today + timedelta(days=math.floor(balance / rate))
+        runs_out = today + timedelta(days=math.floor(usable / rate))
         text = (
             f"Runs out about {day_text(runs_out)} at the recent rate of use "
             f"({_units(_whole(line.cycle_need), line.dose_unit)} a cycle): "
-            f"{_units(balance, line.dose_unit)} in stock, about "
+            f"{_stock_text(balance, expired, line.dose_unit, 'expired')}, about "
             f"{_units(needed, line.dose_unit)} needed {before}. Order more now."
         )
-        return StockSignal(Kind.SHORT, text, needed - balance, runs_out)
+        return StockSignal(Kind.SHORT, text, needed - usable, runs_out)
     end = datetime.combine(until, time(0), zone)
     due = sorted((at, amount) for at, amount in line.doses_due if now <= at < end)
     needed = sum((amount for _, amount in due), Decimal(0))
-    if balance >= needed:
+    supplied, out = _supply(held, due, zone)
+    if out is None:
         return None
-    running = Decimal(0)
-    runs_out = today
-    for at, amount in due:
-        running += amount
-        if running > balance:
-            runs_out = at.astimezone(zone).date()
-            break
+    runs_out = out
     when = f"today ({day_text(runs_out)})" if runs_out == today else day_text(runs_out)
-    stock = "none in stock" if balance == 0 else f"{_units(balance, line.dose_unit)} in stock"
+    unit = line.dose_unit
     text = (
-        f"Runs out {when}: {stock}, {_units(needed, line.dose_unit)} due {before}. Order more now."
+        f"Runs out {when}: {_stock_text(balance, balance - supplied, unit, OUT_OF_DATE)}, "
+        f"{_units(needed, line.dose_unit)} due {before}. Order more now."
     )
-    return StockSignal(Kind.SHORT, text, needed - balance, runs_out)
+    return StockSignal(Kind.SHORT, text, needed - supplied, runs_out)
+
+
+def _supply(
+    held: list[Pack], due: list[tuple[datetime, Decimal]], zone: ZoneInfo
+) -> tuple[Decimal, date | None]:
+    """Give the doses due from the packs in hand, first-expiring first, none after its expiry
+    day: the dose units given, and the day of the first dose that cannot be given in full."""
+    left = [p.quantity for p in held]  # in hand is first-expiring first already
+    supplied = Decimal(0)
+    runs_out: date | None = None
+    for at, amount in due:
+        day = at.astimezone(zone).date()
+        want = amount
+        for k, pack in enumerate(held):
+            if want <= 0:
+                break
+            if pack.expiry is not None and pack.expiry < day:
+                continue
+            take = min(left[k], want)
+            left[k] -= take
+            want -= take
+            supplied += take
+        if want > 0 and runs_out is None:
+            runs_out = day
+    return supplied, runs_out
+
+
+def _stock_text(balance: Decimal, unusable: Decimal, unit: str, why: str) -> str:
+    """ "5 tablets in stock", "none in stock", "10 tablets in stock (7 go out of date first)"."""
+    if balance == 0:
+        return "none in stock"
+    text = f"{_units(balance, unit)} in stock"
+    return text + (f" ({format_amount(unusable)} {why})" if unusable > 0 else "")
 
 
 def _whole(value: Decimal | None) -> Decimal:

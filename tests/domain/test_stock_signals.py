@@ -179,8 +179,8 @@ def test_an_expired_pack_in_hand_is_flagged_do_not_give():
 def test_stock_beyond_what_was_received_has_no_known_expiry_and_is_not_flagged():
     packs = [Pack(Decimal(5), date(2026, 12, 3))]
     assert in_hand(packs, Decimal(50)) == [
-        Pack(Decimal(45), None),
         Pack(Decimal(5), date(2026, 12, 3)),
+        Pack(Decimal(45), None),
     ]
     # once daily: 2 and 3 Dec use 2 of the 5 expiring on 3 Dec; 3 are flagged
     line = stock(balance=Decimal(50), cycle_need=Decimal(28), doses_due=ONCE, packs=packs)
@@ -197,3 +197,36 @@ def test_short_and_over_stock_are_for_active_lines_only():
 def test_doses_before_now_do_not_count():
     earlier = [(NOW - timedelta(hours=2), ONE)] * 50
     assert kinds(stock(balance=Decimal(11), doses_due=earlier + TWICE)) == []
+
+
+def test_a_pack_expiring_before_the_delivery_runs_out_early_and_says_why():
+    # 10 in one pack expiring Fri 4 Dec; once daily 2..6 Dec = 5 due: 2, 3 and 4 Dec are
+    # given from it, 7 expire, nothing for Sat 5 Dec: short by 2
+    line = stock(
+        balance=Decimal(10),
+        cycle_need=Decimal(28),
+        doses_due=ONCE,
+        packs=[Pack(Decimal(10), date(2026, 12, 4))],
+    )
+    short, expiring = stock_signals(line, NOW, LONDON, NEXT)
+    assert (short.kind, short.quantity, short.when) == (Kind.SHORT, 2, date(2026, 12, 5))
+    assert short.text == (
+        "Runs out Sat 5 Dec: 10 tablets in stock (7 go out of date first), 5 tablets due "
+        "before the next cycle starts on Mon 7 Dec. Order more now."
+    )
+    assert (expiring.kind, expiring.quantity) == (Kind.EXPIRING, 7)
+
+
+def test_an_expired_pack_does_not_count_against_short():
+    # 10 expired on Mon 30 Nov, 2 more of no known expiry: 2 Dec and 3 Dec given, then none
+    line = stock(
+        balance=Decimal(12),
+        cycle_need=Decimal(28),
+        doses_due=ONCE,
+        packs=[Pack(Decimal(10), date(2026, 11, 30))],
+    )
+    short = stock_signals(line, NOW, LONDON, NEXT)[0]
+    assert (short.kind, short.quantity, short.when) == (Kind.SHORT, 3, date(2026, 12, 4))
+    assert short.text.startswith(
+        "Runs out Fri 4 Dec: 12 tablets in stock (10 go out of date first)"
+    )
