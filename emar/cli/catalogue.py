@@ -1,16 +1,20 @@
 """`emar catalogue import-dmd DIR`: the medicine catalogue from an NHSBSA dm+d release (NHS
-TRUD, weekly); a nurse or manager signs for it with their password."""
+TRUD, weekly); a nurse or manager signs for it with their password. `emar catalogue price`:
+a pack's price, for what dm+d does not price."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from emar.cli.common import open_current, signed_by_password
+from emar.domain.waste import money
 from emar.infra.dmd import find_release
 from emar.services.charts.dmd_import import ImportSummary, import_dmd
+from emar.services.charts.prices import enter_price, pence
 
 BAR = 30
 
@@ -31,6 +35,17 @@ def register(
     p.add_argument("folder", metavar="DIR", help="the unpacked release (with its GTIN file)")
     p.add_argument("--by", required=True, metavar="USER", help="the nurse or manager signing")
     p.set_defaults(func=cmd_import_dmd)
+    p = catalogue_sub.add_parser(
+        "price",
+        parents=[common],
+        help="record what a pack of a product costs, for the waste report (dm+d prices come "
+        "with each import; this is for what dm+d does not price)",
+    )
+    p.add_argument("medicine", type=int, metavar="ID", help="the product's id")
+    p.add_argument("--pack-size", required=True, type=int, help="dose units in the pack")
+    p.add_argument("--price", required=True, help="the pack's price in pounds, e.g. 4.85")
+    p.add_argument("--by", required=True, metavar="USER", help="the nurse or manager")
+    p.set_defaults(func=cmd_price)
 
 
 class ProgressLine:
@@ -78,6 +93,16 @@ def cmd_import_dmd(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     print(report(summary))
+    return 0
+
+
+def cmd_price(args: argparse.Namespace) -> int:
+    price = pence(args.price)  # a mistyped price is said before the password is asked
+    db = open_current(args)
+    staff_id = signed_by_password(db, args.by)
+    with db.write() as session:
+        enter_price(session, staff_id, args.medicine, args.pack_size, price, datetime.now(UTC))
+    print(f"Price recorded: a pack of {args.pack_size} of product {args.medicine}, {money(price)}.")
     return 0
 
 

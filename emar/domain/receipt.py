@@ -36,6 +36,9 @@ class OrderedLine:
     chart_line_id: int
     medicine_id: int
     quantity: Decimal  # dose units ordered
+    # what the whole packs ordered hold (2 packs of 28 for 50 ordered: 56); the pharmacy
+    # supplies whole packs, so up to this much is received in full, not extra
+    packs_hold: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +112,10 @@ def reconcile(
                 note += f"; {_n(held)} in hand covers the next dose"
         elif got < qty:
             outcome, note = Outcome.SHORT, f"{_n(qty - got)} short of the {_n(qty)} ordered"
-        elif got > qty:
+        elif got > max(qty, wanted[line_id].packs_hold or qty):
             outcome, note = Outcome.EXTRA, f"{_n(got - qty)} more than the {_n(qty)} ordered"
+        elif got > qty:
+            outcome, note = Outcome.RECEIVED, f"received in full ({_n(got)} in whole packs)"
         else:
             outcome, note = Outcome.RECEIVED, "received in full"
         items.append(ReceiptItem(line_id, outcome, qty, got, urgent, note))

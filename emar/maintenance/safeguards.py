@@ -32,6 +32,7 @@ LATER_APPEND_ONLY = {
     "medicine_order_line": "0010",
     "receipt_check": "0011",
     "receipt_check_line": "0011",
+    "pack_price": "0014",
 }
 ALL_APPEND_ONLY = APPEND_ONLY + tuple(LATER_APPEND_ONLY)
 

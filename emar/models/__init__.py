@@ -5,7 +5,13 @@ from emar.models.audit import AuditEvent
 from emar.models.base import Base, UTCDateTime, utcnow
 from emar.models.chart import ChartLine, ChartLineEvent
 from emar.models.home import CareHome, Room, Unit
-from emar.models.medicine import Ingredient, Medicine, MedicineGtin, MedicineIngredient
+from emar.models.medicine import (
+    Ingredient,
+    Medicine,
+    MedicineGtin,
+    MedicineIngredient,
+    PackPrice,
+)
 from emar.models.order import MedicineOrder, MedicineOrderLine, ReceiptCheck, ReceiptCheckLine
 from emar.models.resident import Absence, Allergy, Resident
 from emar.models.resident_facts import (
@@ -41,6 +47,7 @@ __all__ = [
     "MedicineOrderLine",
     "MonitoringPlan",
     "NotGivenCode",
+    "PackPrice",
     "PrnOutcome",
     "ReceiptCheck",
     "ReceiptCheckLine",

@@ -1,12 +1,13 @@
 """The medicine catalogue: products, their pack GTINs and active ingredients."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, false
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from emar.domain.gtin import to_gtin14
-from emar.models.base import Base
+from emar.models.base import Base, UTCDateTime, utcnow
 
 
 class Medicine(Base):
@@ -100,3 +101,24 @@ class MedicineIngredient(Base):
 
     medicine: Mapped[Medicine] = relationship(back_populates="ingredients")
     ingredient: Mapped[Ingredient] = relationship()
+
+
+class PackPrice(Base):
+    """What a pack of a product costs, from dm+d (its AMPP's price) or entered by the home.
+    Append-only: a new price is a new row, and the latest recorded for a pack counts."""
+
+    __tablename__ = "pack_price"
+    __table_args__ = (
+        CheckConstraint("pack_size > 0 AND price_pence >= 0", name="positive"),
+        CheckConstraint("source IN ('dm+d', 'entered')", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    medicine_id: Mapped[int] = mapped_column(ForeignKey("medicine.id"), index=True)
+    pack_size: Mapped[int] = mapped_column()
+    price_pence: Mapped[int] = mapped_column()
+    source: Mapped[str] = mapped_column(String(10))
+    ampp_code: Mapped[str | None] = mapped_column(String(20))
+    price_date: Mapped[date | None] = mapped_column(Date)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from emar.domain.ordering import CYCLE_DAYS
 from emar.domain.periods import MAR_DAYS, days_from_today, last_days
 from emar.domain.schedule import local_instant
 from emar.domain.shifts import shift_now_ending
@@ -33,6 +34,8 @@ from emar.reports.optimisation_data import optimisation_data
 from emar.reports.pdf import ReportMeta
 from emar.reports.review_letter import render_review_letter
 from emar.reports.review_letter_data import review_letter_data
+from emar.reports.waste import render_waste
+from emar.reports.waste_data import waste_data
 from emar.services.audit import record_event
 from emar.services.audit.checkpoints import audit_head
 from emar.services.home import get_home
@@ -49,6 +52,7 @@ class ReportKind(StrEnum):
     CD_REGISTER = "cd-register"
     MEDICATION_REVIEW = "medication-review"  # one resident's signed review, for the GP
     OPTIMISATION = "optimisation"  # the home's medicines optimisation over a period
+    WASTE = "waste"  # disposals and returns, costed, avoidable waste, the trend over cycles
 
     @property
     def per_staff(self) -> bool:
@@ -63,14 +67,17 @@ TITLES = {
     ReportKind.CD_REGISTER: "Controlled drugs register",
     ReportKind.MEDICATION_REVIEW: "Medication review letter",
     ReportKind.OPTIMISATION: "Medicines optimisation",
+    ReportKind.WASTE: "Medicines waste",
 }
 OPTIMISATION_DAYS = 91  # a quarter
+WASTE_DAYS = 3 * CYCLE_DAYS  # the last three cycles
 
 
 def default_period(kind: ReportKind, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """What a report covers unless told otherwise: a handover, the shift now ending; a MAR,
     the cycle's days from today; the audit and the CD register, the cycle's days to today; the
-    medicines optimisation, the last quarter (91 days) to today; a review letter prints its
+    medicines optimisation, the last quarter (91 days) to today; the waste report, the last
+    three 28-day cycles to today; a review letter prints its
     review, whatever the period (the cycle's days to today, for the record)."""
     if kind == ReportKind.HANDOVER:
         return shift_now_ending(now, zone)
@@ -78,6 +85,8 @@ def default_period(kind: ReportKind, now: datetime, zone: ZoneInfo) -> tuple[dat
         return days_from_today(now, zone)
     if kind == ReportKind.OPTIMISATION:
         return last_days(now, zone, OPTIMISATION_DAYS)
+    if kind == ReportKind.WASTE:
+        return last_days(now, zone, WASTE_DAYS)
     return last_days(now, zone)
 
 
@@ -149,6 +158,9 @@ def make_report(
         elif kind == ReportKind.OPTIMISATION:
             optimisation = optimisation_data(session, scope.start, scope.end, now)
             render = lambda: (render_optimisation(optimisation, meta, out), None)  # noqa: E731
+        elif kind == ReportKind.WASTE:
+            waste = waste_data(session, scope)
+            render = lambda: (render_waste(waste, meta, out), None)  # noqa: E731
         elif kind == ReportKind.CD_REGISTER:
             register = cd_register_data(session, scope)
             render = lambda: (render_cd_register(register, meta, out), None)  # noqa: E731

@@ -36,6 +36,17 @@ def test_full_short_missing_and_extra():
     assert not any(i.urgent for i in items)
 
 
+def test_whole_packs_of_what_was_ordered_are_received_in_full_not_extra():
+    # 46 ordered as 2 packs of 28 (56): the pharmacy sends the 2 packs
+    ordered = [OrderedLine(1, 10, D(46), D(56)), OrderedLine(2, 20, D(46), D(56))]
+    booked = [BookedIn(1, 10, 10, D(56)), BookedIn(2, 20, 20, D(84))]  # a third pack on line 2
+    items = reconcile(ordered, booked, {}, NOW)
+    assert [(i.outcome, i.note) for i in items] == [
+        (Outcome.RECEIVED, "received in full (56 in whole packs)"),
+        (Outcome.EXTRA, "38 more than the 46 ordered"),
+    ]
+
+
 def test_a_line_not_on_the_order_or_ordered_as_nothing_is_unexpected():
     ordered = [OrderedLine(1, 10, D(0))]  # on the order, not required this cycle
     booked = [BookedIn(1, 10, 10, D(28)), BookedIn(9, 90, 90, D(2.5))]

@@ -20,6 +20,7 @@ from emar.models import (
     Medicine,
     MedicineGtin,
     MedicineIngredient,
+    PackPrice,
 )
 from emar.services.charts.catalogue import attach_gtin
 from emar.services.charts.dmd_import import import_dmd
@@ -162,6 +163,28 @@ def test_importing_the_same_release_again_changes_nothing(home_db):
             for t in (Medicine, MedicineGtin, Ingredient, MedicineIngredient)
         ]
     assert after == before
+
+
+def test_pack_prices_come_from_the_ampp_file_and_are_not_repeated(home_db):
+    home = Home(home_db)
+    summary = _import(home_db, home)
+    with home_db.read() as s:
+        voltarol = _by_code(s, VOLTAROL).id
+        prices = s.execute(
+            select(PackPrice.pack_size, PackPrice.price_pence, PackPrice.source,
+                   PackPrice.price_date)
+            .where(PackPrice.medicine_id == voltarol).order_by(PackPrice.pack_size)
+        ).all()  # fmt: skip
+        # f_ampp2: PRICE_INFO of APPID 22479911000001108 (30 g) and 22479711000001106 (50 g)
+        assert [tuple(p) for p in prices][:2] == [
+            (30, 461, "dm+d", date(2017, 3, 1)),
+            (50, 659, "dm+d", date(2017, 3, 1)),
+        ]
+        count = s.scalar(select(func.count()).select_from(PackPrice))
+    assert count and summary.products_added
+    _import(home_db, home)  # the same prices again: no new rows
+    with home_db.read() as s:
+        assert s.scalar(select(func.count()).select_from(PackPrice)) == count
 
 
 def _gel_line(db, home: Home) -> int:

@@ -38,6 +38,8 @@ PLAIN_ROWS = {
     "receipt_check_line": "INSERT INTO receipt_check_line (receipt_check_id, chart_line_id, "
     "ordered, received, outcome, urgent, note) VALUES ((SELECT min(id) FROM receipt_check), "
     "(SELECT min(id) FROM chart_line), 56, 28, 'short', false, '28 short of the 56 ordered')",
+    "pack_price": "INSERT INTO pack_price (medicine_id, pack_size, price_pence, source, "
+    "recorded_at) VALUES (1, 28, 120, 'entered', '2026-01-01 09:00:00+00')",
     "prn_outcome": "INSERT INTO prn_outcome (administration_id, effect, staff_id, recorded_at) "
     "VALUES ((SELECT min(id) FROM administration), 'effective', 1, '2026-01-01 09:00:00+00')",
 }

@@ -6,7 +6,7 @@ from decimal import Decimal
 from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
-from emar.models import Resident
+from emar.models import PackPrice, Resident
 from emar.ui.manage.resident_actions import resident_action
 from tests.support.homes import Home, local
 from tests.support.round_window import open_window, scan, sign_in
@@ -257,6 +257,17 @@ def test_count_return_and_attach_a_barcode_by_scanning(qtbot, home_db, tmp_path)
         window.hub.receive(fake_gtin(777))
     assert saved.args[0].startswith(f"Pack barcode 0{fake_gtin(777)} attached to Amlodipine")
     assert window.verdict.isHidden()
+    # its pack price, for the waste report: a slip refused, then recorded
+    m.catalogue.price.setText("1.2.0")
+    with qtbot.waitSignal(m.failed, timeout=10_000) as refused:
+        m.catalogue.record_price()
+    assert "not a price" in refused.args[0]
+    m.catalogue.price.setText("£1.20")
+    with qtbot.waitSignal(m.saved, timeout=10_000) as saved:
+        m.catalogue.record_price()
+    assert saved.args[0].endswith("a pack of 28 for £1.20.")
+    with home_db.read() as s:
+        assert s.execute(select(PackPrice.pack_size, PackPrice.price_pence)).one() == (28, 120)
 
 
 def test_stop_at_a_chosen_time_cycle_start_dose_choice_and_stock_on_the_chart(

@@ -16,6 +16,7 @@ from emar.infra.dmd.records import (
     Amp,
     AmpFileRecord,
     Ampp,
+    AmppPrice,
     AmpRoute,
     Gtin,
     IngredientSubstance,
@@ -260,7 +261,16 @@ def read_vmpps(path: Path, tick: Tick | None = None) -> Iterator[Vmpp]:
     )
 
 
-def read_ampps(path: Path, tick: Tick | None = None) -> Iterator[Ampp]:
+def _price(f: Fields) -> AmppPrice | None:
+    """A price section's record; one without a whole number of pence is left out."""
+    pence = _opt(f, "PRICE")
+    if pence is None or not pence.isdigit():
+        return None
+    return AmppPrice(_text(f, "APPID"), int(pence), _day(f, "PRICEDT"))
+
+
+def read_ampps(path: Path, tick: Tick | None = None) -> Iterator[Ampp | AmppPrice | None]:
+    """The packs, then their prices (None for a price record without a usable price)."""
     return _records(
         path,
         "ACTUAL_MEDICINAL_PROD_PACKS",
@@ -273,7 +283,8 @@ def read_ampps(path: Path, tick: Tick | None = None) -> Iterator[Ampp]:
                     _text(f, "NM"),
                     _invalid(f),
                 )
-            )
+            ),
+            "PRICE_INFO": _by_fields(_price),
         },
         tick,
     )

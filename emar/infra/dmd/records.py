@@ -109,6 +109,15 @@ class Ampp:
 
 
 @dataclass(frozen=True, slots=True)
+class AmppPrice:
+    """An AMPP's price in pence (the AMPP file's price section), valid from `since`."""
+
+    ampp_code: str
+    pence: int
+    since: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class IngredientSubstance:
     code: str  # ISID
     name: str

@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +37,8 @@ from emar.infra.dmd.reader import (
 )
 from emar.infra.dmd.records import (
     Amp,
+    Ampp,
+    AmppPrice,
     AmpRoute,
     Gtin,
     IngredientSubstance,
@@ -46,7 +48,7 @@ from emar.infra.dmd.records import (
     VmpRoute,
     Vpi,
 )
-from emar.models import Ingredient, Medicine, MedicineGtin, MedicineIngredient
+from emar.models import Ingredient, Medicine, MedicineGtin, MedicineIngredient, PackPrice
 from emar.services.audit import record_event
 from emar.services.charts.dmd_products import (
     DoseContent,
@@ -115,6 +117,7 @@ class _Release:
     ampps: dict[str, tuple[str, str, bool]]  # APPID: (APID, VPPID, invalid)
     gtins: list[Gtin]
     rows: int
+    prices: dict[str, AmppPrice] = field(default_factory=dict)  # APPID: its price
 
 
 def import_dmd(
@@ -131,6 +134,7 @@ def import_dmd(
     run.products()
     run.amounts()
     run.packs()
+    run.prices()
     summary = run.summary(data.rows, time.monotonic() - started)
     record_event(
         session,
@@ -191,10 +195,13 @@ def _read(release: DmdRelease, progress: Progress | None) -> _Release:
     pack_sizes = {
         vmpp.code: _whole(vmpp.quantity) for vmpp in read_vmpps(release["vmpp"], tick("vmpp"))
     }
-    ampps = {
-        a.code: (a.amp_code, a.vmpp_code, a.invalid)
-        for a in read_ampps(release["ampp"], tick("ampp"))
-    }
+    ampps: dict[str, tuple[str, str, bool]] = {}
+    prices: dict[str, AmppPrice] = {}
+    for a in read_ampps(release["ampp"], tick("ampp")):
+        if isinstance(a, Ampp):
+            ampps[a.code] = (a.amp_code, a.vmpp_code, a.invalid)
+        elif a is not None:
+            prices[a.ampp_code] = a
     gtins = list(read_gtins(release["gtin"], tick("gtin")))
     rows += sum(map(len, lookups.values())) + len(ingredients) + len(pack_sizes) + len(ampps)
     rows += len(gtins)
@@ -212,6 +219,7 @@ def _read(release: DmdRelease, progress: Progress | None) -> _Release:
         ampps,
         gtins,
         rows,
+        prices,
     )
 
 
@@ -573,6 +581,46 @@ class _Run:
             self.session.execute(insert(MedicineGtin), batch)
         self.counts["gtins_added"] = len(inserts)
         self.counts["gtins_updated"] = len(updates)
+
+    def prices(self) -> None:
+        """Each valid pack's price, as a new price row when it differs from the latest known
+        for that pack (prices are append-only: the waste report costs with the latest)."""
+        latest: dict[tuple[int, int, str | None], int] = {}
+        for medicine_id, known_size, code, pence in self.session.execute(
+            select(
+                PackPrice.medicine_id,
+                PackPrice.pack_size,
+                PackPrice.ampp_code,
+                PackPrice.price_pence,
+            ).order_by(PackPrice.recorded_at, PackPrice.id)
+        ):
+            latest[medicine_id, known_size, code] = pence
+        now = datetime.now(UTC)
+        rows = []
+        for code, price in self.data.prices.items():
+            ampp = self.data.ampps.get(code)
+            if ampp is None or ampp[2] or ampp[0] not in self.product_ids:
+                continue
+            size = self.data.pack_sizes.get(ampp[1])
+            if not size:
+                continue
+            key = (self.product_ids[ampp[0]], size, code)
+            if latest.get(key) == price.pence:
+                continue
+            rows.append(
+                {
+                    "medicine_id": key[0],
+                    "pack_size": size,
+                    "price_pence": price.pence,
+                    "source": "dm+d",
+                    "ampp_code": code,
+                    "price_date": price.since,
+                    "recorded_at": now,
+                }
+            )
+        for batch in _batches(rows):
+            self.session.execute(insert(PackPrice), batch)
+        self.counts["prices_added"] = len(rows)
 
     def summary(self, rows: int, seconds: float) -> ImportSummary:
         c = self.counts

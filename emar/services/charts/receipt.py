@@ -192,9 +192,11 @@ def reconcile(session: Session, staff_id: int, order_id: int, now: datetime) -> 
             MedicineOrderLine.medicine_id,
             MedicineOrderLine.quantity,
             MedicineOrderLine.resident_id,
+            MedicineOrderLine.packs,
+            MedicineOrderLine.pack_size,
         ).where(MedicineOrderLine.order_id == order_id)
     ).all()
-    ordered = [OrderedLine(r[0], r[1], r[2]) for r in rows]
+    ordered = [OrderedLine(r[0], r[1], r[2], Decimal(r[4] * r[5]) if r[5] else None) for r in rows]
     booked = _booked(session, order.made_at, now)
     residents = {r[3] for r in rows} | set(
         session.scalars(

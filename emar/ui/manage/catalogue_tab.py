@@ -1,5 +1,5 @@
-"""The medicine catalogue: adding a product with its active ingredients, and attaching a pack's
-barcode to a product by scanning the pack."""
+"""The medicine catalogue: adding a product with its active ingredients, attaching a pack's
+barcode to a product by scanning the pack, and a pack's price (for the waste report)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
 )
 
 from emar.devices.scan import Scan
 from emar.domain.scan_intents import CATALOGUE_WANTS_PACK, office_takes
+from emar.domain.waste import money
+from emar.errors import ValidationError
 from emar.services.charts.catalogue import (
     MedicineView,
     ProductForm,
@@ -26,6 +29,7 @@ from emar.services.charts.catalogue import (
     attach_gtin,
     search_medicines,
 )
+from emar.services.charts.prices import enter_price, pence
 from emar.ui.manage.workspace import Host, ManageTab
 from emar.ui.operations import CATALOGUE, QueryOp
 
@@ -67,6 +71,15 @@ class CatalogueTab(ManageTab):
         form.addRow(QLabel("<b>Pack barcodes</b>"))
         form.addRow("Pro&duct", self.search)
         form.addRow("", self.results)
+        # dm+d prices come with each import; this is for what dm+d does not price
+        self.pack_size = QSpinBox(minimum=1, maximum=10_000, value=28)
+        self.price = QLineEdit(placeholderText="the pack's price in pounds, e.g. 4.85")
+        record_price = QPushButton("Record pack pri&ce")
+        record_price.clicked.connect(self.record_price)
+        form.addRow(QLabel("<b>Pack price</b> (for the waste report, of the chosen product)"))
+        form.addRow("Pack si&ze", self.pack_size)
+        form.addRow("Price (£)", self.price)
+        form.addRow(record_price)
 
     def add_product(self) -> None:
         staff = self.host.staff_id()
@@ -112,6 +125,26 @@ class CatalogueTab(ManageTab):
             self.results.addItem(item)
         if found:
             self.results.setCurrentRow(0)
+
+    def record_price(self) -> None:
+        item, staff = self.results.currentItem(), self.host.staff_id()
+        if item is None:
+            self.refuse("Search for the product first, then give its pack's price.")
+            return
+        try:
+            price = pence(self.price.text())
+        except ValidationError as exc:
+            self.refuse(str(exc))
+            return
+        if staff is None:
+            return
+        med_id, size = int(item.data(Qt.ItemDataRole.UserRole)), self.pack_size.value()
+        name = item.text().split("   (")[0]
+        self.write(
+            lambda s: enter_price(s, staff, med_id, size, price, self.host.desk.clock()),
+            CATALOGUE,
+            f"Price recorded: {name}, a pack of {size} for {money(price)}.",
+        )
 
     # --- attaching a pack barcode by scanning ------------------------------------------------
     def takes(self, scan: Scan) -> bool:

@@ -51,6 +51,7 @@ CHOICES = [
     ("Controlled drugs register", ReportKind.CD_REGISTER, False),
     ("Medication review letter (one resident, for the GP)", ReportKind.MEDICATION_REVIEW, False),
     ("Medicines optimisation", ReportKind.OPTIMISATION, False),
+    ("Medicines waste (disposals, cost, avoidable waste)", ReportKind.WASTE, False),
 ]
 
 
