@@ -25,6 +25,7 @@ from emar.cli import (
     review,
     scanner,
     setup,
+    stock,
     user,
 )
 from emar.cli.common import EXIT_ERROR, common_options
@@ -39,6 +40,7 @@ GROUPS = (
     report,
     order,
     receipt,
+    stock,
     review,
     labels,
     catalogue,
@@ -59,6 +61,7 @@ ORDER = (
     "report",
     "order",
     "receipt",
+    "stock",
     "review",
     "labels",
     "catalogue",

@@ -3,7 +3,8 @@
 - overdue and missed doses (from the due list);
 - time-critical doses due in the next 30 minutes;
 - PRN doses given over 30 minutes ago whose outcome is not recorded yet;
-- stock running out: fewer than 3 days' supply left for an active line;
+- stock running out: fewer than 3 days' supply left for an active line, or (a regular line)
+  too little for the doses due before the next cycle's delivery (the stock signals' SHORT);
 - the pharmacist's recommendations waiting for the home to act, and those overdue.
 """
 
@@ -21,7 +22,9 @@ from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState, LineFacts, effective_entries
 from emar.domain.line_periods import ACTIVE
 from emar.domain.review.recommendations import waiting_for
+from emar.domain.stock_signals import Kind
 from emar.models import PrnOutcome, StockMovement
+from emar.services.charts.stock_signals import stock_signal_rows
 from emar.services.home import get_home
 from emar.services.review.records import list_recommendations
 from emar.services.round.due import ResidentRound, due_list
@@ -207,15 +210,21 @@ def _recommendations(session: Session, rounds: list[ResidentRound], now: datetim
 
 def _stock_low(session: Session, rounds: list[ResidentRound], now: datetime) -> list[Alert]:
     by_id = {r.resident_id: r for r in rounds}
+    if not by_id:
+        return []
     lines = load_lines(session, list(by_id), now)
-    return [
-        Alert(
-            "stock",
-            line.resident_id,
-            by_id[line.resident_id].name,
-            by_id[line.resident_id].room,
-            message,
-            now,
+    found = [
+        (line.resident_id, line.id, message) for line, message in stock_running_out(session, lines)
+    ]
+    alerted = {line_id for _, line_id, _ in found}
+    found += [
+        (row.resident_id, row.chart_line_id, f"{row.medicine}: {row.text}")
+        for row in stock_signal_rows(
+            session, None, now, resident_ids=list(by_id), kinds=frozenset({Kind.SHORT}), prn=False
         )
-        for line, message in stock_running_out(session, lines)
+        if row.chart_line_id not in alerted
+    ]
+    return [
+        Alert("stock", rid, by_id[rid].name, by_id[rid].room, message, now)
+        for rid, _line_id, message in found
     ]

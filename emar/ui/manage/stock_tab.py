@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -26,7 +27,13 @@ from emar.domain.scan_intents import BOOK_IN_WANTS_PACK, office_takes
 from emar.errors import EmarError
 from emar.services.charts.disposals import DisposalQuestion, disposal_question, dispose
 from emar.services.charts.packs import pack_line
-from emar.services.charts.stock import StockRow, book_in, carry_forward, stock_rows
+from emar.services.charts.stock import book_in, carry_forward
+from emar.services.charts.stock_signals import (
+    StockLine,
+    StockSignalRow,
+    stock_lines,
+    stock_signal_rows,
+)
 from emar.services.home import set_cycle_start
 from emar.services.staff.signing import Signature
 from emar.ui.manage.workspace import Host, Lists, ManageTab, fill_residents
@@ -42,14 +49,41 @@ EXPIRY_QUESTION = (
 )
 
 
-class StockModel(RowTableModel[StockRow]):
+SHORT_COLOUR, SIGNAL_COLOUR = "#f8d7da", "#fff3cd"  # runs out / anything else to act on
+
+
+class StockModel(RowTableModel[StockLine]):
     columns = (
         ("Medicine", lambda r: r.medicine),
         ("Dose", lambda r: r.dose),
         ("In stock", lambda r: f"{r.balance.normalize():f}"),
+        ("Signals", lambda r: r.signals),
     )
 
-    def extra_data(self, item: StockRow, column: int, role: int) -> Any:
+    def extra_data(self, item: StockLine, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and column == 3 and item.signals:
+            return QBrush(QColor(SHORT_COLOUR if item.urgent else SIGNAL_COLOUR))
+        if role == Qt.ItemDataRole.ToolTipRole and item.signals:
+            return item.signals
+        return None
+
+
+class HomeSignalsModel(RowTableModel[StockSignalRow]):
+    """The home's stock signals, for the nurse doing the monthly cycle."""
+
+    columns = (
+        ("Room", lambda r: r.room),
+        ("Resident", lambda r: r.resident),
+        ("Medicine", lambda r: r.medicine),
+        ("Signal", lambda r: r.signal),
+        ("What to do", lambda r: r.text),
+    )
+
+    def extra_data(self, item: StockSignalRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and column == 3:
+            return QBrush(QColor(SHORT_COLOUR if item.signal == "short" else SIGNAL_COLOUR))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.text
         return None
 
 
@@ -66,7 +100,17 @@ class StockTab(ManageTab):
         self.stock_view.verticalHeader().hide()
         header = self.stock_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.stock_view.setWordWrap(True)
+        self.home_signals = HomeSignalsModel(self)
+        self.home_view = QTableView()
+        self.home_view.setObjectName("home_stock_signals")
+        self.home_view.setModel(self.home_signals)
+        self.home_view.verticalHeader().hide()
+        self.home_view.setWordWrap(True)
+        home_header = self.home_view.horizontalHeader()
+        home_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        home_header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(self.resident)
         layout.addWidget(
@@ -76,6 +120,13 @@ class StockTab(ManageTab):
             )
         )
         layout.addWidget(self.stock_view, 1)
+        layout.addWidget(
+            QLabel(
+                "<b>The home's stock signals</b>: short before the next delivery, stopped but "
+                "still in stock, expiring within 30 days, more than two cycles' supply."
+            )
+        )
+        layout.addWidget(self.home_view, 1)
         self.cycle_start = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
         # Until the home sets it, the field says so (not a made-up date); the calendar opens on
         # today
@@ -106,7 +157,11 @@ class StockTab(ManageTab):
         self.reload()
 
     def reload(self) -> None:
-        self.read_for_resident(self.resident, "stock", stock_rows, self.stock.set_rows)
+        self.read_for_resident(self.resident, "stock", stock_lines, self.stock.set_rows)
+        now = self.host.desk.clock()
+        QueryOp(self.host, lambda s: stock_signal_rows(s, None, now)).latest(
+            "home_stock_signals"
+        ).success(self.home_signals.set_rows).run_in_background()
 
     def save_cycle_start(self) -> None:
         staff = self.host.staff_id()
