@@ -182,3 +182,25 @@ def test_a_carer_does_not_get_the_receipt_check(qtbot, demo_db, tmp_path):
     assert not main.menus.receipt_action.isEnabled()
     assert main.menus.open_receipt() is None
     assert "receipt" not in main.menus.windows
+
+
+def test_the_round_reminds_the_nurse_to_order_and_the_reminder_opens_no_one(
+    qtbot, demo_db, tmp_path
+):
+    with demo_db.write() as s:
+        today = DEMO_NOW.astimezone(get_home(s).zone).date()
+        set_cycle_start(s, Home(demo_db).staff["mark"], today + timedelta(days=10))
+    start = today + timedelta(days=10)
+    main = open_window(qtbot, demo_db, tmp_path, lambda: DEMO_NOW)
+    sign_in(qtbot, main, "nina")
+    model = main.work.round_list.alert_model
+    found = [model.row(i) for i in range(model.rowCount()) if model.row(i).kind == "order"]
+    assert [a.message for a in found] == [
+        f"Order now: the cycle starts on {start.day} {start:%b} (in 10 days): "
+        "Manage > Monthly order."
+    ]
+    row = [model.row(i).kind for i in range(model.rowCount())].index("order")
+    chosen: list[int] = []
+    main.work.round_list.resident_chosen.connect(chosen.append)
+    main.work.round_list.alert_view.doubleClicked.emit(model.index(row, 0))
+    assert chosen == []
