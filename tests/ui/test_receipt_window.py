@@ -113,6 +113,8 @@ def test_the_nurse_sees_what_to_chase_first_then_signs_and_prints(qtbot, demo_db
     assert first[:4] == ["URGENT", "Edith Baker", first[2], "Furosemide 40 mg tablets"]
     assert first[6] == "missing" and "a dose is due within 24 hours" in first[7]
     assert window.table.item(0, 1).background().color().name() == "#ffd6d6"
+    shown = [window.table.item(r, 6).text() for r in range(window.table.rowCount())]
+    assert shown[-1] == "received"  # what is still to chase comes before what came in full
     assert _row(window, "Amlodipine")[4:7] == ["56", "28", "short by 28"]
     assert _row(window, "Atorvastatin")[4:7] == ["56", "56", "received"]
     assert _row(window, "Sertraline")[4:7] == ["56", "0", "missing"]

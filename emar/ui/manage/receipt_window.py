@@ -258,7 +258,11 @@ class ReceiptWindow(QWidget):
         self.loaded.emit()
 
     def _fill(self) -> None:
-        lines = self.receipt.lines if self.receipt else ()
+        # urgent first (as the service lists them), then what is still to chase, then the rest
+        lines = sorted(
+            self.receipt.lines if self.receipt else (),
+            key=lambda x: (not x.urgent, x.outcome not in CHASE),
+        )
         self.table.setRowCount(len(lines))
         for row, x in enumerate(lines):
             medicine = x.medicine + (f" (pack: {x.pack_medicine})" if x.pack_medicine else "")
