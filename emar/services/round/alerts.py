@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState, LineFacts, effective_entries
 from emar.domain.line_periods import ACTIVE
+from emar.domain.receipt import chased_on_round
 from emar.domain.review.recommendations import waiting_for
 from emar.models import ChartLine, MedicineOrder, PrnOutcome, ReceiptCheck, Staff, StockMovement
 from emar.services.charts.ordering import next_cycle
@@ -37,7 +38,6 @@ from emar.services.round.facts import load_entries, load_lines
 TIME_CRITICAL_AHEAD = timedelta(minutes=30)
 PRN_OUTCOME_AFTER = timedelta(minutes=30)
 LOW_STOCK_DAYS = 3
-RECEIPT_DAYS = 7  # a receipt check is chased on the round until a week into its cycle
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ def monthly_order_alerts(
         select(MedicineOrder).order_by(MedicineOrder.made_at.desc(), MedicineOrder.id.desc())
     ).first()
     today = now.astimezone(get_home(session).zone).date()
-    if order is None or order.cycle_start < today - timedelta(days=RECEIPT_DAYS):
+    if order is None or not chased_on_round(order.cycle_start, today):
         return found
     signed = session.scalar(
         select(func.count(ReceiptCheck.id)).where(ReceiptCheck.order_id == order.id)
