@@ -98,8 +98,11 @@ def test_the_nurse_orders_and_checks_the_delivery(desk, tmp_path):
     keys.type("rang pharmacy")
     keys.key("Return")
     app.focus(check)
-    with data.db.read() as s:
-        (signed,) = wait_for(lambda: receipt_checks(s, nina, summary.id), 10, "the signed check")
+    def checks() -> list:  # a fresh read each time: one read keeps its snapshot
+        with data.db.read() as s:
+            return receipt_checks(s, nina, summary.id)
+
+    (signed,) = wait_for(checks, 10, "the signed check")
     screen.wait_text(f"Receipt check {signed.id} signed", "signed by Nina Patel")
     assert (signed.checked_by, signed.note) == ("Nina Patel", "rang pharmacy")
     outcomes = {x.chart_line_id: x.outcome for x in signed.lines}

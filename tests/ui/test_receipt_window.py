@@ -161,6 +161,16 @@ def test_the_nurse_sees_what_to_chase_first_then_signs_and_prints(qtbot, demo_db
         window.print_button.click()
     assert "already exists" in got.args[0] and pdf.read_bytes() == before
 
+    # the signed check, as it was recorded, printed from the list of signed checks
+    assert not window.print_signed_button.isEnabled()
+    window.earlier.setCurrentRow(0)
+    assert window.print_signed_button.isEnabled()
+    with qtbot.waitSignal(window.saved, timeout=10_000) as got:
+        window.print_signed_button.click()
+    signed_pdf = tmp_path / f"receipt-check-{check.id}.pdf"
+    assert got.args[0] == f"The receipt check is written to {signed_pdf}."
+    assert signed_pdf.read_bytes().startswith(b"%PDF")
+
 
 def test_with_no_order_it_says_where_to_make_one(qtbot, demo_db, tmp_path):
     window = _open_empty(qtbot, demo_db, tmp_path)

@@ -172,6 +172,8 @@ class ReceiptWindow(QWidget):
         self.print_button = self._button("&Print…", self.print_check)
         self.earlier = QListWidget()
         self.earlier.setMaximumHeight(90)
+        self.earlier.itemSelectionChanged.connect(lambda: self._enable())
+        self.print_signed_button = self._button("Print the signed chec&k…", self.print_signed)
         top = QHBoxLayout()
         label = QLabel("&Order")
         label.setBuddy(self.order)
@@ -188,7 +190,11 @@ class ReceiptWindow(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel("Signed checks of this order:"))
+        signed = QHBoxLayout()
+        signed.addWidget(QLabel("Signed checks of this order:"))
+        signed.addStretch(1)
+        signed.addWidget(self.print_signed_button)
+        layout.addLayout(signed)
         layout.addWidget(self.earlier)
         layout.addWidget(self.message)
         self._enable()
@@ -294,6 +300,11 @@ class ReceiptWindow(QWidget):
         has = self.receipt is not None and not busy
         self.sign_button.setEnabled(has)
         self.print_button.setEnabled(has)
+        self.print_signed_button.setEnabled(not busy and self.chosen_check() is not None)
+
+    def chosen_check(self) -> ReceiptCheckView | None:
+        row = self.earlier.currentRow() if self.earlier.selectedItems() else -1
+        return self.checks[row] if 0 <= row < len(self.checks) else None
 
     # --- signing and printing ---------------------------------------------------------------
     def sign(self) -> None:
@@ -330,21 +341,30 @@ class ReceiptWindow(QWidget):
         self.failed.emit(self.message.failure(exc, "not signed"))
 
     def print_check(self) -> None:
+        """The check as it stands now (not signed)."""
+        if self.receipt is not None:
+            now = self.desk.clock()
+            self._print(f"receipt-check-order-{self.receipt.order_id}-{now:%Y-%m-%d-%H%M}.pdf")
+
+    def print_signed(self) -> None:
+        """The signed check chosen below, as it was recorded."""
+        check = self.chosen_check()
+        if check is not None:
+            self._print(f"receipt-check-{check.id}.pdf", check.id)
+
+    def _print(self, suggested: str, check_id: int | None = None) -> None:
         by, receipt = self.staff_id(), self.receipt
         if by is None or receipt is None:
             return
-        now = self.desk.clock()
-        out = self.questions.ask_pdf_path(
-            self, f"receipt-check-order-{receipt.order_id}-{now:%Y-%m-%d-%H%M}.pdf"
-        )
+        out = self.questions.ask_pdf_path(self, suggested)
         if out is None:
             return
         if out.suffix.lower() != ".pdf":
             out = out.with_name(out.name + ".pdf")
-        db, order_id = self.desk.db, receipt.order_id
+        db, order_id, now = self.desk.db, receipt.order_id, self.desk.clock()
 
         def work() -> Path:
-            print_receipt_check(db, by, order_id, out, now)
+            print_receipt_check(db, by, order_id, out, now, check_id)
             return out
 
         self._enable(busy=True)
