@@ -98,6 +98,7 @@ def test_the_nurse_orders_and_checks_the_delivery(desk, tmp_path):
     keys.type("rang pharmacy")
     keys.key("Return")
     app.focus(check)
+
     def checks() -> list:  # a fresh read each time: one read keeps its snapshot
         with data.db.read() as s:
             return receipt_checks(s, nina, summary.id)
