@@ -6,7 +6,8 @@ Each chart line on the order (quantity above 0) is received in full, short (how 
 order did not ask for is unexpected. A pack whose product is not the line's own is told apart:
 the same substance at another strength (when the catalogue's ingredients say so), else another
 product; it never counts towards the line. A line missing with a dose due within
-`URGENT_HOURS` is urgent, and listed first.
+`URGENT_HOURS` is urgent, and listed first. Until the check is signed, its urgent items are
+chased on the round's alerts up to `CHASE_DAYS` into the order's cycle (`chased_on_round`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
 URGENT_HOURS = 24
+CHASE_DAYS = 7
 
 
 class Outcome(StrEnum):
@@ -60,6 +62,12 @@ class ReceiptItem:
     urgent: bool
     note: str
     pack_medicine_id: int | None = None  # a wrong pack's product
+
+
+def chased_on_round(cycle_start: date, today: date) -> bool:
+    """Whether an unsigned check's urgent items are still chased on the round today: from the
+    order until `CHASE_DAYS` after its cycle starts."""
+    return today <= cycle_start + timedelta(days=CHASE_DAYS)
 
 
 def _n(value: Decimal) -> str:

@@ -17,6 +17,7 @@ from emar.ui.admin.staff_dialogs import StaffQuestions
 from emar.ui.admin.staff_window import StaffWindow
 from emar.ui.manage.backup_window import BackupWindow
 from emar.ui.manage.order_window import OrderQuestions, OrderWindow
+from emar.ui.manage.receipt_window import ReceiptQuestions, ReceiptWindow
 from emar.ui.manage.window import ManageWindow
 from emar.ui.operations import Desk
 from emar.ui.reports.window import ReportsWindow
@@ -42,6 +43,7 @@ class Menus:
         self.home_questions = HomeQuestions()
         self.staff_questions = StaffQuestions()
         self.order_questions = OrderQuestions()
+        self.receipt_questions = ReceiptQuestions()
         settings = window.menuBar().addMenu("&Settings")
         manage = window.menuBar().addMenu("Manag&e")
         self.scanner_action = self._action(
@@ -56,6 +58,9 @@ class Menus:
             manage, "&Residents, charts and stock…", "Ctrl+Shift+M", self.open_manage
         )
         self.order_action = self._action(manage, "Monthly &order…", "Ctrl+Shift+O", self.open_order)
+        self.receipt_action = self._action(
+            manage, "Receipt chec&k…", "Ctrl+Shift+R", self.open_receipt
+        )
         self.reports_action = self._action(manage, "Re&ports…", "Ctrl+Shift+P", self.open_reports)
         self.reviews_action = self._action(
             manage, "Medication re&views…", "Ctrl+Shift+V", self.open_reviews
@@ -82,6 +87,7 @@ class Menus:
             allowed(role, Action.EDIT_CHARTS) or allowed(role, Action.MANAGE_STOCK)
         )
         self.order_action.setEnabled(allowed(role, Action.MANAGE_STOCK))
+        self.receipt_action.setEnabled(allowed(role, Action.MANAGE_STOCK))
         self.backup_action.setEnabled(allowed(role, Action.VERIFY_AUDIT))
         self.home_action.setEnabled(allowed(role, Action.MANAGE_SETTINGS))
         self.staff_action.setEnabled(allowed(role, Action.MANAGE_USERS))
@@ -123,6 +129,17 @@ class Menus:
         )
         if isinstance(window, OrderWindow):
             window.refresh()
+            return window
+        return None
+
+    def open_receipt(self) -> ReceiptWindow | None:
+        window = self._open(
+            "receipt",
+            self.receipt_action,
+            lambda: ReceiptWindow(self.desk, self.staff_id, self.receipt_questions),
+        )
+        if isinstance(window, ReceiptWindow):
+            window.refresh()  # read afresh, if it was open already
             return window
         return None
 

@@ -1,9 +1,9 @@
 """The receipt check rule, by hand at each edge."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from emar.domain.receipt import BookedIn, OrderedLine, Outcome, reconcile
+from emar.domain.receipt import BookedIn, OrderedLine, Outcome, chased_on_round, reconcile
 
 NOW = datetime(2026, 6, 14, 10, 0, tzinfo=UTC)
 D = Decimal
@@ -116,3 +116,11 @@ def test_short_or_prn_lines_are_not_urgent():
         (Outcome.SHORT, False),
         (Outcome.MISSING, False),
     ]
+
+
+def test_an_unsigned_check_is_chased_on_the_round_until_a_week_into_the_cycle():
+    start = date(2026, 6, 8)  # a Monday
+    assert chased_on_round(start, date(2026, 6, 1))  # ordered, the delivery due
+    assert chased_on_round(start, date(2026, 6, 8))
+    assert chased_on_round(start, date(2026, 6, 15))  # the seventh day after
+    assert not chased_on_round(start, date(2026, 6, 16))

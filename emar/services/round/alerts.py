@@ -5,7 +5,11 @@
 - PRN doses given over 30 minutes ago whose outcome is not recorded yet;
 - stock running out: fewer than 3 days' supply left for an active line, or (a regular line)
   too little for the doses due before the next cycle's delivery (the stock signals' SHORT);
-- the pharmacist's recommendations waiting for the home to act, and those overdue.
+- the pharmacist's recommendations waiting for the home to act, and those overdue;
+- for whoever may make the monthly order (`staff_id` given): the reminder to make it (the
+  order window's own, `next_cycle`), and an urgent item of the latest order's receipt check
+  while it is unsigned (missing, a dose due within a day and none in hand), for a week after
+  the cycle starts.
 """
 
 from __future__ import annotations
@@ -21,11 +25,15 @@ from sqlalchemy.orm import Session
 from emar.domain.clock_text import clock
 from emar.domain.doses import DoseState, LineFacts, effective_entries
 from emar.domain.line_periods import ACTIVE
+from emar.domain.receipt import chased_on_round
 from emar.domain.review.recommendations import waiting_for
 from emar.domain.stock_signals import Kind
-from emar.models import PrnOutcome, StockMovement
+from emar.models import ChartLine, MedicineOrder, PrnOutcome, ReceiptCheck, Staff, StockMovement
+from emar.services.charts.ordering import next_cycle
+from emar.services.charts.receipt import reconcile
 from emar.services.charts.stock_signals import stock_signal_rows
 from emar.services.home import get_home
+from emar.services.permissions import Action, allowed
 from emar.services.review.records import list_recommendations
 from emar.services.round.due import ResidentRound, due_list
 from emar.services.round.facts import load_entries, load_lines
@@ -37,8 +45,9 @@ LOW_STOCK_DAYS = 3
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # "missed" | "overdue" | "time-critical" | "PRN outcome" | "stock" | "recommendation"
-    resident_id: int
+    kind: str  # "missed" | "overdue" | "time-critical" | "PRN outcome" | "stock" |
+    # "recommendation" | "receipt" | "order"
+    resident_id: int | None  # None: the home's (the monthly order)
     resident: str
     room: str
     message: str
@@ -51,8 +60,10 @@ ORDER = {
     "time-critical": 1,
     "overdue": 2,
     "PRN outcome": 3,
-    "stock": 4,
-    "recommendation": 5,
+    "receipt": 4,
+    "stock": 5,
+    "recommendation": 6,
+    "order": 7,
 }
 
 
@@ -62,8 +73,10 @@ def alerts(
     *,
     unit_id: int | None = None,
     rounds: list[ResidentRound] | None = None,
+    staff_id: int | None = None,
 ) -> list[Alert]:
-    """`rounds`: the due list already computed for the same moment, if the caller has it."""
+    """`rounds`: the due list already computed for the same moment, if the caller has it;
+    `staff_id`: who is signed in (the monthly order's alerts are for those who may make it)."""
     zone = get_home(session).zone
     if rounds is None:
         rounds = due_list(session, now, unit_id=unit_id)
@@ -101,6 +114,8 @@ def alerts(
     out += _prn_outcomes_due(session, rounds, now, zone)
     out += _stock_low(session, rounds, now)
     out += _recommendations(session, rounds, now)
+    if staff_id is not None:
+        out += monthly_order_alerts(session, staff_id, rounds, now)
     return sorted(out, key=lambda a: (ORDER[a.kind], a.at, a.room))
 
 
@@ -228,3 +243,55 @@ def _stock_low(session: Session, rounds: list[ResidentRound], now: datetime) -> 
         Alert("stock", rid, by_id[rid].name, by_id[rid].room, message, now)
         for rid, _line_id, message in found
     ]
+
+
+def monthly_order_alerts(
+    session: Session, staff_id: int, rounds: list[ResidentRound], now: datetime
+) -> list[Alert]:
+    """The reminder to make the monthly order, and the urgent items of the latest order's
+    receipt check while it is unsigned; nothing for a role that may not make the order."""
+    staff = session.get(Staff, staff_id)
+    if staff is None or not allowed(staff.role, Action.MANAGE_STOCK):
+        return []
+    found = []
+    cycle = next_cycle(session, now)
+    if cycle.reminder:
+        found.append(
+            Alert("order", None, "", "", f"{cycle.reminder}: Manage > Monthly order.", now)
+        )
+    order = session.scalars(
+        select(MedicineOrder).order_by(MedicineOrder.made_at.desc(), MedicineOrder.id.desc())
+    ).first()
+    today = now.astimezone(get_home(session).zone).date()
+    if order is None or not chased_on_round(order.cycle_start, today):
+        return found
+    signed = session.scalar(
+        select(func.count(ReceiptCheck.id)).where(ReceiptCheck.order_id == order.id)
+    )
+    if signed:
+        return found
+    urgent = reconcile(session, staff_id, order.id, now).urgent
+    residents = dict(
+        session.execute(
+            select(ChartLine.id, ChartLine.resident_id).where(
+                ChartLine.id.in_([x.chart_line_id for x in urgent])
+            )
+        ).all()
+    )
+    here = {r.resident_id: r for r in rounds}
+    for x in urgent:
+        r = here.get(residents[x.chart_line_id])  # only the round's residents (its unit)
+        if r is None or r.away:
+            continue
+        found.append(
+            Alert(
+                "receipt",
+                r.resident_id,
+                r.name,
+                r.room,
+                f"{x.medicine} not delivered: {x.note}. Chase the pharmacy; "
+                "sign the check in Manage > Receipt check.",
+                now,
+            )
+        )
+    return found

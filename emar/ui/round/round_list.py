@@ -3,7 +3,7 @@ chase. Choosing a row (or double-clicking an alert) opens that resident."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Signal
 from PySide6.QtWidgets import QHeaderView, QPushButton, QTabWidget
 
 from emar.services.round.alerts import Alert
@@ -25,9 +25,7 @@ class RoundList(QTabWidget):
         self.alert_view = list_view(self.alert_model)
         self.alert_view.setWordWrap(True)
         self.alert_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.alert_view.doubleClicked.connect(
-            lambda index: self.resident_chosen.emit(self.alert_model.row(index.row()).resident_id)
-        )
+        self.alert_view.doubleClicked.connect(self._alert_chosen)
         self.prn_outcome_button = QPushButton("Record &PRN outcome…")
         self.addTab(self.view, "&Round")
         self.addTab(with_buttons(self.alert_view, self.prn_outcome_button), "&Alerts")
@@ -45,6 +43,11 @@ class RoundList(QTabWidget):
     def clear(self) -> None:
         self.model.set_rows([])
         self.alert_model.set_rows([])
+
+    def _alert_chosen(self, index: QModelIndex) -> None:
+        resident_id = self.alert_model.row(index.row()).resident_id
+        if resident_id is not None:  # the monthly order's reminder is the home's
+            self.resident_chosen.emit(resident_id)
 
     def selected_alert(self) -> Alert | None:
         rows = self.alert_view.selectionModel().selectedRows()

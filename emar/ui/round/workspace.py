@@ -97,10 +97,11 @@ class RoundWorkspace(QSplitter):
     # --- loading ------------------------------------------------------------------------
     def load_round(self) -> None:
         unit_id, now = self.unit_id(), self.desk.clock()
+        staff_id = self.user.id if self.user else None
 
         def fetch(session: Session) -> Loaded:
             rounds = due_list(session, now, unit_id=unit_id)
-            return rounds, alerts(session, now, unit_id=unit_id, rounds=rounds)
+            return rounds, alerts(session, now, unit_id=unit_id, rounds=rounds, staff_id=staff_id)
 
         QueryOp(self, fetch).latest("round").success(self._show_round).run_in_background()
 

@@ -222,6 +222,8 @@ _ALERT_COLOURS = {
     "PRN outcome": "#cfe2ff",
     "stock": "#fff3cd",
     "recommendation": "#e2d9f3",
+    "receipt": "#f8d7da",
+    "order": "#fff3cd",
 }
 
 
