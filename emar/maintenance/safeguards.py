@@ -32,6 +32,9 @@ LATER_APPEND_ONLY = {
     "medicine_order_line": "0010",
     "receipt_check": "0011",
     "receipt_check_line": "0011",
+    "homely_remedy": "0013",
+    "homely_authorisation": "0013",
+    "homely_stock": "0013",
 }
 ALL_APPEND_ONLY = APPEND_ONLY + tuple(LATER_APPEND_ONLY)
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.domain.doses import LineFacts, ResidentFacts
 from emar.domain.gtin import to_gtin14
+from emar.domain.mar_entries import given_entries
 from emar.domain.medicines.daily_maximum import checked_ingredients
 from emar.domain.prn import DAY
 from emar.domain.rights.daily_limits import daily_maximum_checks
@@ -30,6 +32,7 @@ from emar.domain.rights.giving import (
     scan_checks,
     witness_checks,
 )
+from emar.domain.rights.homely_remedy import homely_checks
 from emar.domain.rights.medicine import (
     expiry_question,
     line_for_pack,
@@ -51,6 +54,7 @@ from emar.domain.verdict import Check, Verdict
 from emar.errors import ValidationError
 from emar.infra.medicine_reference import load_knowledge
 from emar.models import ChartLine, Medicine, Resident, Staff
+from emar.services.charts.homely_remedies import homely_line
 from emar.services.charts.packs import medicines_for_gtin
 from emar.services.home import get_home
 from emar.services.permissions import Action, allowed
@@ -150,6 +154,7 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
     if line.is_prn:
         capped = checked_ingredients(line, knowledge)
         checks += prn_checks(line, lines, entries, intent.at, dose, zone, now, capped)
+        checks += _homely_checks(session, resident.id, line, intent.at, zone)
     else:
         scheduled, window, found_in_time = time_checks(
             line, entries, home.windows, zone, intent.at, intent.scheduled_at, now
@@ -180,6 +185,24 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
     return Verdict(
         tuple(checks), resident.id, resident.name, line, scheduled, window, dose, witness
     )
+
+
+def _homely_checks(
+    session: Session, resident_id: int, line: LineFacts, at: datetime, zone: ZoneInfo
+) -> list[Check]:
+    """A homely remedy's protocol (emar.domain.homely_remedies), for a line an authorisation
+    wrote. An episode holding `at` began at most its maximum duration and a day before it (no
+    dose is given past the duration), so the doses of the two days before that are enough."""
+    homely = homely_line(session, line.id)
+    if homely is None:
+        return []
+    since = at - homely.authorisation.max_duration - 2 * DAY
+    given = [
+        e.administered_at
+        for e in given_entries(load_entries(session, [resident_id], since, at))
+        if e.chart_line_id == line.id
+    ]
+    return homely_checks(homely.authorisation, given, at, at.astimezone(zone).date())
 
 
 def _resolve_line(
