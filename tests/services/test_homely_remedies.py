@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from emar.domain.verdict import CheckCode
 from emar.errors import EmarError, ValidationError
 from emar.models import ChartLine, HomelyStock, Medicine, StockMovement
+from emar.services.audit.verify import verify_trail
 from emar.services.charts.homely_remedies import (
     RemedyForm,
     add_remedy,
@@ -196,6 +197,8 @@ def test_the_stock_book_balances(home_db, home):
         assert (listed.medicine, listed.dose, listed.balance) == (
             "Senna 7.5 mg tablets", "2 tablet", Decimal(12),
         )  # fmt: skip
+        report = verify_trail(s)  # the chain vouches for every row of the book
+        assert report.ok, report.problems
     for sql in ("UPDATE homely_stock SET quantity = 99", "DELETE FROM homely_authorisation"):
         with pytest.raises(IntegrityError, match="append-only"), home_db.write() as s:
             s.execute(text(sql))

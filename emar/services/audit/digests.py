@@ -89,6 +89,9 @@ def covered_models() -> dict[type, str]:
         Allergy,
         ChartLine,
         ChartLineEvent,
+        HomelyAuthorisation,
+        HomelyRemedy,
+        HomelyStock,
         MedicationReview,
         MedicineOrder,
         MedicineOrderLine,
@@ -124,6 +127,9 @@ def covered_models() -> dict[type, str]:
         MedicineOrderLine,
         ReceiptCheck,  # 0011: the receipt check, signed, item by item
         ReceiptCheckLine,
+        HomelyRemedy,  # 0013: homely remedies, their authorisations and the home's stock book
+        HomelyAuthorisation,
+        HomelyStock,
     )
     return {m: m.__tablename__ for m in models}
 

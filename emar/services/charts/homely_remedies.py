@@ -396,7 +396,8 @@ def _stock(
         entity="homely_stock",
         entity_id=row.id,
         detail={"remedy_id": remedy_id, "quantity": str(quantity)}
-        | {k: str(v) for k, v in extra.items() if v is not None},
+        # "stock_" before each: a bare "batch" in an audit row means a bulk batch (audit.bulk)
+        | {f"stock_{k}": str(v) for k, v in extra.items() if v is not None},
     )
     return row.id
 
