@@ -41,7 +41,7 @@ def home(home_db):
 
 
 def senna_remedy(db, home) -> int:
-    """Senna 7.5 mg: 2 tablets, at least 4 hours apart, at most 2 doses in 24 hours, for
+    """Senna 7.5 mg: 2 tabletss, at least 4 hours apart, at most 2 doses in 24 hours, for
     48 hours before the GP is told; 20 tablets in the home's stock."""
     with db.write() as s:
         senna = s.scalar(select(Medicine.id).where(Medicine.name == "Senna"))
@@ -195,7 +195,7 @@ def test_the_stock_book_balances(home_db, home):
         assert book[2].counted == 17
         (listed,) = list_remedies(s)
         assert (listed.medicine, listed.dose, listed.balance) == (
-            "Senna 7.5 mg tablets", "2 tablet", Decimal(12),
+            "Senna 7.5 mg tablets", "2 tablets", Decimal(12),
         )  # fmt: skip
         report = verify_trail(s)  # the chain vouches for every row of the book
         assert report.ok, report.problems

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.homely_remedies import Authorisation
 from emar.domain.text_rules import SHORT, clean_text, required_text
+from emar.domain.wording import dose_text
 from emar.errors import ValidationError
 from emar.models import (
     HomelyAuthorisation,
@@ -100,11 +101,6 @@ class HomelyLine:
     authorisation: Authorisation
 
 
-def _dose_text(low: Decimal, high: Decimal, unit: str) -> str:
-    low_text, high_text = f"{low.normalize():f}", f"{high.normalize():f}"
-    return f"{low_text} {unit}" if low == high else f"{low_text}-{high_text} {unit}"
-
-
 def add_remedy(session: Session, staff_id: int, form: RemedyForm) -> int:
     """A remedy on the home's list, with its protocol (a nurse or the manager)."""
     require(session, staff_id, Action.EDIT_CHARTS)
@@ -152,7 +148,7 @@ def list_remedies(session: Session) -> list[RemedyRow]:
             r.id,
             m.display_name,
             r.indication,
-            _dose_text(r.dose_min, r.dose_max, m.dose_unit),
+            dose_text(r.dose_min, r.dose_max, m.dose_unit),
             r.min_interval_minutes,
             r.max_doses_24h,
             r.max_duration_hours,
@@ -521,3 +517,16 @@ def stock_book(session: Session, remedy_id: int) -> list[StockRow]:
             )
         )
     return book
+
+
+@dataclass(frozen=True)
+class HomelyOverview:
+    """What the Manage window's homely remedies tab shows in one read."""
+
+    remedies: list[RemedyRow]
+    authorisations: list[AuthorisationRow]
+
+
+def homely_overview(session: Session, now: datetime) -> HomelyOverview:
+    today = now.astimezone(get_home(session).zone).date()
+    return HomelyOverview(list_remedies(session), current_authorisations(session, today=today))
