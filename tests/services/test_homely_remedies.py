@@ -27,7 +27,10 @@ from emar.services.charts.homely_remedies import (
     stock_book,
     withdraw,
 )
-from emar.services.round.recording import Blocked, Override, Recorded, record_given
+from emar.services.charts.ordering import draft_order
+from emar.services.round.alerts import stock_running_out
+from emar.services.round.facts import load_lines
+from emar.services.round.recording import Blocked, Override, Recorded, correct_entry, record_given
 from tests.support.homes import Home, local
 
 DAY = date(2026, 6, 10)
@@ -223,3 +226,43 @@ def test_bad_input_and_the_wrong_role_change_nothing(home_db, home):
     with home_db.read() as s:
         assert len(current_authorisations(s, today=DAY)) == 1
         assert balance(s, remedy) == Decimal(20)
+
+
+def test_a_correction_gives_the_dose_back_to_the_homes_stock(home_db, home):
+    remedy = senna_remedy(home_db, home)
+    authorised(home_db, home, remedy)
+    first = give(home_db, home, local(DAY, 9))
+    with home_db.write() as s:
+        correct_entry(
+            s,
+            administration_id=first.administration_id,
+            staff_id=home.staff["ben"],
+            reason="Recorded for the wrong resident",
+            now=local(DAY, 9, 30),
+            outcome="not_given",
+            code="X",
+        )
+    with home_db.read() as s:
+        assert balance(s, remedy) == Decimal(20)
+        assert [(r.kind, r.quantity, r.reason) for r in stock_book(s, remedy)][1:] == [
+            ("given", -2, None),
+            ("given", 2, "Recorded for the wrong resident"),
+        ]
+        assert not s.scalars(
+            select(StockMovement).where(StockMovement.chart_line_id.in_(
+                select(ChartLine.id).where(ChartLine.source == "homely remedy")
+            ))
+        ).all()  # fmt: skip
+
+
+def test_neither_ordered_from_the_pharmacy_nor_flagged_as_running_out(home_db, home):
+    remedy = senna_remedy(home_db, home)
+    authorised(home_db, home, remedy)
+    with home_db.read() as s:
+        (row,) = current_authorisations(s, today=DAY)
+        lines = load_lines(s, [home.residents[EDITH]], local(DAY, 9))
+        assert row.chart_line_id in [ln.id for ln in lines]
+        assert row.chart_line_id not in [ln.id for ln, _ in stock_running_out(s, lines)]
+        draft = draft_order(s, home.staff["nina"], date(2026, 6, 15), local(DAY, 9))
+        assert row.chart_line_id not in [x.chart_line_id for x in draft.lines]
+        assert home.residents[EDITH] in [x.resident_id for x in draft.lines]  # her others are

@@ -356,6 +356,22 @@ def homely_line(session: Session, chart_line_id: int) -> HomelyLine | None:
     )
 
 
+def homely_line_ids(session: Session, chart_line_ids: list[int]) -> set[int]:
+    """Those of `chart_line_ids` written by a homely remedy authorisation: their stock is the
+    home's, so they are neither ordered from the pharmacy nor counted in a resident's stock."""
+    if not chart_line_ids:
+        return set()
+    return {
+        i
+        for i in session.scalars(
+            select(HomelyAuthorisation.chart_line_id).where(
+                HomelyAuthorisation.chart_line_id.in_(chart_line_ids)
+            )
+        )
+        if i is not None
+    }
+
+
 # The stock book ---------------------------------------------------------------------------
 
 
@@ -474,21 +490,14 @@ def record_given(
     administration_id: int,
     batch: str | None,
     expiry: date | None,
+    reason: str | None = None,
 ) -> int:
     """The round's administration takes the dose from the home's stock (called by recording,
-    inside its transaction)."""
+    inside its transaction); a correction takes or gives back the difference, with its reason."""
     return _stock(
-        session,
-        staff_id,
-        remedy_id,
-        "given",
-        -quantity,
-        at,
-        resident_id=resident_id,
-        administration_id=administration_id,
-        batch=batch,
-        expiry=expiry,
-    )
+        session, staff_id, remedy_id, "given", -quantity, at, resident_id=resident_id,
+        administration_id=administration_id, batch=batch, expiry=expiry, reason=reason,
+    )  # fmt: skip
 
 
 def stock_book(session: Session, remedy_id: int) -> list[StockRow]:

@@ -22,6 +22,7 @@ from emar.domain.doses import DoseState, LineFacts, effective_entries
 from emar.domain.line_periods import ACTIVE
 from emar.domain.review.recommendations import waiting_for
 from emar.models import PrnOutcome, StockMovement
+from emar.services.charts.homely_remedies import homely_line_ids
 from emar.services.home import get_home
 from emar.services.review.records import list_recommendations
 from emar.services.round.due import ResidentRound, due_list
@@ -157,6 +158,8 @@ def daily_use(line: LineFacts) -> Decimal:
 def stock_running_out(session: Session, lines: list[LineFacts]) -> list[tuple[LineFacts, str]]:
     """Active lines with under LOW_STOCK_DAYS of stock left, each with what to say."""
     lines = [ln for ln in lines if ln.status == ACTIVE]
+    homely = homely_line_ids(session, [ln.id for ln in lines])  # the home's stock, not theirs
+    lines = [ln for ln in lines if ln.id not in homely]
     balances: dict[int, Decimal] = defaultdict(Decimal)
     for line_id, total in session.execute(
         select(StockMovement.chart_line_id, func.sum(StockMovement.quantity))
