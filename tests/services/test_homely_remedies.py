@@ -29,6 +29,7 @@ from emar.services.charts.homely_remedies import (
 )
 from emar.services.charts.ordering import draft_order
 from emar.services.round.alerts import stock_running_out
+from emar.services.round.due import due_list
 from emar.services.round.facts import load_lines
 from emar.services.round.recording import Blocked, Override, Recorded, correct_entry, record_given
 from tests.support.homes import Home, local
@@ -266,3 +267,21 @@ def test_neither_ordered_from_the_pharmacy_nor_flagged_as_running_out(home_db, h
         draft = draft_order(s, home.staff["nina"], date(2026, 6, 15), local(DAY, 9))
         assert row.chart_line_id not in [x.chart_line_id for x in draft.lines]
         assert home.residents[EDITH] in [x.resident_id for x in draft.lines]  # her others are
+
+
+def test_the_round_list_never_offers_what_the_protocol_would_stop(home_db, home):
+    remedy = senna_remedy(home_db, home)
+    authorised(home_db, home, remedy)
+    for day, hour in ((10, 9), (10, 21), (11, 9)):
+        give(home_db, home, local(date(2026, 6, day), hour))
+
+    def senna_status(at):
+        with home_db.read() as s:
+            (r,) = due_list(s, at, resident_ids=[home.residents[EDITH]])
+        return next(p for p in r.prn if p.medicine.startswith("Senna"))
+
+    assert senna_status(local(date(2026, 6, 11), 21)).available  # 36 hours after the first
+    give(home_db, home, local(date(2026, 6, 11), 21))
+    late = senna_status(local(date(2026, 6, 12), 9))
+    assert not late.available
+    assert late.why.startswith("Contact the GP: homely remedy given for 48 hours")

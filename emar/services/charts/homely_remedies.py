@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from emar.domain.homely_remedies import Authorisation
+from emar.domain.mar_entries import given_entries
 from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.domain.wording import dose_text
 from emar.errors import ValidationError
@@ -36,6 +37,7 @@ from emar.services.audit import record_event
 from emar.services.charts.editing import LineForm, add_chart_line, check_chart_line, stop_line
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
+from emar.services.round.facts import load_entries
 from emar.services.staff.signing import Signature
 
 SOURCE = "homely remedy"
@@ -354,6 +356,26 @@ def homely_line(session: Session, chart_line_id: int) -> HomelyLine | None:
             withdrawn=a.id in _withdrawn_ids(session),
         ),
     )
+
+
+def protocol_facts(
+    session: Session, chart_line_id: int, resident_id: int, at: datetime
+) -> tuple[Authorisation, list[datetime]] | None:
+    """For a homely remedy's line, what emar.domain.homely_remedies judges at `at`: the
+    authorisation and the times of the line's doses (effective "given" entries) before `at`. An
+    episode holding `at` began at most its maximum duration and a day before (no dose is given
+    past the duration), so the doses of the two days before that are enough. None when the line
+    is not a homely remedy's."""
+    homely = homely_line(session, chart_line_id)
+    if homely is None:
+        return None
+    since = at - homely.authorisation.max_duration - timedelta(days=2)
+    given = [
+        e.administered_at
+        for e in given_entries(load_entries(session, [resident_id], since, at))
+        if e.chart_line_id == chart_line_id
+    ]
+    return homely.authorisation, given
 
 
 def homely_line_ids(session: Session, chart_line_ids: list[int]) -> set[int]:

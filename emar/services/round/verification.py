@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from emar.domain.doses import LineFacts, ResidentFacts
 from emar.domain.gtin import to_gtin14
-from emar.domain.mar_entries import given_entries
 from emar.domain.medicines.daily_maximum import checked_ingredients
 from emar.domain.prn import DAY
 from emar.domain.rights.daily_limits import daily_maximum_checks
@@ -54,7 +53,7 @@ from emar.domain.verdict import Check, Verdict
 from emar.errors import ValidationError
 from emar.infra.medicine_reference import load_knowledge
 from emar.models import ChartLine, Medicine, Resident, Staff
-from emar.services.charts.homely_remedies import homely_line
+from emar.services.charts.homely_remedies import protocol_facts
 from emar.services.charts.packs import medicines_for_gtin
 from emar.services.home import get_home
 from emar.services.permissions import Action, allowed
@@ -191,18 +190,11 @@ def _homely_checks(
     session: Session, resident_id: int, line: LineFacts, at: datetime, zone: ZoneInfo
 ) -> list[Check]:
     """A homely remedy's protocol (emar.domain.homely_remedies), for a line an authorisation
-    wrote. An episode holding `at` began at most its maximum duration and a day before it (no
-    dose is given past the duration), so the doses of the two days before that are enough."""
-    homely = homely_line(session, line.id)
-    if homely is None:
+    wrote; nothing for any other line."""
+    facts = protocol_facts(session, line.id, resident_id, at)
+    if facts is None:
         return []
-    since = at - homely.authorisation.max_duration - 2 * DAY
-    given = [
-        e.administered_at
-        for e in given_entries(load_entries(session, [resident_id], since, at))
-        if e.chart_line_id == line.id
-    ]
-    return homely_checks(homely.authorisation, given, at, at.astimezone(zone).date())
+    return homely_checks(*facts, at, at.astimezone(zone).date())
 
 
 def _resolve_line(
