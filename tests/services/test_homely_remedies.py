@@ -14,6 +14,7 @@ from emar.domain.verdict import CheckCode
 from emar.errors import EmarError, ValidationError
 from emar.models import ChartLine, HomelyStock, Medicine, StockMovement
 from emar.services.audit.verify import verify_trail
+from emar.services.charts.editing import stop_line
 from emar.services.charts.homely_remedies import (
     RemedyForm,
     add_remedy,
@@ -285,3 +286,16 @@ def test_the_round_list_never_offers_what_the_protocol_would_stop(home_db, home)
     late = senna_status(local(date(2026, 6, 12), 9))
     assert not late.available
     assert late.why.startswith("Contact the GP: homely remedy given for 48 hours")
+
+
+def test_withdrawn_after_its_line_was_stopped_on_the_chart(home_db, home):
+    remedy = senna_remedy(home_db, home)
+    auth = authorised(home_db, home, remedy)
+    with home_db.write() as s:
+        (row,) = current_authorisations(s, today=DAY)
+        stop_line(s, home.staff["nina"], row.chart_line_id, "GP: stop senna", local(DAY, 8))
+        withdraw(s, home.staff["nina"], auth, "GP stopped it", local(DAY, 9))
+    with home_db.read() as s:
+        assert current_authorisations(s, today=DAY) == []
+        line = s.get(ChartLine, row.chart_line_id)
+        assert [e.kind for e in line.events] == ["checked", "stopped"]

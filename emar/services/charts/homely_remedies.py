@@ -22,11 +22,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from emar.domain.homely_remedies import Authorisation
+from emar.domain.line_periods import ENDED, STOPPED, Event, status_at
 from emar.domain.mar_entries import given_entries
 from emar.domain.text_rules import SHORT, clean_text, required_text
 from emar.domain.wording import dose_text
 from emar.errors import ValidationError
 from emar.models import (
+    ChartLine,
     HomelyAuthorisation,
     HomelyRemedy,
     HomelyStock,
@@ -281,7 +283,12 @@ def withdraw(
     session.add(row)
     session.flush()
     assert original.chart_line_id is not None
-    stop_line(session, staff_id, original.chart_line_id, f"Homely remedy withdrawn: {why}", at)
+    line = session.get(ChartLine, original.chart_line_id)
+    assert line is not None
+    events = [Event(e.id, e.kind, e.effective_at, e.reason) for e in line.events]
+    state, _ = status_at(line.starts_at, line.ends_at, events, at)
+    if state not in (STOPPED, ENDED):  # stopped on the chart already: it stays as it is
+        stop_line(session, staff_id, line.id, f"Homely remedy withdrawn: {why}", at)
     record_event(
         session,
         "homely.withdrawn",
