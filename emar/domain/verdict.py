@@ -48,6 +48,7 @@ class CheckCode(StrEnum):
     FORM = "wrong form"
     ROUTE_CONFIRM = "confirm route"
     EXPIRY_UNREAD = "expiry unread"
+    HOMELY_REMEDY = "homely remedy"
 
 
 # Stops in the order a carer must hear them: an allergy, the wrong person or product, then
@@ -63,6 +64,7 @@ SERIOUSNESS = (
     CheckCode.FORM,
     CheckCode.ABSENT,
     CheckCode.LINE_STATUS,
+    CheckCode.HOMELY_REMEDY,  # not given under the protocol: never overridden
     CheckCode.ALREADY,
     CheckCode.MISSED,
     CheckCode.EXPIRED,

@@ -34,6 +34,9 @@ LATER_APPEND_ONLY = {
     "receipt_check_line": "0011",
     "return_batch": "0012",
     "return_batch_item": "0012",
+    "homely_remedy": "0013",
+    "homely_authorisation": "0013",
+    "homely_stock": "0013",
     "pack_price": "0014",
 }
 ALL_APPEND_ONLY = APPEND_ONLY + tuple(LATER_APPEND_ONLY)

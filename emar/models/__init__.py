@@ -5,6 +5,7 @@ from emar.models.audit import AuditEvent
 from emar.models.base import Base, UTCDateTime, utcnow
 from emar.models.chart import ChartLine, ChartLineEvent
 from emar.models.home import CareHome, Room, Unit
+from emar.models.homely import HomelyAuthorisation, HomelyRemedy, HomelyStock
 from emar.models.medicine import (
     Ingredient,
     Medicine,
@@ -38,6 +39,9 @@ __all__ = [
     "CareHome",
     "ChartLine",
     "ChartLineEvent",
+    "HomelyAuthorisation",
+    "HomelyRemedy",
+    "HomelyStock",
     "Ingredient",
     "MedicationReview",
     "Medicine",

@@ -44,6 +44,17 @@ PLAIN_ROWS = {
     "VALUES ((SELECT min(id) FROM return_batch), (SELECT min(id) FROM stock_movement))",
     "pack_price": "INSERT INTO pack_price (medicine_id, pack_size, price_pence, source, "
     "recorded_at) VALUES (1, 28, 120, 'entered', '2026-01-01 09:00:00+00')",
+    "homely_remedy": "INSERT INTO homely_remedy (medicine_id, indication, dose_min, dose_max, "
+    "min_interval_minutes, max_doses_24h, max_duration_hours, staff_id, recorded_at) VALUES "
+    "((SELECT min(id) FROM medicine), 'Pain', 1, 2, 240, 4, 48, 1, '2026-01-01 09:00:00+00')",
+    "homely_authorisation": "INSERT INTO homely_authorisation (kind, resident_id, remedy_id, "
+    "chart_line_id, gp_name, authorised_on, review_date, max_duration_hours, staff_id, "
+    "recorded_at) VALUES ('authorised', 1, (SELECT min(id) FROM homely_remedy), "
+    "(SELECT min(id) FROM chart_line), 'Dr Shah', '2026-01-01', '2026-07-01', 48, 1, "
+    "'2026-01-01 09:00:00+00')",
+    "homely_stock": "INSERT INTO homely_stock (remedy_id, kind, quantity, staff_id, occurred_at, "
+    "recorded_at) VALUES ((SELECT min(id) FROM homely_remedy), 'received', 32, 1, "
+    "'2026-01-01 09:00:00+00', '2026-01-01 09:00:00+00')",
     "prn_outcome": "INSERT INTO prn_outcome (administration_id, effect, staff_id, recorded_at) "
     "VALUES ((SELECT min(id) FROM administration), 'effective', 1, '2026-01-01 09:00:00+00')",
 }
@@ -65,6 +76,8 @@ def _first_row(db, table: str) -> int:
             _first_row(db, "receipt_check")
         if table == "return_batch_item":
             _first_row(db, "return_batch")
+        if table in ("homely_authorisation", "homely_stock"):
+            _first_row(db, "homely_remedy")
         if table == "recommendation_event":
             _first_row(db, "recommendation")
         with db.write() as s:

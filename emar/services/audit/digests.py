@@ -89,6 +89,9 @@ def covered_models() -> dict[type, str]:
         Allergy,
         ChartLine,
         ChartLineEvent,
+        HomelyAuthorisation,
+        HomelyRemedy,
+        HomelyStock,
         MedicationReview,
         MedicineOrder,
         MedicineOrderLine,
@@ -128,6 +131,9 @@ def covered_models() -> dict[type, str]:
         ReceiptCheckLine,
         ReturnBatch,  # 0012: the returns to the pharmacy, batch by batch
         ReturnBatchItem,
+        HomelyRemedy,  # 0013: homely remedies, their authorisations and the home's stock book
+        HomelyAuthorisation,
+        HomelyStock,
     )
     return {m: m.__tablename__ for m in models}
 

@@ -38,6 +38,7 @@ from emar.models import (
     Staff,
 )
 from emar.services.audit import record_event
+from emar.services.charts.homely_remedies import homely_line_ids
 from emar.services.charts.stock import balance
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
@@ -209,6 +210,8 @@ def draft_order(session: Session, staff_id: int, cycle_start: date, now: datetim
     ids = list(residents)
     since = CycleWindow.of(cycle_start - timedelta(days=CYCLE_DAYS), zone).start
     lines = [line for line in load_lines(session, ids, now) if _current(line, since)]
+    homely = homely_line_ids(session, [line.id for line in lines])  # the home's own stock
+    lines = [line for line in lines if line.id not in homely]
     packs = _pack_sizes(session, sorted({line.medicine_id for line in lines}))
     prn = _prn_use(session, ids, lines, cycle_start, zone)
     drafted = []

@@ -29,6 +29,7 @@ from emar.domain.receipt import chased_on_round
 from emar.domain.review.recommendations import waiting_for
 from emar.domain.stock_signals import Kind
 from emar.models import ChartLine, MedicineOrder, PrnOutcome, ReceiptCheck, Staff, StockMovement
+from emar.services.charts.homely_remedies import homely_line_ids
 from emar.services.charts.ordering import next_cycle
 from emar.services.charts.receipt import reconcile
 from emar.services.charts.stock_signals import stock_signal_rows
@@ -175,6 +176,8 @@ def daily_use(line: LineFacts) -> Decimal:
 def stock_running_out(session: Session, lines: list[LineFacts]) -> list[tuple[LineFacts, str]]:
     """Active lines with under LOW_STOCK_DAYS of stock left, each with what to say."""
     lines = [ln for ln in lines if ln.status == ACTIVE]
+    homely = homely_line_ids(session, [ln.id for ln in lines])  # the home's stock, not theirs
+    lines = [ln for ln in lines if ln.id not in homely]
     balances: dict[int, Decimal] = defaultdict(Decimal)
     for line_id, total in session.execute(
         select(StockMovement.chart_line_id, func.sum(StockMovement.quantity))

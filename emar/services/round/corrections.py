@@ -20,6 +20,8 @@ from emar.errors import ValidationError
 from emar.models import Administration, ChartLine, StockMovement
 from emar.services.audit import record_event
 from emar.services.audit.digests import row_digest
+from emar.services.charts.homely_remedies import homely_line
+from emar.services.charts.homely_remedies import record_given as take_homely_stock
 from emar.services.permissions import Action, require
 from emar.services.round.facts import load_entries, load_lines
 from emar.services.round.mar_entry import Recorded, insert_entry, lock_resident
@@ -94,7 +96,15 @@ def correct_entry(
     )
     old_dose = old.dose_given if old.outcome == Outcome.GIVEN and old.dose_given else Decimal(0)
     new_dose = dose_given if outcome == Outcome.GIVEN and dose_given else Decimal(0)
-    if new_dose != old_dose:
+    homely = homely_line(session, old.chart_line_id) if new_dose != old_dose else None
+    if homely is not None:  # the home's own stock: the difference goes back to (or from) it
+        resident_id, _ = _line_owner(session, old.chart_line_id)
+        take_homely_stock(
+            session, staff.id, homely.remedy_id, new_dose - old_dose, now,
+            resident_id=resident_id, administration_id=new.id, batch=None, expiry=None,
+            reason=reason.strip(),
+        )  # fmt: skip
+    elif new_dose != old_dose:
         resident_id, medicine_id = _line_owner(session, old.chart_line_id)
         session.add(
             StockMovement(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.doses import DoseState, EntryFacts, LineFacts, ResidentFacts
 from emar.domain.due_wording import dose_why, prn_available, prn_why
+from emar.domain.homely_remedies import check_homely
 from emar.domain.line_doses import line_doses
 from emar.domain.line_periods import ACTIVE
 from emar.domain.mar_entries import DoseKey, dose_entries, given_entries
@@ -24,6 +25,7 @@ from emar.domain.medicines.daily_maximum import (
 from emar.domain.prn import DAY, check_prn
 from emar.domain.windows import OVERDUE_AT_MOST, Window
 from emar.infra.medicine_reference import load_knowledge
+from emar.services.charts.homely_remedies import protocol_facts
 from emar.services.home import HomeSettings, get_home
 from emar.services.round.facts import line_dose_text, load_entries, load_lines, load_residents
 
@@ -116,7 +118,13 @@ def due_list(
     since, until = now - lookback, now + lookahead
     lines = load_lines(session, ids, now, since=since - OVERDUE_AT_MOST)  # still overdue
     entries = load_entries(session, ids, min(since, now - DAY), until)
-    return build_rounds(home, residents, lines, entries, now, since, until)
+    refusals = {}  # a homely remedy the protocol does not allow now: why
+    for line in lines:
+        facts = protocol_facts(session, line.id, line.resident_id, now) if line.is_prn else None
+        refusal = facts and check_homely(*facts, now, now.astimezone(home.zone).date())
+        if refusal:
+            refusals[line.id] = refusal.message
+    return build_rounds(home, residents, lines, entries, now, since, until, refusals)
 
 
 def build_rounds(
@@ -127,7 +135,10 @@ def build_rounds(
     now: datetime,
     since: datetime,
     until: datetime,
+    refusals: dict[int, str] | None = None,
 ) -> list[ResidentRound]:
+    """`refusals`: homely remedy lines their protocol does not allow now, with why (shown as
+    not available, as the scan would stop them)."""
     zone = home.zone
     by_resident: dict[int, list[LineFacts]] = defaultdict(list)
     for line in lines:
@@ -164,18 +175,20 @@ def build_rounds(
                         zone,
                         timedelta(minutes=home.windows.minutes),
                     )
-                    prn.append(
-                        _prn_status(
-                            line,
-                            resident_lines,
-                            given_by_resident[resident.id],
-                            now,
-                            zone,
-                            resident.away_at(now),
-                            daily,
-                            checked_ingredients(line, knowledge),
-                        )
+                    status = _prn_status(
+                        line,
+                        resident_lines,
+                        given_by_resident[resident.id],
+                        now,
+                        zone,
+                        resident.away_at(now),
+                        daily,
+                        checked_ingredients(line, knowledge),
                     )
+                    why = (refusals or {}).get(line.id)
+                    if why and not resident.away_at(now):
+                        status = replace(status, available=False, why=why)
+                    prn.append(status)
                 continue
             doses.extend(_line_doses(home, line, resident, recorded, now, since, until))
         doses.sort(key=lambda d: (d.scheduled_at, d.medicine))

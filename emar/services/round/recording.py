@@ -24,6 +24,8 @@ from emar.errors import ValidationError
 from emar.models import Administration, Staff, StockMovement
 from emar.services.audit import record_event
 from emar.services.audit.digests import row_digest
+from emar.services.charts.homely_remedies import homely_line
+from emar.services.charts.homely_remedies import record_given as take_homely_stock
 from emar.services.permissions import Action, require
 from emar.services.round.corrections import correct_entry
 from emar.services.round.mar_entry import (
@@ -138,22 +140,31 @@ def record_given(
             late_entry_reason=late,
         ),
     )
-    session.add(
-        StockMovement(
-            resident_id=intent.resident_id,
-            medicine_id=line.medicine_id,
-            chart_line_id=line.id,
-            administration_id=entry.id,
-            kind="administered",
-            quantity=-verdict.dose,
-            gtin=pack.gtin if pack else None,
+    homely = homely_line(session, line.id)
+    if homely is not None:  # the home's own stock, not the resident's
+        take_homely_stock(
+            session, staff.id, homely.remedy_id, verdict.dose, intent.at,
+            resident_id=intent.resident_id, administration_id=entry.id,
             batch=pack.stored_batch if pack else None,
             expiry=pack.checked_expiry if pack else None,
-            staff_id=staff.id,
-            witness_id=entry.witness_id,
-            occurred_at=intent.at,
+        )  # fmt: skip
+    else:
+        session.add(
+            StockMovement(
+                resident_id=intent.resident_id,
+                medicine_id=line.medicine_id,
+                chart_line_id=line.id,
+                administration_id=entry.id,
+                kind="administered",
+                quantity=-verdict.dose,
+                gtin=pack.gtin if pack else None,
+                batch=pack.stored_batch if pack else None,
+                expiry=pack.checked_expiry if pack else None,
+                staff_id=staff.id,
+                witness_id=entry.witness_id,
+                occurred_at=intent.at,
+            )
         )
-    )
     record_event(
         session,
         "administration.given",

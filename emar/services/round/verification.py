@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from emar.domain.rights.giving import (
     scan_checks,
     witness_checks,
 )
+from emar.domain.rights.homely_remedy import homely_checks
 from emar.domain.rights.medicine import (
     expiry_question,
     line_for_pack,
@@ -51,6 +53,7 @@ from emar.domain.verdict import Check, Verdict
 from emar.errors import ValidationError
 from emar.infra.medicine_reference import load_knowledge
 from emar.models import ChartLine, Medicine, Resident, Staff
+from emar.services.charts.homely_remedies import protocol_facts
 from emar.services.charts.packs import medicines_for_gtin
 from emar.services.home import get_home
 from emar.services.permissions import Action, allowed
@@ -150,6 +153,7 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
     if line.is_prn:
         capped = checked_ingredients(line, knowledge)
         checks += prn_checks(line, lines, entries, intent.at, dose, zone, now, capped)
+        checks += _homely_checks(session, resident.id, line, intent.at, zone)
     else:
         scheduled, window, found_in_time = time_checks(
             line, entries, home.windows, zone, intent.at, intent.scheduled_at, now
@@ -180,6 +184,17 @@ def verify(session: Session, intent: Intent, now: datetime) -> Verdict:
     return Verdict(
         tuple(checks), resident.id, resident.name, line, scheduled, window, dose, witness
     )
+
+
+def _homely_checks(
+    session: Session, resident_id: int, line: LineFacts, at: datetime, zone: ZoneInfo
+) -> list[Check]:
+    """A homely remedy's protocol (emar.domain.homely_remedies), for a line an authorisation
+    wrote; nothing for any other line."""
+    facts = protocol_facts(session, line.id, resident_id, at)
+    if facts is None:
+        return []
+    return homely_checks(*facts, at, at.astimezone(zone).date())
 
 
 def _resolve_line(

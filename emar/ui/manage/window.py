@@ -22,6 +22,7 @@ from emar.ui.manage.catalogue_tab import CatalogueTab
 from emar.ui.manage.chart_tab import ChartTab
 from emar.ui.manage.dialogs import ManageQuestions
 from emar.ui.manage.health_tab import HealthTab
+from emar.ui.manage.homely_tab import HomelyTab
 from emar.ui.manage.stock_tab import StockTab
 from emar.ui.manage.workspace import Lists, ManageTab
 from emar.ui.operations import Desk, QueryOp
@@ -54,6 +55,7 @@ class ManageWindow(QWidget):
         self.allergies = AllergyTab(self)
         self.health = HealthTab(self)
         self.stock = StockTab(self)
+        self.homely = HomelyTab(self)
         self.catalogue = CatalogueTab(self)
         self.tabs = QTabWidget()
         for tab in (
@@ -62,6 +64,7 @@ class ManageWindow(QWidget):
             self.allergies,
             self.health,
             self.stock,
+            self.homely,
             self.catalogue,
         ):
             self.tabs.addTab(tab, tab.title)
@@ -87,6 +90,7 @@ class ManageWindow(QWidget):
         """Lines and products added on another tab (or PC) meanwhile are shown."""
         self.chart.reload()
         self.stock.reload()
+        self.homely.reload()
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
@@ -124,6 +128,7 @@ class ManageWindow(QWidget):
             self.allergies,
             self.health,
             self.stock,
+            self.homely,
             self.catalogue,
         ):
             tab.show_lists(lists)
