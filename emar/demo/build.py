@@ -36,6 +36,7 @@ from emar.demo.data import (
     UNIT_NAMES,
 )
 from emar.demo.history import HistoryRates, generate_history
+from emar.demo.homely import build_demo_homely
 from emar.demo.residents import RESIDENTS, DemoLine, DemoResident
 from emar.demo.review import REVIEWED, sign_demo_review
 from emar.domain.review.line_use import LONG
@@ -176,6 +177,14 @@ def build_demo_home(
             UNIT_OF,
             home.zone,
             now,
+            building.chart_start,
+        )
+        counts |= build_demo_homely(
+            session,
+            building.staff,
+            {key: p.id for key, p in building.products.items()},
+            {family: resident_id for family, (resident_id, _lines) in charts.items()},
+            home.zone,
             building.chart_start,
         )
     record_event(session, "demo.created", entity="care_home", entity_id=home.id, detail=counts)

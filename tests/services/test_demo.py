@@ -305,6 +305,7 @@ def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
     from emar.reports.data import Scope
     from emar.reports.waste_data import waste_data
     from emar.services.charts.disposals import disposal_register, pending_returns
+    from emar.services.charts.homely_remedies import homely_overview
     from emar.services.charts.ordering import orders
     from emar.services.charts.prices import unit_prices
     from emar.services.charts.receipt import reconcile
@@ -322,6 +323,7 @@ def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
             register = disposal_register(s, start, DEMO_NOW)
             waiting = pending_returns(s)
             waste = waste_data(s, Scope(start, DEMO_NOW))
+            homely = homely_overview(s, DEMO_NOW)
     finally:
         database.dispose()
     started = (DEMO_NOW - timedelta(days=CHART_STARTED_DAYS_AGO)).astimezone(home.zone).date()
@@ -344,3 +346,9 @@ def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
     (avoidable,) = [x for x in waste.items if x.avoidable]
     assert avoidable.medicine.startswith("Metformin") and avoidable.resident == "George Evans"
     assert avoidable.cost_pence and waste.unpriced == 0
+    # homely remedies: the home's paracetamol and senna, in stock, authorised for two residents
+    assert {(r.medicine.split()[0], r.balance) for r in homely.remedies} == {
+        ("Paracetamol", 32),
+        ("Senna", 60),
+    }
+    assert len(homely.authorisations) == 3
