@@ -5,7 +5,8 @@ What the nurse doing the monthly cycle, and the visiting pharmacist, should act 
 - OVER_STOCK: an active line holding more than two cycles' supply (strictly more: exactly two
   cycles is not over). A cycle's supply is the ordering rule's (emar.domain.ordering) over the
   28 days from today; a when-required (PRN) line's is its recent use, and a PRN line with no
-  use yet has no supply to measure against, so no signal.
+  use yet has no supply to measure against, so no signal. Up to one whole pack of the product
+  (an inhaler, a bottle) is never over: a home cannot hold less.
 - STOPPED_IN_STOCK: a stopped or ended line with stock left: return it or dispose of it, and
   do not give it. (Its expiry no longer matters: all of it goes.)
 - EXPIRING: stock expiring within 30 days (the expiry day itself counts, as a pack is usable
@@ -72,6 +73,7 @@ class LineStock:
     # next delivery and EXPIRY_DAYS days ahead
     doses_due: Sequence[tuple[datetime, Decimal]] = ()
     packs: Sequence[Pack] = ()
+    pack_size: int | None = None  # the smallest pack of the product, where known
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +275,8 @@ def stock_signals(
             out.append(short)
     out += _expiring(line, now, zone)
     if line.status == ACTIVE and line.cycle_need is not None:
-        two = line.cycle_need * OVER_CYCLES
+        # a home cannot hold less than one pack (an inhaler, a bottle): up to that is not over
+        two = max(line.cycle_need * OVER_CYCLES, Decimal(line.pack_size or 0))
         if balance > two:
             need = _units(_whole(line.cycle_need), line.dose_unit)
             per = "used a cycle lately" if line.is_prn else "a cycle"

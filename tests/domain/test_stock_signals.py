@@ -95,6 +95,15 @@ def test_prn_over_stock_is_from_recent_use_and_none_without_history():
     assert "(28 tablets used a cycle lately)" in over.text
 
 
+def test_one_whole_pack_is_never_over_stock():
+    # an inhaler of 200 puffs for 16 puffs a cycle: two cycles are 32, but nobody can hold less
+    # than the one inhaler; a second one is over-stock by what passes the pack
+    prn = dict(is_prn=True, doses_due=(), cycle_need=Decimal(16), pack_size=200)
+    assert kinds(stock(balance=Decimal(200), **prn)) == []
+    (over,) = stock_signals(stock(balance=Decimal(384), **prn), NOW, LONDON, NEXT)
+    assert (over.kind, over.quantity) == (Kind.OVER_STOCK, 184)
+
+
 def test_prn_short_at_the_recent_rate_of_use():
     # 28 a cycle = 1 a day; 6 days to Mon 7 Dec -> about 6 needed; 3 last to about Fri 4 Dec
     (short,) = stock_signals(

@@ -130,7 +130,7 @@ def _when(line: LineFacts) -> str:
     return f"daily at {times}"
 
 
-def _pack_sizes(session: Session, medicine_ids: Sequence[int]) -> dict[int, int]:
+def pack_sizes(session: Session, medicine_ids: Sequence[int]) -> dict[int, int]:
     """Each medicine's known pack size: the smallest among its barcodes."""
     return dict(
         session.execute(  # type: ignore[arg-type]
@@ -141,7 +141,7 @@ def _pack_sizes(session: Session, medicine_ids: Sequence[int]) -> dict[int, int]
     )
 
 
-def _prn_use(
+def prn_use(
     session: Session,
     resident_ids: Sequence[int],
     lines: Sequence[LineFacts],
@@ -212,8 +212,8 @@ def draft_order(session: Session, staff_id: int, cycle_start: date, now: datetim
     lines = [line for line in load_lines(session, ids, now) if _current(line, since)]
     homely = homely_line_ids(session, [line.id for line in lines])  # the home's own stock
     lines = [line for line in lines if line.id not in homely]
-    packs = _pack_sizes(session, sorted({line.medicine_id for line in lines}))
-    prn = _prn_use(session, ids, lines, cycle_start, zone)
+    packs = pack_sizes(session, sorted({line.medicine_id for line in lines}))
+    prn = prn_use(session, ids, lines, cycle_start, zone)
     drafted = []
     for line in lines:
         r = residents[line.resident_id]

@@ -31,7 +31,7 @@ from emar.domain.stock_signals import (
     stock_signals,
 )
 from emar.models import StockMovement
-from emar.services.charts.ordering import _prn_use
+from emar.services.charts.ordering import pack_sizes, prn_use
 from emar.services.charts.stock import StockRow, stock_rows
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
@@ -123,7 +123,8 @@ def stock_signal_rows(
     delivery = next_cycle_start(home.cycle_start_date, today) if home.cycle_start_date else None
     ahead = max(delivery or today, today + timedelta(days=max(EXPIRY_DAYS, SHORT_DAYS) + 1))
     until = datetime.combine(ahead, time(0), zone)
-    use = _prn_use(session, ids, [x for x in tracked if x.is_prn], today, zone) if ids else {}
+    use = prn_use(session, ids, [x for x in tracked if x.is_prn], today, zone) if ids else {}
+    sizes = pack_sizes(session, sorted({line.medicine_id for line in tracked}))
     rows: list[StockSignalRow] = []
     for line in tracked:
         due = () if line.is_prn else line_instants(line, zone, now, until)
@@ -136,6 +137,7 @@ def stock_signal_rows(
             cycle_need=_cycle_need(line, today, zone, use.get(line.id)),
             doses_due=[(at, line.dose_max) for at in due],
             packs=packs[line.id],
+            pack_size=sizes.get(line.medicine_id),
         )
         found: list[StockSignal] = stock_signals(facts, now, zone, delivery)
         r = residents[line.resident_id]
