@@ -102,6 +102,20 @@ def report_pages() -> None:
             True,
         ),
         ("cd-register", ReportKind.CD_REGISTER, Scope(week_start, week_end), False),
+        # the monthly cycle: the waste report over three cycles, the register, the returns list
+        (
+            "waste",
+            ReportKind.WASTE,
+            Scope(*day_bounds(now.date() - timedelta(days=83), now.date(), zone)),
+            False,
+        ),
+        (
+            "disposals",
+            ReportKind.DISPOSALS,
+            Scope(*day_bounds(now.date() - timedelta(days=14), now.date(), zone)),
+            False,
+        ),
+        ("returns", ReportKind.RETURNS, Scope(*day_bounds(now.date(), now.date(), zone)), False),
     ):
         pdf = folder / f"{name}.pdf"
         make_report(
