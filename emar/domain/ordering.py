@@ -69,10 +69,15 @@ def order_quantity(
     in_stock: Decimal,
     pack_size: int | None,
     prn_used: Sequence[Decimal] = (),
+    now: datetime | None = None,
 ) -> OrderQuantity:
     """The order for one line for one cycle. `prn_used`: dose units given in each of the last
-    cycles (PRN lines only), most recent first; `in_stock`: dose units carried forward."""
+    cycles (PRN lines only), most recent first; `in_stock`: dose units in stock at `now`. What
+    is carried forward is what will be left when the cycle starts: the stock now less the doses
+    due before then (a PRN line: its recent rate of use), since the order is made one or two
+    weeks ahead. Without `now`, `in_stock` is what is carried forward."""
     in_stock = max(in_stock, Decimal(0))
+    held = in_stock
     if line.status != ACTIVE:
         return OrderQuantity(
             line.id, Decimal(0), in_stock, Decimal(0), 0, pack_size,
@@ -94,9 +99,25 @@ def order_quantity(
         needed = line.dose_max * doses
         each = dose_text(line.dose_max, line.dose_max, line.dose_unit)
         why = f"{_plural(doses, 'dose')} in the cycle x {each}"
+    before = Decimal(0)
+    if now is not None and now < cycle.start:
+        if line.is_prn:
+            used = list(prn_used[:PRN_CYCLES])
+            if used:
+                days = Decimal((cycle.start - now).total_seconds()) / 86400
+                per_cycle = sum(used, Decimal(0)) / len(used)
+                before = (per_cycle * days / CYCLE_DAYS).to_integral_value(ROUND_CEILING)
+        else:
+            before = line.dose_max * len(line_instants(line, zone, now, cycle.start))
+    in_stock = max(held - before, Decimal(0))
     to_order = max(needed - in_stock, Decimal(0))
     packs = math.ceil(to_order / pack_size) if pack_size and to_order > 0 else 0
-    if in_stock:
+    if before and held:
+        why += (
+            f"; {_amount(held)} in stock now, {_amount(before)} to be used before the cycle "
+            f"starts: {_amount(in_stock)} carried forward"
+        )
+    elif in_stock:
         why += f"; {_amount(in_stock)} in stock carried forward"
     if to_order == 0:
         why += "; enough in stock: nothing to order"

@@ -87,6 +87,29 @@ def test_enough_in_stock_orders_nothing_and_says_so():
     assert (one_short.to_order, one_short.packs) == (1, 1)
 
 
+def test_made_ahead_the_stock_carried_is_what_the_doses_before_the_cycle_leave():
+    bd = line(timing=daily("08:00", "20:00"))
+    # made on Mon 29 Jun at 14:00: doses 29 Jun 20:00, then 30 Jun to 5 Jul twice a day =
+    # 1 + 12 = 13 due before the cycle starts; 40 in stock -> 27 carried forward
+    q = order_quantity(bd, CYCLE, LONDON, Decimal(40), 28, now=local(date(2026, 6, 29), 14))
+    assert (q.in_stock, q.to_order, q.packs) == (27, 29, 2)
+    assert "40 in stock now, 13 to be used before the cycle starts: 27 carried forward" in q.note
+    # fewer than the doses before: nothing carried, the whole cycle ordered
+    q = order_quantity(bd, CYCLE, LONDON, Decimal(10), 28, now=local(date(2026, 6, 29), 14))
+    assert (q.in_stock, q.to_order) == (0, 56)
+    # made once the cycle has started: the stock as it is
+    q = order_quantity(bd, CYCLE, LONDON, Decimal(10), 28, now=local(date(2026, 7, 6), 9))
+    assert (q.in_stock, q.to_order) == (10, 46)
+
+
+def test_made_ahead_prn_stock_carried_is_less_its_recent_rate_of_use():
+    prn = prn_line(dose_max=Decimal(2), prn_max_24h=4)
+    used = [Decimal(28), Decimal(28)]  # 28 a cycle: 1 a day
+    # 7 days ahead (29 Jun 00:00 to 6 Jul 00:00): 7 used; 20 in stock -> 13 carried
+    q = order_quantity(prn, CYCLE, LONDON, Decimal(20), 28, used, now=local(date(2026, 6, 29)))
+    assert (q.needed, q.in_stock, q.to_order, q.packs) == (28, 13, 15, 1)
+
+
 def test_prn_from_its_use_not_its_maximum():
     prn = prn_line(dose_max=Decimal(2), prn_max_24h=4)  # at most 8 a day: 224 a cycle
     used = [Decimal(10), Decimal(6), Decimal(5), Decimal(40)]  # most recent first

@@ -40,7 +40,7 @@ def ordering(home_db):
     with home_db.write() as s:
         generate_history(s, start=local(date(2026, 5, 18), 0), end=NOW, seed=7)
     with home_db.write() as s:
-        carry_forward(s, nina, home.line("Mary Jones", "Amlodipine"), Decimal(10), NOW, "counted")
+        carry_forward(s, nina, home.line("Mary Jones", "Amlodipine"), Decimal(30), NOW, "counted")
         stop_line(s, nina, home.line("Edith Baker", "Furosemide"), "GP stopped it", NOW)
     return home
 
@@ -57,12 +57,17 @@ def test_the_draft_takes_off_stock_rounds_to_packs_and_lists_a_stopped_line(home
         draft = draft_order(s, home.staff["nina"], CYCLE, NOW)
         chart = s.get(ChartLine, amlodipine)
         per_day = len(chart.times_of_day.split(",")) * chart.dose_max
+        times = chart.times_of_day
     line = _line(draft, amlodipine)
     assert line.needed == 28 * per_day
-    assert line.in_stock == 10
-    assert line.quantity == line.needed - 10
+    # drafted on Mon 1 Jun at 15:00 BST for 15 Jun: the daily 08:00 dose on 2..14 Jun (13 of
+    # them) comes out of the 30 counted before the cycle starts, leaving 17 carried forward
+    assert times == "08:00" and per_day == 1
+    assert line.in_stock == 17
+    assert line.quantity == line.needed - 17
     assert line.pack_size == 28 and line.packs == math.ceil(line.quantity / 28)
-    assert "10 in stock carried forward" in line.note and line.ordered
+    assert "30 in stock now, 13 to be used before the cycle starts: 17 carried" in line.note
+    assert line.ordered
     stopped = _line(draft, home.line("Edith Baker", "Furosemide"))
     assert (stopped.status, stopped.quantity, stopped.packs) == ("stopped", 0, 0)
     assert stopped.note == "not ordered: the line is stopped" and not stopped.ordered

@@ -224,6 +224,7 @@ def draft_order(session: Session, staff_id: int, cycle_start: date, now: datetim
             balance(session, line.id),
             packs.get(line.medicine_id),
             prn.get(line.id, ()),
+            now,
         )
         drafted.append(
             OrderLine(
