@@ -101,8 +101,10 @@ def cmd_price(args: argparse.Namespace) -> int:
     db = open_current(args)
     staff_id = signed_by_password(db, args.by)
     with db.write() as session:
-        enter_price(session, staff_id, args.medicine, args.pack_size, price, datetime.now(UTC))
-    print(f"Price recorded: a pack of {args.pack_size} of product {args.medicine}, {money(price)}.")
+        name = enter_price(
+            session, staff_id, args.medicine, args.pack_size, price, datetime.now(UTC)
+        )
+    print(f"Price recorded: {name}, a pack of {args.pack_size} for {money(price)}.")
     return 0
 
 

@@ -117,7 +117,9 @@ def test_the_pdf_reads_as_a_manager_needs_it(home_db, wasted, tmp_path):
 
 
 def test_a_price_is_typed_in_pounds_and_checked(home_db, wasted):
-    assert (pence("4.85"), pence("£12"), pence("1,234.50")) == (485, 1200, 123450)
-    for bad in ("four", "-1", "1.234", "9999999"):
-        with pytest.raises(ValidationError, match="not a price"):
+    assert (pence("4.85"), pence("£12"), pence("1234.50")) == (485, 1200, 123450)
+    for bad in ("four", "-1", "1.234", "9999999", "4,85", "1,234.50", "NaN", "Infinity"):
+        with pytest.raises(ValidationError, match="price"):
             pence(bad)
+    with pytest.raises(ValidationError, match="£0 is not recorded"):
+        pence("0.00")

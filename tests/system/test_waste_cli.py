@@ -35,7 +35,9 @@ def test_a_price_entered_costs_the_waste_report(home_db, tmp_path, capsys, monke
         dispose(s, nina, line, Decimal(14), now - timedelta(days=2), Reason.SPOILT)
     assert _emar(home_db, monkeypatch, "nina-demo-2026\n", "catalogue", "price", str(medicine),
                  "--pack-size", "28", "--price", "£2.80", "--by", "nina") == 0  # fmt: skip
-    assert "a pack of 28 of product" in capsys.readouterr().out
+    assert "Price recorded: Amlodipine 5 mg tablets, a pack of 28 for £2.80." in (
+        capsys.readouterr().out
+    )
     out = tmp_path / "waste.pdf"
     today = now.date()
     args = ["report", "waste", "--from", f"{today - timedelta(days=7)}", "--to", f"{today}"]
@@ -54,6 +56,6 @@ def test_a_mistyped_price_or_a_carer_records_nothing(home_db, capsys, monkeypatc
     assert "not a price" in capsys.readouterr().err
     assert _emar(home_db, monkeypatch, "amy-demo-2026\n", *base, "--price", "2.80",
                  "--by", "amy") == 1  # fmt: skip
-    assert "may not" in capsys.readouterr().err
+    assert "Amy Carter (carer) may not enter pack prices." in capsys.readouterr().err
     with home_db.read() as s:
         assert s.scalar(select(func.count(PackPrice.id))) == 0

@@ -192,7 +192,7 @@ def _current(line: LineFacts, since: datetime) -> bool:
 
 def draft_order(session: Session, staff_id: int, cycle_start: date, now: datetime) -> OrderDraft:
     """The order for the cycle starting on `cycle_start`, for every current resident."""
-    require(session, staff_id, Action.MANAGE_STOCK)
+    require(session, staff_id, Action.MANAGE_STOCK, doing="make or read the monthly order")
     zone = get_home(session).zone
     cycle = CycleWindow.of(cycle_start, zone)
     residents = {
@@ -335,7 +335,7 @@ def record_order(
 
 def orders(session: Session, staff_id: int) -> list[OrderSummary]:
     """The orders recorded, newest first."""
-    require(session, staff_id, Action.MANAGE_STOCK)
+    require(session, staff_id, Action.MANAGE_STOCK, doing="make or read the monthly order")
     o, line = MedicineOrder, MedicineOrderLine
     rows = session.execute(
         select(
@@ -356,7 +356,7 @@ def orders(session: Session, staff_id: int) -> list[OrderSummary]:
 
 def order_view(session: Session, staff_id: int, order_id: int) -> OrderView:
     """One recorded order, line by line, with the residents and medicines as now named."""
-    require(session, staff_id, Action.MANAGE_STOCK)
+    require(session, staff_id, Action.MANAGE_STOCK, doing="make or read the monthly order")
     order = session.get(MedicineOrder, order_id)
     if order is None:
         raise ValidationError(f"No order {order_id}.")

@@ -32,26 +32,34 @@ class PriceView:
 
 def pence(text: str) -> int:
     """A price typed in pounds ("4.85", "£12") as pence; a clear message otherwise."""
-    cleaned = text.strip().lstrip("£").replace(",", "")
+    cleaned = text.strip().lstrip("£")
+    if "," in cleaned:  # 4,85 is 4.85 in much of Europe and 485 here: ask, never guess
+        raise ValidationError(f"{text!r} is not a price: write pounds with a point, e.g. 4.85.")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValidationError(f"{text!r} is not a price: give pounds, e.g. 4.85.") from None
-    if value < 0 or value != value.quantize(Decimal("0.01")) or value * 100 > MAX_PENCE:
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
         raise ValidationError(f"{text!r} is not a price: give pounds and pence, e.g. 4.85.")
+    if value == 0:  # a price of nothing would show waste as free; unknown is left unpriced
+        raise ValidationError("A price of £0 is not recorded: leave the pack unpriced instead.")
+    if value * 100 > MAX_PENCE:
+        raise ValidationError(f"{text!r} is not a price for one pack: check the figure.")
     return int(value * 100)
 
 
 def enter_price(
     session: Session, staff_id: int, medicine_id: int, pack_size: int, price: int, at: datetime
-) -> None:
-    """The home's price for a pack of a product (pence), recorded as the latest."""
-    require(session, staff_id, Action.MANAGE_STOCK)
-    if session.get(Medicine, medicine_id) is None:
+) -> str:
+    """The home's price for a pack of a product (pence), recorded as the latest; returns the
+    product's name, for the confirmation."""
+    require(session, staff_id, Action.MANAGE_STOCK, doing="enter pack prices")
+    medicine = session.get(Medicine, medicine_id)
+    if medicine is None:
         raise ValidationError("No such product in the catalogue.")
     if pack_size <= 0:
         raise ValidationError("A pack holds at least one dose unit.")
-    if not 0 <= price <= MAX_PENCE:
+    if not 0 < price <= MAX_PENCE:
         raise ValidationError("That price is not possible for one pack.")
     session.add(
         PackPrice(
@@ -72,6 +80,7 @@ def enter_price(
         entity_id=medicine_id,
         detail={"pack_size": pack_size, "price_pence": price},
     )
+    return medicine.display_name
 
 
 def current_prices(session: Session, medicine_ids: Iterable[int]) -> list[PriceView]:
