@@ -1,7 +1,7 @@
 """The demo home's monthly cycle (issue 18): its cycle start, pack prices, the order for the
 next cycle and the pharmacy's early delivery with a discrepancy (one line short, one missing),
 and disposals of each kind this cycle (a dropped tablet, a refused dose, spoilt liquid, an
-expired inhaler, a finished course, a controlled drug's patch destroyed with a witness, a
+expired inhaler, a stopped medicine returned, a controlled drug's patch destroyed with a witness, a
 medicine stopped the day after it was ordered and returned when it came anyway), some already
 sent back in a returns batch. So the order, receipt check, disposal register and waste report
 have something true to show. Made through the same services as a real home's."""
@@ -105,7 +105,7 @@ def draft_lines_by(draft: OrderDraft) -> dict[tuple[str, str], int]:
 
 # (family, medicine, quantity, reason, days ago, witnessed)
 DISPOSALS = (
-    ("Turner", "Amoxicillin", Decimal(45), Reason.STOPPED, 9, False),  # the course finished
+    ("Bennett", "Senna", Decimal(56), Reason.STOPPED, 9, False),  # stopped on the GP's advice
     ("Hall", "Salbutamol", Decimal(200), Reason.EXPIRED, 8, False),  # an old inhaler
     ("Jones", "Amlodipine", Decimal(1), Reason.DROPPED, 5, False),
     ("Robinson", "Lactulose", Decimal(15), Reason.SPOILT, 4, False),  # spilt measuring it

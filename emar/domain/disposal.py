@@ -76,3 +76,15 @@ def way_text(reason: Reason, cd_schedule: int | None) -> str:
     if cd_schedule is not None:
         return "Destroyed in the home: denature it with a CD denaturing kit."
     return "Destroyed in the home: into the pharmaceutical waste bin."
+
+
+def reason_refused(reason: Reason, line_state: str) -> str | None:
+    """Why `reason` cannot be right for a line in `line_state` (emar.domain.line_periods), or
+    None. A whole supply returned as stopped while the line is still active would leave its
+    doses with nothing to give: the line is stopped on the chart first."""
+    if reason == Reason.STOPPED and line_state == "active":
+        return (
+            "This line is still active on the chart: stop it there first, or choose another "
+            "reason (end of cycle for a surplus)."
+        )
+    return None

@@ -79,3 +79,13 @@ def test_what_the_nurse_is_told():
     )
     assert way_text(Reason.RESIDENT_DIED, 2).startswith("Returned to the pharmacy")
     assert Way.RETURNED.kind == "returned"
+
+
+def test_a_supply_is_returned_as_stopped_only_once_its_line_is():
+    from emar.domain.disposal import reason_refused
+
+    assert "still active" in (reason_refused(Reason.STOPPED, "active") or "")
+    assert reason_refused(Reason.STOPPED, "stopped") is None
+    assert reason_refused(Reason.STOPPED, "ended") is None
+    assert reason_refused(Reason.END_OF_CYCLE, "active") is None  # a surplus
+    assert reason_refused(Reason.DROPPED, "active") is None

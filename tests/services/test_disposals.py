@@ -22,6 +22,7 @@ from emar.services.charts.disposals import (
     pending_returns,
     return_list,
 )
+from emar.services.charts.editing import stop_line
 from emar.services.charts.stock import balance, remove_stock
 from emar.services.home import set_cd_witness
 from emar.services.permissions import NotPermitted
@@ -60,6 +61,9 @@ def test_every_reason_is_recorded_its_way_and_listed_in_the_register(
     home_db, home, reason, kind, way
 ):
     line = home.line("Mary Jones", "Amlodipine")
+    if reason == "stopped (discontinued)":  # a supply is returned as stopped once it is
+        with home_db.write() as s:
+            stop_line(s, home.staff["nina"], line, "GP stopped it", AT - timedelta(hours=2))
     with home_db.write() as s:
         done = dispose(s, home.staff["ben"], line, Decimal(3), AT, reason)
     assert (done.balance, done.way.value, done.witness) == (Decimal(53), way, None)
@@ -197,6 +201,14 @@ def movements_of(db, line, kind):
         )
 
 
+def test_a_supply_is_not_returned_as_stopped_while_its_line_is_active(home_db, home):
+    line = home.line("Mary Jones", "Amlodipine")
+    before = movements(home_db)
+    with pytest.raises(ValidationError, match="still active on the chart"), home_db.write() as s:
+        dispose(s, home.staff["nina"], line, Decimal(56), AT, "stopped (discontinued)")
+    assert movements(home_db) == before
+
+
 def test_returns_go_in_exactly_one_batch(home_db, home):
     mary = home.line("Mary Jones", "Amlodipine")
     edith = home.line("Edith Baker", "Warfarin")
@@ -204,7 +216,7 @@ def test_returns_go_in_exactly_one_batch(home_db, home):
         make_return_batch(s, home.staff["nina"], AT, "Boots, High Street")
     assert NOTHING_PENDING.startswith("Nothing is waiting")
     with home_db.write() as s:
-        dispose(s, home.staff["nina"], mary, Decimal(20), AT, "stopped (discontinued)")
+        dispose(s, home.staff["nina"], mary, Decimal(20), AT, "end of cycle")
         dispose(s, home.staff["nina"], edith, Decimal(4), AT, "end of cycle")
         dispose(s, home.staff["nina"], edith, Decimal(1), AT, "spoilt")  # destroyed: not returned
     with home_db.read() as s:

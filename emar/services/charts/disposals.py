@@ -18,7 +18,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from emar.domain.disposal import Reason, Way, read_reason, way_for, witness_needed
+from emar.domain.disposal import (
+    Reason,
+    Way,
+    read_reason,
+    reason_refused,
+    way_for,
+    witness_needed,
+)
 from emar.domain.text_rules import clean_text
 from emar.domain.wording import format_amount
 from emar.errors import ValidationError
@@ -32,6 +39,7 @@ from emar.models import (
     StockMovement,
 )
 from emar.services.audit import record_event
+from emar.services.charts.reading import line_status
 from emar.services.charts.stock import balance
 from emar.services.home import get_home
 from emar.services.permissions import Action, require
@@ -178,6 +186,9 @@ def record_disposal(
         raise ValidationError("The quantity must be more than zero.")
     if quantity > balance(session, line.id):
         raise ValidationError("That is more than the recorded stock: count it first.")
+    refused = reason_refused(reason, line_status(line, at).state)
+    if refused is not None:
+        raise ValidationError(refused)
     medicine = session.get(Medicine, line.medicine_id)
     assert medicine is not None
     witness_staff = None
