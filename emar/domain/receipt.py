@@ -13,7 +13,7 @@ chased on the round's alerts up to `CHASE_DAYS` into the order's cycle (`chased_
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -83,12 +83,15 @@ def reconcile(
     urgent_hours: int = URGENT_HOURS,
     in_hand: Mapping[int, Decimal] | None = None,
     next_dose: Mapping[int, Decimal] | None = None,
+    stopped: Collection[int] = (),
 ) -> list[ReceiptItem]:
     """The items of the receipt check: urgent first, then the rest to chase or check, then what
     came in full, each by chart line. `next_due`: each line's next dose due (regular lines);
     `substances`: each product's ingredient ids, where known; `in_hand`: each line's stock
     before this delivery and `next_dose` its dose (dose units): a missing line whose stock in
-    hand covers its next dose is not urgent."""
+    hand covers its next dose is not urgent. `stopped`: lines no longer active (stopped or
+    ended since the order): what came for them is not to be given but returned, and what did
+    not come is not chased."""
     substances = substances or {}
     in_hand, next_dose = in_hand or {}, next_dose or {}
     wanted = {o.chart_line_id: o for o in ordered if o.quantity > 0}
@@ -127,6 +130,14 @@ def reconcile(
             outcome, note = Outcome.RECEIVED, f"received in full ({_n(got)} in whole packs)"
         else:
             outcome, note = Outcome.RECEIVED, "received in full"
+        if line_id in stopped:
+            urgent = False
+            if got > 0:
+                note += "; the line is stopped now: do not give it, return it to the pharmacy"
+            else:
+                note = (
+                    f"none of the {_n(qty)} ordered came; the line is stopped now: nothing to chase"
+                )
         items.append(ReceiptItem(line_id, outcome, qty, got, urgent, note))
     for (line_id, pack), got in sorted(wrong.items()):
         qty = wanted[line_id].quantity if line_id in wanted else Decimal(0)
@@ -138,5 +149,10 @@ def reconcile(
         items.append(ReceiptItem(line_id, outcome, qty, got, False, note, pack))
     # urgent first, then what needs chasing or checking, then what came in full
     return sorted(
-        items, key=lambda i: (not i.urgent, i.outcome == Outcome.RECEIVED, i.chart_line_id)
+        items,
+        key=lambda i: (
+            not i.urgent,
+            i.outcome == Outcome.RECEIVED and i.chart_line_id not in stopped,
+            i.chart_line_id,
+        ),
     )

@@ -124,3 +124,16 @@ def test_an_unsigned_check_is_chased_on_the_round_until_a_week_into_the_cycle():
     assert chased_on_round(start, date(2026, 6, 8))
     assert chased_on_round(start, date(2026, 6, 15))  # the seventh day after
     assert not chased_on_round(start, date(2026, 6, 16))
+
+
+def test_a_line_stopped_since_the_order_is_returned_not_given_and_not_chased():
+    ordered = [OrderedLine(1, 10, D(28), D(28)), OrderedLine(2, 20, D(28), D(28))]
+    booked = [BookedIn(1, 10, 10, D(28))]
+    soon = {2: NOW + timedelta(hours=2)}  # a dose due soon, none in hand: urgent if active
+    items = reconcile(ordered, booked, soon, NOW, stopped={1, 2})
+    assert [(i.chart_line_id, i.outcome, i.urgent, i.note) for i in items] == [
+        (1, Outcome.RECEIVED, False,
+         "received in full; the line is stopped now: do not give it, return it to the pharmacy"),
+        (2, Outcome.MISSING, False,
+         "none of the 28 ordered came; the line is stopped now: nothing to chase"),
+    ]  # fmt: skip

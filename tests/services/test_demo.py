@@ -333,6 +333,8 @@ def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
     assert ("Baker", "Warfarin", Outcome.SHORT) in outcomes
     assert ("Smith", "Co-careldopa", Outcome.MISSING) in outcomes
     assert ("Shelton", "Paracetamol", Outcome.RECEIVED) not in outcomes  # not required
+    (evans,) = [x for x in receipt.lines if x.resident == "George Evans"]  # stopped yesterday
+    assert evans.note.endswith("the line is stopped now: do not give it, return it to the pharmacy")
     assert sum(x.outcome == Outcome.RECEIVED for x in receipt.lines) >= 15
     assert not any(x.outcome in (Outcome.EXTRA, Outcome.UNEXPECTED) for x in receipt.lines)
     assert len(priced) >= 28

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.domain.doses import DoseState
+from emar.domain.line_periods import ENDED, STOPPED
 from emar.domain.receipt import URGENT_HOURS, BookedIn, OrderedLine, Outcome, ReceiptItem
 from emar.domain.receipt import reconcile as reconcile_items
 from emar.domain.text_rules import clean_text
@@ -31,6 +32,7 @@ from emar.models import (
 )
 from emar.services.audit import record_event
 from emar.services.charts.packs import medicines_for_gtin
+from emar.services.charts.reading import line_status
 from emar.services.charts.stock import balance
 from emar.services.permissions import Action, require
 from emar.services.round.due import due_list
@@ -217,8 +219,19 @@ def reconcile(session: Session, staff_id: int, order_id: int, now: datetime) -> 
             )
         )
     }
+    lines = session.scalars(
+        select(ChartLine).where(ChartLine.id.in_([o.chart_line_id for o in ordered]))
+    ).all()
+    stopped = {line.id for line in lines if line_status(line, now).state in (STOPPED, ENDED)}
     items = reconcile_items(
-        ordered, booked, next_due, now, substances, in_hand=in_hand, next_dose=doses
+        ordered,
+        booked,
+        next_due,
+        now,
+        substances,
+        in_hand=in_hand,
+        next_dose=doses,
+        stopped=stopped,
     )
     return Receipt(order.id, order.cycle_start, order.made_at, tuple(_named(session, items)))
 
