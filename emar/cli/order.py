@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from emar.cli.common import open_current, signed_by_password
+from emar.errors import EmarError
 from emar.reports.order_list import print_order, refuse_existing
-from emar.services.charts.ordering import OrderChange, record_order
+from emar.services.charts.ordering import OrderChange, OrderExists, record_order
 
 
 def register(
@@ -33,6 +34,11 @@ def register(
         type=_not_required,
         metavar="LINE_ID=REASON",
         help="a chart line not required this cycle, and why (repeat for more)",
+    )
+    p.add_argument(
+        "--again",
+        action="store_true",
+        help="record another order for a cycle already ordered (only for what is still needed)",
     )
     p.set_defaults(func=cmd_order)
 
@@ -59,7 +65,12 @@ def cmd_order(args: argparse.Namespace) -> int:
     staff_id = signed_by_password(db, args.by)
     now = datetime.now(UTC)
     with db.write() as session:
-        order_id = record_order(session, staff_id, args.cycle_start, now, changes)
+        try:
+            order_id = record_order(
+                session, staff_id, args.cycle_start, now, changes, again=args.again
+            )
+        except OrderExists as exc:
+            raise EmarError(f"{exc} Add --again to record it all the same.") from None
     view = print_order(db, staff_id, order_id, out, args.csv, now)
     ordered = [x for x in view.lines if x.ordered]
     print(

@@ -62,3 +62,24 @@ def test_a_wrong_password_or_a_carer_orders_nothing(home_db, tmp_path, capsys, m
     assert not (tmp_path / "o.pdf").exists()
     with home_db.read() as s:
         assert s.scalar(select(func.count(MedicineOrder.id))) == 0
+
+
+def test_a_second_order_for_the_cycle_needs_again(home_db, tmp_path, capsys, monkeypatch):
+    cycle = (datetime.now(UTC) + timedelta(days=10)).date()
+    args = ["--cycle-start", cycle.isoformat(), "--by", "nina"]
+    assert (
+        _run(home_db, monkeypatch, "nina-demo-2026", *args, "--out", str(tmp_path / "1.pdf")) == 0
+    )
+    capsys.readouterr()
+    assert (
+        _run(home_db, monkeypatch, "nina-demo-2026", *args, "--out", str(tmp_path / "2.pdf")) == 1
+    )
+    said = capsys.readouterr().err
+    assert "Order 1 for the cycle starting" in said and "Add --again" in said
+    assert not (tmp_path / "2.pdf").exists()
+    with home_db.read() as s:
+        assert s.scalar(select(func.count(MedicineOrder.id))) == 1
+    again = [*args, "--out", str(tmp_path / "2.pdf"), "--again"]
+    assert _run(home_db, monkeypatch, "nina-demo-2026", *again) == 0
+    with home_db.read() as s:
+        assert s.scalar(select(func.count(MedicineOrder.id))) == 2

@@ -9,6 +9,7 @@ import csv
 import re
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
 
@@ -26,12 +27,20 @@ class Answers:
     def __init__(self) -> None:
         self.reasons: list[str | None] = []
         self.quantities: list[tuple[Decimal, str] | None] = []
+        self.again: list[bool] = []
+        self.asked_again: list[str] = []
+        self.folder: Path | None = None
+
+    def _again(self, text: str) -> bool:
+        self.asked_again.append(text)
+        return self.again.pop(0)
 
     def questions(self, tmp_path) -> OrderQuestions:
         return OrderQuestions(
             ask_reason=lambda p, title, text: self.reasons.pop(0),
             ask_quantity=lambda p, text, current: self.quantities.pop(0),
-            ask_pdf_path=lambda p, suggested: tmp_path / suggested,
+            ask_pdf_path=lambda p, suggested: (self.folder or tmp_path) / suggested,
+            confirm_again=lambda p, text: self._again(text),
         )
 
 
@@ -131,6 +140,21 @@ def test_the_nurse_checks_records_and_prints_the_order(qtbot, demo_db, tmp_path)
     assert summary.id == order_id
     # recorded: the reminder goes
     qtbot.waitUntil(lambda: "is recorded" in window.reminder.text(), timeout=10_000)
+
+    # the same cycle again: asked first (sent twice, delivered twice); no keeps it at one
+    answers.folder = tmp_path / "again"
+    answers.folder.mkdir()
+    answers.again = [False]
+    why = _click(qtbot, window, 0, window.record_button, "failed")
+    assert f"Order {order_id} for the cycle starting" in answers.asked_again[0]
+    assert "delivered twice" in why
+    with demo_db.read() as s:
+        assert len(orders(s, nina)) == 1
+    answers.again = [True]
+    said = _click(qtbot, window, 0, window.record_button)
+    assert said.startswith(f"Order {order_id + 1} recorded")
+    with demo_db.read() as s:
+        assert len(orders(s, nina)) == 2
 
 
 def test_an_existing_file_is_refused_before_anything_is_recorded(qtbot, demo_db, tmp_path):

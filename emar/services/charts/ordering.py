@@ -47,6 +47,10 @@ from emar.services.round.facts import line_dose_text, load_entries, load_lines
 NO_PRACTICE = "GP practice not recorded"
 
 
+class OrderExists(ValidationError):
+    """An order for the cycle is already recorded."""
+
+
 @dataclass(frozen=True)
 class OrderLine:
     """One chart line of an order (drafted, or as recorded)."""
@@ -288,11 +292,29 @@ def record_order(
     now: datetime,
     changes: Mapping[int, OrderChange] | None = None,
     note: str | None = None,
+    *,
+    again: bool = False,
 ) -> int:
     """Save the order for the cycle as drafted now, with the nurse's changes per chart line;
-    returns its id. Lines not on the draft cannot be changed."""
+    returns its id. Lines not on the draft cannot be changed. A second order for a cycle
+    already ordered is refused (OrderExists) unless `again`: sent twice, it is delivered
+    twice."""
     changes = changes or {}
     draft = draft_order(session, staff_id, cycle_start, now)
+    earlier = session.execute(
+        select(MedicineOrder.id, MedicineOrder.made_at, Staff.full_name)
+        .join(Staff, Staff.id == MedicineOrder.made_by_id)
+        .where(MedicineOrder.cycle_start == cycle_start)
+        .order_by(MedicineOrder.made_at.desc(), MedicineOrder.id.desc())
+    ).first()
+    if earlier is not None and not again:
+        zone = get_home(session).zone
+        raise OrderExists(
+            f"Order {earlier.id} for the cycle starting {cycle_start:%d %b %Y} was recorded on "
+            f"{earlier.made_at.astimezone(zone):%d %b at %H:%M} by {earlier.full_name}. "
+            "Sent again, everything on it would be delivered twice: record another only to "
+            "order what is still needed."
+        )
     drafted = {line.chart_line_id for line in draft.lines}
     unknown = sorted(set(changes) - drafted)
     if unknown:

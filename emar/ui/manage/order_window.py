@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -36,6 +37,7 @@ from emar.services.charts.ordering import (
     NextCycle,
     OrderChange,
     OrderDraft,
+    OrderExists,
     OrderLine,
     changed_line,
     draft_order,
@@ -84,11 +86,23 @@ def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     return Path(path) if path else None
 
 
+def confirm_again(parent: QWidget, text: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "This cycle is already ordered",
+        f"{text}\n\nRecord another order all the same?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 @dataclass
 class OrderQuestions:
     ask_reason: Callable[[QWidget, str, str], str | None] = ask_reason
     ask_quantity: Callable[[QWidget, str, Decimal], tuple[Decimal, str] | None] = ask_quantity
     ask_pdf_path: Callable[[QWidget, str], Path | None] = ask_pdf_path
+    confirm_again: Callable[[QWidget, str], bool] = confirm_again
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,7 @@ class OrderWindow(QWidget):
         self.tasks = TaskRunner(self)
         self.draft: OrderDraft | None = None
         self.changes: dict[int, OrderChange] = {}
+        self._recording: tuple[int, date, Path] | None = None  # who, cycle, PDF: for again
         self._date_set = False
         desk.changes.happened.connect(self._changed)  # bound: dropped when this window goes
         self.reminder = QLabel()
@@ -344,13 +359,17 @@ class OrderWindow(QWidget):
             return
         if out.suffix.lower() != ".pdf":
             out = out.with_name(out.name + ".pdf")
+        self._record_to(by, start, out, again=False)
+
+    def _record_to(self, by: int, start: date, out: Path, *, again: bool) -> None:
         csv_path = out.with_suffix(".csv")
         changes, db, now = dict(self.changes), self.desk.db, self.desk.clock()
+        self._recording = (by, start, out)
 
         def work() -> tuple[int, int, int, Path, Path]:
             refuse_existing(out, csv_path)
             with db.write() as s:  # signed by the person signed in, as the service checks
-                order_id = record_order(s, by, start, now, changes)
+                order_id = record_order(s, by, start, now, changes, again=again)
             try:
                 view = print_order(db, by, order_id, out, csv_path, now)
             except Exception as exc:  # recorded all the same: say so, never "not saved"
@@ -375,6 +394,15 @@ class OrderWindow(QWidget):
 
     def _record_failed(self, exc: BaseException) -> None:
         self._selection_changed()
+        recording = self._recording
+        if (
+            isinstance(exc, OrderExists)
+            and recording is not None
+            and self.questions.confirm_again(self, str(exc))
+        ):
+            by, start, out = recording
+            self._record_to(by, start, out, again=True)
+            return
         if isinstance(exc, NotPrinted):
             self.changes.clear()
             self.failed.emit(self.message.failure(exc, "not printed"))
