@@ -73,11 +73,14 @@ def cmd_order(args: argparse.Namespace) -> int:
             raise EmarError(f"{exc} Add --again to record it all the same.") from None
     view = print_order(db, staff_id, order_id, out, args.csv, now)
     ordered = [x for x in view.lines if x.ordered]
+    # apart: lines whose stock covers the cycle, and lines not ordered for a reason
+    held = [x for x in view.lines if not x.ordered and x.status == "active"]
+    held = [x for x in held if not x.not_required_reason]
+    apart = len(view.lines) - len(ordered) - len(held)
     print(
         f"Order {order_id} for the cycle starting {view.cycle_start:%d %b %Y}: "
         f"{len(ordered)} lines to order ({sum(x.packs for x in ordered)} packs), "
-        f"{len(view.lines) - len(ordered)} not ordered; written to {out}"
-        + (f" and {args.csv}" if args.csv else "")
-        + "."
+        f"{len(held)} with enough in stock, {apart} not ordered (stopped, suspended or not "
+        f"required); written to {out}" + (f" and {args.csv}" if args.csv else "") + "."
     )
     return 0

@@ -35,7 +35,7 @@ def item_text(x: ReceiptLine) -> str:
     pack = f" (pack: {x.pack_medicine})" if x.pack_medicine else ""
     return (
         f"{'URGENT ' if x.urgent else ''}{x.resident}, room {x.room or '-'}: {x.medicine}{pack}"
-        f" - {x.outcome}: {x.note}"
+        f" - {x.note if x.note.startswith(x.outcome) else f'{x.outcome}: {x.note}'}"
     )
 
 

@@ -11,12 +11,12 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from emar.domain.wording import format_amount
+from emar.domain.wording import format_amount, unit_text
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
 from emar.services.charts.disposals import DisposalRow, ReturnList
 
 HEADER = ["Resident", "Room", "Medicine", "Strength", "Quantity", "Reason", "Batch", "Expiry"]
-SHARES = [0.15, 0.06, 0.27, 0.11, 0.07, 0.15, 0.1, 0.09]
+SHARES = [0.15, 0.06, 0.25, 0.1, 0.1, 0.15, 0.1, 0.09]
 BLANK = "_" * 30  # the pharmacy's name, written in
 SIGN_ROWS = ["Handed over by (home)", "Received by (pharmacy)"]
 
@@ -49,7 +49,7 @@ def render_returns_list(batch: ReturnList, meta: ReportMeta, out: Path | BinaryI
                     r.room,
                     r.medicine,
                     r.strength,
-                    format_amount(r.quantity),
+                    f"{format_amount(r.quantity)} {unit_text(r.unit, r.quantity)}".strip(),
                     r.reason + (f"\nCD, witnessed by {r.witness}" if r.witness else ""),
                     r.pack_batch or "",
                     _expiry(r),
@@ -79,14 +79,27 @@ def render_returns_list(batch: ReturnList, meta: ReportMeta, out: Path | BinaryI
     return build(out, meta, story, wide=False)
 
 
-REGISTER_HEADER = ["When", "Resident", "Medicine", "Qty", "Reason", "Way", "By", "Witness", "Batch"]
-REGISTER_SHARES = [0.1, 0.12, 0.22, 0.05, 0.12, 0.12, 0.1, 0.1, 0.07]
+REGISTER_HEADER = [
+    "When",
+    "Resident",
+    "Medicine",
+    "Quantity",
+    "Reason",
+    "Way",
+    "By",
+    "Witness",
+    "Batch",
+]
+REGISTER_SHARES = [0.1, 0.12, 0.2, 0.08, 0.12, 0.12, 0.1, 0.1, 0.06]
 
 
-def render_disposals(rows: list[DisposalRow], meta: ReportMeta, out: Path | BinaryIO) -> int:
+def render_disposals(
+    rows: list[DisposalRow], meta: ReportMeta, out: Path | BinaryIO, period: str = ""
+) -> int:
     width = frame_width(True)
     story: list[Flowable] = [
         Paragraph("Disposal register", STYLES["title"]),
+        para(period, "letter"),
         table(
             REGISTER_HEADER,
             [
@@ -94,7 +107,7 @@ def render_disposals(rows: list[DisposalRow], meta: ReportMeta, out: Path | Bina
                     f"{r.when.astimezone(meta.zone):%d %b %Y %H:%M}",
                     r.resident,
                     r.medicine,
-                    format_amount(r.quantity),
+                    f"{format_amount(r.quantity)} {unit_text(r.unit, r.quantity)}".strip(),
                     r.reason,
                     r.way,
                     r.who,

@@ -36,6 +36,7 @@ def test_the_returns_list_batches_what_is_waiting_and_prints_it(home_db, tmp_pat
     text = " ".join(pdf_text(pdf).split())
     assert "Returns to pharmacy: batch 1" in text
     assert "Mary Jones" in text and "resident died" in text and "Warfarin" in text
+    assert "14 tablets" in text and "2 tablets" in text  # quantities with their units
     assert "Furosemide" not in text  # destroyed in the home, not returned
     assert "Received by (pharmacy)" in text and "Signature" in text
     assert overflows(pdf) == []
@@ -50,5 +51,6 @@ def test_the_returns_list_batches_what_is_waiting_and_prints_it(home_db, tmp_pat
     assert _run(home_db, "disposals", "--out", str(register)) == 0
     text = " ".join(pdf_text(register).split())
     assert "Disposal register" in text and "destroyed in the home" in text
+    assert "Whole home, " in text and "1 tablet" in text  # the period, the unit
     assert "returned to pharmacy" in text and "Furosemide" in text
     assert overflows(register) == []

@@ -98,6 +98,7 @@ class DisposalRow:
     batch_id: int | None  # the returns batch, for a return that has gone back
     pack_batch: str | None  # the manufacturer's batch, when known
     expiry: date | None
+    unit: str = ""  # the dose unit the quantity counts (tablet, ml, puff...)
 
 
 @dataclass(frozen=True)
@@ -315,6 +316,7 @@ def _rows(session: Session, *where: object) -> list[DisposalRow]:
                 batch_id,
                 m.batch,
                 m.expiry,
+                medicine.dose_unit,
             )
         )
     return out
