@@ -153,6 +153,21 @@ def past_cycles(
     ]
 
 
+PART_CYCLE_MIN_DAYS = 7  # less of a cycle than this says too little about its PRN use
+
+
+def cycle_use(used: Decimal, window: CycleWindow, now: datetime) -> Decimal | None:
+    """A PRN line's use in a cycle, for the order: as given for a cycle that is over; for the
+    cycle still running (the order is made before it ends), what was given so far scaled to
+    28 days, or None (not counted) when under a week of it has passed."""
+    if now >= window.end:
+        return used
+    elapsed = Decimal((now - window.start).total_seconds()) / 86400
+    if elapsed < PART_CYCLE_MIN_DAYS:
+        return None
+    return (used * CYCLE_DAYS / elapsed).to_integral_value(ROUND_CEILING)
+
+
 ORDER_FROM_DAYS = 14  # "a week or two before" the cycle starts (docs: the monthly cycle)
 ORDER_LATE_DAYS = 7
 

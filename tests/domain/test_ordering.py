@@ -110,6 +110,20 @@ def test_made_ahead_prn_stock_carried_is_less_its_recent_rate_of_use():
     assert (q.needed, q.in_stock, q.to_order, q.packs) == (28, 13, 15, 1)
 
 
+def test_prn_use_in_the_cycle_still_running_is_scaled_to_a_whole_cycle():
+    from emar.domain.ordering import cycle_use
+
+    running = CycleWindow.of(date(2026, 6, 8), LONDON)  # 8 Jun to 6 Jul
+    # 14 days in (22 Jun 00:00): 6 given -> 6 x 28 / 14 = 12 a cycle
+    assert cycle_use(Decimal(6), running, local(date(2026, 6, 22))) == 12
+    # 10.5 days in: 5 x 28 / 10.5 = 13.33 -> 14 (rounded up)
+    assert cycle_use(Decimal(5), running, local(date(2026, 6, 18), 12)) == 14
+    # under a week: too little to go by
+    assert cycle_use(Decimal(5), running, local(date(2026, 6, 14), 23)) is None
+    # a cycle that is over counts as given
+    assert cycle_use(Decimal(5), running, local(date(2026, 7, 6))) == 5
+
+
 def test_prn_from_its_use_not_its_maximum():
     prn = prn_line(dose_max=Decimal(2), prn_max_24h=4)  # at most 8 a day: 224 a cycle
     used = [Decimal(10), Decimal(6), Decimal(5), Decimal(40)]  # most recent first

@@ -98,10 +98,14 @@ def test_prn_lines_are_ordered_from_the_last_cycles_use(home_db, ordering):
             ).all()
             used[line_id] = sum(doses, Decimal(0))
     assert any(used.values()), "the generated MAR gave some PRN doses"
+    # the cycle from 18 May is still running on 1 Jun 14:00 UTC: 14 days and 15 hours of it
+    # (from 17 May 23:00 UTC) have passed, so its use so far counts as use x 28 / 14.625
+    assert (NOW - window[0]).total_seconds() == (14 * 24 + 15) * 3600
     for line_id in prn_ids:
         line = _line(draft, line_id)
-        assert line.needed == used[line_id].to_integral_value(ROUND_CEILING), line.note
-        assert f"the average of the last 1 cycle ({used[line_id].normalize():f})" in line.note
+        scaled = (used[line_id] * 28 / Decimal("14.625")).to_integral_value(ROUND_CEILING)
+        assert line.needed == scaled, line.note
+        assert f"the average of the last 1 cycle ({scaled})" in line.note
 
 
 def test_an_order_is_recorded_with_the_nurses_changes_and_read_back(home_db, ordering):

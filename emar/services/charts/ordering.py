@@ -21,6 +21,7 @@ from emar.domain.ordering import (
     CYCLE_DAYS,
     PRN_CYCLES,
     CycleWindow,
+    cycle_use,
     next_cycle_start,
     order_quantity,
     ordering_window,
@@ -151,9 +152,11 @@ def prn_use(
     lines: Sequence[LineFacts],
     first: date,
     zone: ZoneInfo,
+    now: datetime | None = None,
 ) -> dict[int, list[Decimal]]:
     """Dose units given in each of the last cycles each PRN line was active in, most recent
-    first (a corrected entry counts as its correction says)."""
+    first (a corrected entry counts as its correction says); with `now`, the cycle still
+    running counts as its use so far scaled to a whole cycle (`cycle_use`)."""
     prn = [line for line in lines if line.is_prn]
     if not prn:
         return {}
@@ -169,8 +172,9 @@ def prn_use(
     given = [e for e in entries if e.id not in superseded and e.outcome == "given"]
     use: dict[int, list[Decimal]] = {}
     for line in prn:
-        use[line.id] = [
-            sum(
+        found = []
+        for w in past_cycles(first, zone, line.active_periods, recorded_from=recorded_from):
+            used = sum(
                 (
                     e.dose_given or Decimal(0)
                     for e in given
@@ -180,8 +184,10 @@ def prn_use(
                 ),
                 Decimal(0),
             )
-            for w in past_cycles(first, zone, line.active_periods, recorded_from=recorded_from)
-        ]
+            counted = used if now is None else cycle_use(used, w, now)
+            if counted is not None:
+                found.append(counted)
+        use[line.id] = found
     return use
 
 
@@ -217,7 +223,7 @@ def draft_order(session: Session, staff_id: int, cycle_start: date, now: datetim
     homely = homely_line_ids(session, [line.id for line in lines])  # the home's own stock
     lines = [line for line in lines if line.id not in homely]
     packs = pack_sizes(session, sorted({line.medicine_id for line in lines}))
-    prn = prn_use(session, ids, lines, cycle_start, zone)
+    prn = prn_use(session, ids, lines, cycle_start, zone, now)
     drafted = []
     for line in lines:
         r = residents[line.resident_id]
