@@ -11,6 +11,7 @@ returns list. A witness: for a controlled drug exactly as the round decides it f
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 
 from emar.domain.rights.giving import WitnessPolicy, needs_witness
@@ -87,4 +88,20 @@ def reason_refused(reason: Reason, line_state: str) -> str | None:
             "This line is still active on the chart: stop it there first, or choose another "
             "reason (end of cycle for a surplus)."
         )
+    return None
+
+
+# Units that come whole: half a patch or capsule is not disposed of (a halved tablet is, as
+# half a dose can be spoilt; a liquid or cream by the amount).
+WHOLE_UNITS = frozenset({"capsule", "patch", "puff", "drop", "sachet", "spray", "application"})
+
+
+def quantity_refused(quantity: Decimal, unit: str) -> str | None:
+    """Why a disposal of `quantity` of `unit` is not possible, or None."""
+    if quantity <= 0:
+        return "The quantity must be more than zero."
+    if unit in WHOLE_UNITS and quantity != quantity.to_integral_value():
+        return f"A {unit} is disposed of whole: give a whole number."
+    if unit == "tablet" and (quantity * 2) != (quantity * 2).to_integral_value():
+        return "Tablets are disposed of whole or in halves."
     return None

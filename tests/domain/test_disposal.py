@@ -89,3 +89,17 @@ def test_a_supply_is_returned_as_stopped_only_once_its_line_is():
     assert reason_refused(Reason.STOPPED, "ended") is None
     assert reason_refused(Reason.END_OF_CYCLE, "active") is None  # a surplus
     assert reason_refused(Reason.DROPPED, "active") is None
+
+
+def test_whole_things_are_disposed_of_whole_tablets_in_halves_liquids_by_amount():
+    from decimal import Decimal as D
+
+    from emar.domain.disposal import quantity_refused
+
+    assert "whole number" in (quantity_refused(D("0.5"), "patch") or "")
+    assert "whole number" in (quantity_refused(D("1.5"), "capsule") or "")
+    assert quantity_refused(D("0.5"), "tablet") is None  # a halved tablet
+    assert "halves" in (quantity_refused(D("0.25"), "tablet") or "")
+    assert quantity_refused(D("2.5"), "ml") is None
+    assert "more than zero" in (quantity_refused(D(0), "ml") or "")
+    assert quantity_refused(D(1), "patch") is None

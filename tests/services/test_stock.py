@@ -143,3 +143,25 @@ def test_returns_and_disposals_need_a_listed_reason_and_stock_to_remove(home_db)
             reason="dropped",
         )
     assert left == 55
+
+
+def test_a_stopped_line_still_holding_stock_is_listed_to_be_returned(home_db):
+    from emar.domain.disposal import Reason
+    from emar.services.charts.disposals import dispose
+    from emar.services.charts.editing import stop_line
+    from emar.services.charts.stock import stock_rows
+
+    home = Home(home_db)
+    nina, mary = home.staff["nina"], home.residents["Mary Jones"]
+    amlodipine = home.line("Mary Jones", "Amlodipine")
+    at = local(DAY, 9, 0)
+    with home_db.write() as s:
+        stop_line(s, nina, amlodipine, "GP stopped it", at)
+    with home_db.read() as s:
+        rows = {r.chart_line_id: r for r in stock_rows(s, mary, local(DAY, 10, 0))}
+    held = rows[amlodipine]
+    assert held.medicine.endswith("(stopped: return it)") and held.balance > 0
+    with home_db.write() as s:  # returned from the list: then it leaves the list
+        dispose(s, nina, amlodipine, held.balance, local(DAY, 10, 0), Reason.STOPPED)
+    with home_db.read() as s:
+        assert amlodipine not in {r.chart_line_id for r in stock_rows(s, mary, local(DAY, 11, 0))}

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from emar.domain.disposal import (
     Reason,
     Way,
+    quantity_refused,
     read_reason,
     reason_refused,
     way_for,
@@ -183,8 +184,9 @@ def record_disposal(
     administration_id: int | None = None,
 ) -> Disposed:
     """The disposal itself, for a caller that has checked who may record it."""
-    if quantity <= 0:
-        raise ValidationError("The quantity must be more than zero.")
+    wrong = quantity_refused(quantity, line.dose_unit)
+    if wrong is not None:
+        raise ValidationError(wrong)
     if quantity > balance(session, line.id):
         raise ValidationError("That is more than the recorded stock: count it first.")
     refused = reason_refused(reason, line_status(line, at).state)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from emar.domain.disposal import Reason, read_reason, way_for
 from emar.domain.gtin import to_gtin14
+from emar.domain.line_periods import ENDED, STOPPED
 from emar.domain.rights.medicine import expired
 from emar.domain.text_rules import clean_text, required_text
 from emar.errors import ValidationError
@@ -222,8 +223,15 @@ def remove_stock(
 
 def stock_rows(session: Session, resident_id: int, now: datetime) -> list[StockRow]:
     """The resident's chart lines with their running balances (lines added since the list was
-    last shown included: it is read afresh each time)."""
-    return [
-        StockRow(v.id, v.medicine, v.dose, balance(session, v.id))
-        for v in resident_chart(session, resident_id, now)
-    ]
+    last shown included: it is read afresh each time), and the stopped or ended lines still
+    holding stock, named so, for it to be returned or disposed of."""
+    rows = []
+    for v in resident_chart(session, resident_id, now, include_finished=True):
+        held = balance(session, v.id)
+        if v.status in (STOPPED, ENDED):
+            if held == 0:
+                continue
+            rows.append(StockRow(v.id, f"{v.medicine} ({v.status}: return it)", v.dose, held))
+        else:
+            rows.append(StockRow(v.id, v.medicine, v.dose, held))
+    return rows
