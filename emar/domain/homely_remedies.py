@@ -93,6 +93,7 @@ def check_homely(
             "duration",
             f"Contact the GP: homely remedy given for {_hours(a.max_duration)} "
             f"({a.remedy}, counted from the first dose of this episode). "
-            f"Not to be given again under the protocol: tell {a.gp_name}.",
+            f"Not to be given again under the protocol in this episode (until a full day "
+            f"has passed without a dose): tell {a.gp_name} now.",
         )
     return None

@@ -66,7 +66,10 @@ def test_48_hours_from_the_first_dose_the_carer_is_told_to_contact_the_gp():
     refusal = check_homely(AUTH, doses, t(12, 8), date(2026, 6, 12))
     assert refusal is not None and refusal.kind == "duration"
     assert refusal.message.startswith("Contact the GP: homely remedy given for 48 hours")
-    assert "Not to be given again under the protocol: tell Dr Shah." in refusal.message
+    assert refusal.message.endswith(
+        "Not to be given again under the protocol in this episode (until a full day has passed "
+        "without a dose): tell Dr Shah now."
+    )
     # still refused later the same episode (the last dose was 12th 02:00, under 24 h before)
     assert check_homely(AUTH, doses, t(13, 1), date(2026, 6, 13)).kind == "duration"  # type: ignore[union-attr]
 
