@@ -111,3 +111,27 @@ def test_the_rounds_alerts_say_a_medicine_runs_out_before_the_delivery(home_db):
         "Amlodipine 5 mg tablets: Runs out Sun 7 Jun: 5 tablets in stock, 13 tablets due before "
         "the next cycle starts on Mon 15 Jun. Order more now."
     ]
+
+
+def test_the_homes_list_for_acting_on_puts_running_out_first():
+    from datetime import date as day
+
+    from emar.services.charts.stock_signals import StockSignalRow, by_urgency
+
+    def row(room: str, signal: str, when: day | None = None) -> StockSignalRow:
+        return StockSignalRow(1, "R", room, 1, "M", signal, "text", Decimal(1), when)
+
+    rows = [
+        row("F01", "over-stock"),
+        row("F02", "expiring", day(2026, 12, 20)),
+        row("G01", "short", day(2026, 12, 5)),
+        row("F03", "stopped in stock"),
+        row("G02", "short", day(2026, 12, 1)),
+    ]
+    assert [(r.room, r.signal) for r in by_urgency(rows)] == [
+        ("G02", "short"),  # runs out first
+        ("G01", "short"),
+        ("F03", "stopped in stock"),
+        ("F02", "expiring"),
+        ("F01", "over-stock"),
+    ]

@@ -168,6 +168,13 @@ def stock_signal_rows(
     return rows
 
 
+def by_urgency(rows: list[StockSignalRow]) -> list[StockSignalRow]:
+    """The home's list for acting on: running out first (soonest first), then stopped but in
+    stock, expiring, and over-stock last; by room within each."""
+    far = date.max
+    return sorted(rows, key=lambda x: (ORDER[Kind(x.signal)], x.when or far, x.room, x.resident))
+
+
 def signals_by_line(rows: list[StockSignalRow]) -> dict[int, list[StockSignalRow]]:
     out: dict[int, list[StockSignalRow]] = defaultdict(list)
     for row in rows:

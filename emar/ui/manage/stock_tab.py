@@ -31,6 +31,7 @@ from emar.services.charts.stock import book_in, carry_forward
 from emar.services.charts.stock_signals import (
     StockLine,
     StockSignalRow,
+    by_urgency,
     stock_lines,
     stock_signal_rows,
 )
@@ -159,7 +160,7 @@ class StockTab(ManageTab):
     def reload(self) -> None:
         self.read_for_resident(self.resident, "stock", stock_lines, self.stock.set_rows)
         now = self.host.desk.clock()
-        QueryOp(self.host, lambda s: stock_signal_rows(s, None, now)).latest(
+        QueryOp(self.host, lambda s: by_urgency(stock_signal_rows(s, None, now))).latest(
             "home_stock_signals"
         ).success(self.home_signals.set_rows).run_in_background()
 
