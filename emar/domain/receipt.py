@@ -62,6 +62,7 @@ class ReceiptItem:
     urgent: bool
     note: str
     pack_medicine_id: int | None = None  # a wrong pack's product
+    stopped: bool = False  # the line was stopped or ended since the order
 
 
 def chased_on_round(cycle_start: date, today: date) -> bool:
@@ -138,7 +139,9 @@ def reconcile(
                 note = (
                     f"none of the {_n(qty)} ordered came; the line is stopped now: nothing to chase"
                 )
-        items.append(ReceiptItem(line_id, outcome, qty, got, urgent, note))
+        items.append(
+            ReceiptItem(line_id, outcome, qty, got, urgent, note, stopped=line_id in stopped)
+        )
     for (line_id, pack), got in sorted(wrong.items()):
         qty = wanted[line_id].quantity if line_id in wanted else Decimal(0)
         mine = substances.get(line_medicine[line_id])

@@ -335,6 +335,11 @@ def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
     assert ("Shelton", "Paracetamol", Outcome.RECEIVED) not in outcomes  # not required
     (evans,) = [x for x in receipt.lines if x.resident == "George Evans"]  # stopped yesterday
     assert evans.note.endswith("the line is stopped now: do not give it, return it to the pharmacy")
+    assert evans.stopped  # listed with what to act on, before what came in full
+    full = [
+        i for i, x in enumerate(receipt.lines) if x.outcome == Outcome.RECEIVED and not x.stopped
+    ]
+    assert receipt.lines.index(evans) < min(full)
     assert sum(x.outcome == Outcome.RECEIVED for x in receipt.lines) >= 15
     assert not any(x.outcome in (Outcome.EXTRA, Outcome.UNEXPECTED) for x in receipt.lines)
     assert len(priced) >= 28

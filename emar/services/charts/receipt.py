@@ -54,6 +54,7 @@ class ReceiptLine:
     urgent: bool
     note: str
     pack_medicine: str | None = None  # a wrong pack's product
+    stopped: bool = False  # the line was stopped or ended since the order: return, not give
 
 
 @dataclass(frozen=True)
@@ -178,9 +179,19 @@ def _named(session: Session, items: list[ReceiptItem]) -> list[ReceiptLine]:
                 i.urgent,
                 i.note,
                 names[i.pack_medicine_id] if i.pack_medicine_id is not None else None,
+                i.stopped,
             )
         )
-    named.sort(key=lambda x: (not x.urgent, x.room, x.resident, x.medicine.lower()))
+    # urgent first, then what needs chasing or checking, then what came in full
+    named.sort(
+        key=lambda x: (
+            not x.urgent,
+            x.outcome == Outcome.RECEIVED and not x.stopped,
+            x.room,
+            x.resident,
+            x.medicine.lower(),
+        )
+    )
     return named
 
 

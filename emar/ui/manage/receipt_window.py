@@ -60,8 +60,15 @@ CHASE = {
 }
 
 
+def to_chase(x: ReceiptLine) -> bool:
+    """Short, missing, a wrong pack, or come for a line stopped since: to act on."""
+    return x.outcome in CHASE or x.stopped
+
+
 def status(x: ReceiptLine) -> str:
     """The item's status in a word or three."""
+    if x.stopped:
+        return "stopped: return it" if x.received else "stopped"
     if x.outcome == Outcome.SHORT:
         return f"short by {format_amount(x.ordered - x.received)}"
     if x.outcome == Outcome.EXTRA:
@@ -267,7 +274,7 @@ class ReceiptWindow(QWidget):
         # urgent first (as the service lists them), then what is still to chase, then the rest
         lines = sorted(
             self.receipt.lines if self.receipt else (),
-            key=lambda x: (not x.urgent, x.outcome not in CHASE),
+            key=lambda x: (not x.urgent, not to_chase(x)),
         )
         self.table.setRowCount(len(lines))
         for row, x in enumerate(lines):
@@ -282,7 +289,7 @@ class ReceiptWindow(QWidget):
                 status(x),
                 x.note,
             )
-            back = URGENT_BACK if x.urgent else (CHASE_BACK if x.outcome in CHASE else None)
+            back = URGENT_BACK if x.urgent else (CHASE_BACK if to_chase(x) else None)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if back is not None:
