@@ -61,6 +61,7 @@ class DisposalQuestion:
     balance: Decimal
     cd_schedule: int | None
     witness_needed: bool
+    unit: str = ""  # the dose unit the balance counts
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def disposal_question(session: Session, line_id: int) -> DisposalQuestion:
         balance(session, line.id),
         medicine.cd_schedule,
         witness_needed(medicine.cd_schedule, policy),
+        line.dose_unit,
     )
 
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emar.domain.disposal import REASONS, Reason, way_text
-from emar.domain.wording import format_amount
+from emar.domain.disposal import REASONS, Reason, quantity_refused, way_text
+from emar.domain.wording import format_amount, unit_text
 from emar.services.charts.disposals import DisposalQuestion
 
 
@@ -36,12 +36,17 @@ class DisposalDialog(QDialog):
         self.setWindowTitle("Return or dispose of")
         self.setMinimumWidth(480)
         held = format_amount(question.balance)
+        if question.unit:
+            held += f" {unit_text(question.unit, question.balance)}"
         self.heading = QLabel(f"<b>{question.medicine}</b>: {held} in stock.")
         self.heading.setWordWrap(True)
         self.quantity = QLineEdit(placeholderText=f"at most {held}")
         self.quantity.setObjectName("disposalQuantity")
         self.reason = QComboBox()
         self.reason.addItems([r.value for r in REASONS])
+        # no reason chosen for her: a default would send a stopped supply the wrong way
+        self.reason.setPlaceholderText("Choose the reason…")
+        self.reason.setCurrentIndex(-1)
         self.reason.currentIndexChanged.connect(lambda _i: self._show_way())
         self.way = QLabel()
         self.way.setWordWrap(True)
@@ -70,6 +75,9 @@ class DisposalDialog(QDialog):
         self._show_way()
 
     def _show_way(self) -> None:
+        if self.reason.currentIndex() < 0:
+            self.way.setText("The reason says whether it is destroyed here or returned.")
+            return
         text = way_text(Reason(self.reason.currentText()), self.question.cd_schedule)
         if self.question.witness_needed:
             text += (
@@ -86,8 +94,18 @@ class DisposalDialog(QDialog):
         return value if value.is_finite() and value > 0 else None
 
     def _save(self) -> None:
-        if self._quantity() is None:
+        quantity = self._quantity()
+        if quantity is None:
             self.problem.setText("Type how many, a number more than zero.")
+            return
+        wrong = quantity_refused(quantity, self.question.unit)
+        if wrong is None and quantity > self.question.balance:
+            wrong = "That is more than the recorded stock: count it first."
+        if wrong is not None:
+            self.problem.setText(wrong)
+            return
+        if self.reason.currentIndex() < 0:
+            self.problem.setText("Choose the reason.")
             return
         if self.question.witness_needed and not (
             self.witness.text().strip() and self.witness_pin.text()
