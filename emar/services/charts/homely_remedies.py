@@ -223,7 +223,9 @@ def authorise(
             prescriber=gp,
             source=SOURCE,
             directions=remedy.directions,
-            prn_indication=remedy.indication,
+            # said wherever the line is shown (the round's list, the verdict, the MAR): it is
+            # the home's stock under a protocol, not a prescription
+            prn_indication=f"{remedy.indication} (homely remedy, the home's stock)",
             prn_min_interval_minutes=remedy.min_interval_minutes,
             prn_max_doses_24h=remedy.max_doses_24h,
         ),
