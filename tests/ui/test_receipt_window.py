@@ -115,9 +115,9 @@ def test_the_nurse_sees_what_to_chase_first_then_signs_and_prints(qtbot, demo_db
     assert window.table.item(0, 1).background().color().name() == "#ffd6d6"
     shown = [window.table.item(r, 6).text() for r in range(window.table.rowCount())]
     assert shown[-1] == "received"  # what is still to chase comes before what came in full
-    assert _row(window, "Amlodipine")[4:7] == ["56", "28", "short by 28"]
-    assert _row(window, "Atorvastatin")[4:7] == ["56", "56", "received"]
-    assert _row(window, "Sertraline")[4:7] == ["56", "0", "missing"]
+    assert _row(window, "Amlodipine")[4:7] == ["56 tablets", "28 tablets", "short by 28"]
+    assert _row(window, "Atorvastatin")[4:7] == ["56 tablets", "56 tablets", "received"]
+    assert _row(window, "Sertraline")[4:7] == ["56 tablets", "0 tablets", "missing"]
     assert window.summary.text() == (
         f"1 URGENT to chase now. {n} items: 1 received, 1 short, {n - 2} missing."
     )
@@ -129,7 +129,7 @@ def test_the_nurse_sees_what_to_chase_first_then_signs_and_prints(qtbot, demo_db
         book_in(s, nina, lines["later"], _gtin(s, lines["later"]), Decimal(56), ARRIVED)
     with qtbot.waitSignal(window.loaded, timeout=10_000):
         window.desk.changes.happened.emit(STOCK)
-    assert _row(window, "Sertraline")[4:7] == ["56", "56", "received"]
+    assert _row(window, "Sertraline")[4:7] == ["56 tablets", "56 tablets", "received"]
 
     # not sure: nothing signed
     answers.sure = False

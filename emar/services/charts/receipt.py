@@ -55,6 +55,7 @@ class ReceiptLine:
     note: str
     pack_medicine: str | None = None  # a wrong pack's product
     stopped: bool = False  # the line was stopped or ended since the order: return, not give
+    unit: str = ""  # the dose unit ordered and received count
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def _named(session: Session, items: list[ReceiptItem]) -> list[ReceiptLine]:
             select(
                 ChartLine.id,
                 ChartLine.medicine_id,
+                ChartLine.dose_unit,
                 Resident.given_name,
                 Resident.family_name,
                 Resident.room,
@@ -180,6 +182,7 @@ def _named(session: Session, items: list[ReceiptItem]) -> list[ReceiptLine]:
                 i.note,
                 names[i.pack_medicine_id] if i.pack_medicine_id is not None else None,
                 i.stopped,
+                row.dose_unit,
             )
         )
     # urgent first, then what needs chasing or checking, then what came in full

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from emar.domain.receipt import Outcome
-from emar.domain.wording import format_amount
+from emar.domain.wording import format_amount, unit_text
 from emar.infra.db import Session
 from emar.reports.receipt_check import print_receipt_check
 from emar.services.charts.ordering import OrderSummary, orders
@@ -58,6 +59,11 @@ CHASE = {
     Outcome.WRONG_STRENGTH,
     Outcome.ANOTHER_PRODUCT,
 }
+
+
+def amount(value: Decimal, unit: str) -> str:
+    """28 tablets, 500 ml: what a number counts."""
+    return f"{format_amount(value)} {unit_text(unit, value)}".strip()
 
 
 def to_chase(x: ReceiptLine) -> bool:
@@ -284,8 +290,8 @@ class ReceiptWindow(QWidget):
                 x.resident,
                 x.room,
                 medicine,
-                format_amount(x.ordered),
-                format_amount(x.received),
+                amount(x.ordered, x.unit),
+                amount(x.received, x.unit),
                 status(x),
                 x.note,
             )
