@@ -12,14 +12,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emar.demo.data import DEMO_PACK_PRICES, DEMO_STAFF, PACK_SIZE, PACK_SIZES
 from emar.domain.disposal import Reason
 from emar.domain.ordering import CYCLE_DAYS
+from emar.models import ChartLine, Medicine, Resident
 from emar.services.charts.disposals import dispose, make_return_batch
 from emar.services.charts.editing import stop_line
-from emar.services.charts.ordering import OrderChange, OrderDraft, draft_order, record_order
+from emar.services.charts.ordering import OrderChange, draft_order, record_order
 from emar.services.charts.prices import enter_price
 from emar.services.charts.stock import balance, book_in
 from emar.services.home import set_cycle_start
@@ -91,16 +93,23 @@ def build_demo_cycle(
         quantity = Decimal(packs * (line.pack_size or 1))
         book_in(session, nurse, line.chart_line_id, gtin, quantity, delivered, batch="DEMO-NEXT")
         booked += 1
-    disposals = _dispose(session, staff, draft_lines_by(draft), now, stopped)
+    disposals = _dispose(session, staff, _chart_lines(session), now, stopped)
     return {"order_id": order_id, "packs_booked_in": booked, "disposals": disposals}
 
 
-def draft_lines_by(draft: OrderDraft) -> dict[tuple[str, str], int]:
-    """Chart line ids by (family name, medicine's first word)."""
-    return {
-        (line.resident.split()[-1], line.medicine.split()[0]): line.chart_line_id
-        for line in draft.lines
-    }
+def _chart_lines(session: Session) -> dict[tuple[str, str], int]:
+    """Chart line ids by (family name, medicine's first word); a regular line before a PRN
+    line of the same medicine (Reg's senna: the regular line stopped, a PRN one after)."""
+    found: dict[tuple[str, str], int] = {}
+    rows = session.execute(
+        select(ChartLine.id, Resident.family_name, Medicine.name, ChartLine.timing)
+        .join(Resident, Resident.id == ChartLine.resident_id)
+        .join(Medicine, Medicine.id == ChartLine.medicine_id)
+        .order_by(ChartLine.timing == "prn", ChartLine.id)
+    )
+    for line_id, family, medicine, _timing in rows:
+        found.setdefault((family, medicine.split()[0]), line_id)
+    return found
 
 
 # (family, medicine, quantity, reason, days ago, witnessed)
@@ -126,9 +135,7 @@ def _dispose(
     pins = {username: pin for username, _n, _r, _p, pin, _b in DEMO_STAFF}
     witness = Signature(WITNESS, pins[WITNESS])
     for family, medicine, quantity, reason, days, witnessed in DISPOSALS:  # oldest first
-        line = lines.get((family, medicine))
-        if line is None:
-            continue
+        line = lines[(family, medicine)]  # the demo's own residents: missing is a bug
         if days < RETURNS_SENT_DAYS_AGO and not batched and made:
             sent = now - timedelta(days=RETURNS_SENT_DAYS_AGO)
             make_return_batch(session, nurse, sent, PHARMACY, note="collected by the driver")

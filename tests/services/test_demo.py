@@ -343,6 +343,7 @@ def test_demo_has_a_monthly_cycle_an_order_and_a_delivery_to_check(templates):
     assert sum(x.outcome == Outcome.RECEIVED for x in receipt.lines) >= 15
     assert not any(x.outcome in (Outcome.EXTRA, Outcome.UNEXPECTED) for x in receipt.lines)
     assert len(priced) >= 28
+    assert len(register) == 7  # each of the demo's disposals, none skipped
     reasons = {r.reason for r in register}
     assert {"dropped or damaged", "refused and destroyed", "spoilt", "expired",
             "stopped (discontinued)"} <= reasons  # fmt: skip
