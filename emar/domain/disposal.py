@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from emar.domain.line_periods import ACTIVE
 from emar.domain.rights.giving import WitnessPolicy, needs_witness
 
 
@@ -83,7 +84,7 @@ def reason_refused(reason: Reason, line_state: str) -> str | None:
     """Why `reason` cannot be right for a line in `line_state` (emar.domain.line_periods), or
     None. A whole supply returned as stopped while the line is still active would leave its
     doses with nothing to give: the line is stopped on the chart first."""
-    if reason == Reason.STOPPED and line_state == "active":
+    if reason == Reason.STOPPED and line_state == ACTIVE:
         return (
             "This line is still active on the chart: stop it there first, or choose another "
             "reason (end of cycle for a surplus)."

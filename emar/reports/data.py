@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -106,3 +107,10 @@ def unit_name(session: Session, unit_id: int | None) -> str:
         (u.name for u in list_units(session, include_retired=True) if u.id == unit_id),
         f"unit {unit_id}",
     )
+
+
+def days_text(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """ "01 Jun 2026 to 31 Jul 2026": a period ending at midnight ends with the day before it
+    (the command line's --to includes its day)."""
+    last = (end - timedelta(microseconds=1)).astimezone(zone)
+    return f"{start.astimezone(zone):%d %b %Y} to {last:%d %b %Y}"

@@ -24,7 +24,7 @@ from emar.reports.audit import render_audit, write_audit_csv
 from emar.reports.audit_data import audit_data
 from emar.reports.cd_register import render_cd_register
 from emar.reports.cd_register_data import cd_register_data
-from emar.reports.data import Scope, unit_name
+from emar.reports.data import Scope, days_text, unit_name
 from emar.reports.handover import render_handover
 from emar.reports.handover_data import handover_data
 from emar.reports.mar_chart import render_mar
@@ -173,11 +173,8 @@ def make_report(
             render = lambda: (render_returns_list(batch, meta, out), None)  # noqa: E731
         elif kind == ReportKind.DISPOSALS:
             rows = disposal_register(session, scope.start, scope.end, scope.unit_id)
-            closing = (scope.end - timedelta(microseconds=1)).astimezone(home.zone)
-            period = (
-                f"{unit_name(session, scope.unit_id)}, "
-                f"{scope.start.astimezone(home.zone):%d %b %Y} to {closing:%d %b %Y}"
-            )
+            days = days_text(scope.start, scope.end, home.zone)
+            period = f"{unit_name(session, scope.unit_id)}, {days}"
             render = lambda: (render_disposals(rows, meta, out, period), None)  # noqa: E731
         elif kind == ReportKind.WASTE:
             waste = waste_data(session, scope)

@@ -3,7 +3,6 @@ trend over the cycles, totals by reason, medicine and resident, then every dispo
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,6 +12,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from emar.domain.waste import Avoidable, money
 from emar.domain.wording import format_amount, unit_text
+from emar.reports.data import days_text
 from emar.reports.optimisation import vbars
 from emar.reports.pdf import STYLES, ReportMeta, build, frame_width, para, table
 from emar.reports.waste_data import WasteData, WasteTotal
@@ -30,12 +30,9 @@ WHY = {
 
 
 def _period(data: WasteData) -> str:
-    zone = data.home.zone
-    first = data.scope.start.astimezone(zone)
-    # a period ending at midnight ends with the day before it (the CLI's --to includes its day)
-    last = (data.scope.end - timedelta(microseconds=1)).astimezone(zone)
+    days = days_text(data.scope.start, data.scope.end, data.home.zone)
     matching = f", medicines matching '{data.scope.medicine}'" if data.scope.medicine else ""
-    return f"{data.unit}, {first:%d %b %Y} to {last:%d %b %Y}{matching}"
+    return f"{data.unit}, {days}{matching}"
 
 
 def _cost(pence: int, unpriced: int) -> str:
